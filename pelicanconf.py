@@ -1,0 +1,99 @@
+"""Settings for building the I WELCOME site (local builds, previews and tests).
+
+`publishconf.py` imports these and changes what a production build needs. The plugin's own
+settings are documented in README.md ("Settings"); their defaults live in
+plugins/iwelcome/settings.py and are overridden here only where this site differs.
+"""
+
+SITENAME = "I WELCOME"
+SITE_TAGLINE = "Refugees and people seeking asylum have the right to safety."
+SITEURL = ""
+RELATIVE_URLS = False
+TIMEZONE = "America/New_York"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%B %-d, %Y"
+
+PATH = "content"
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["iwelcome"]
+
+# The folder decides the type: every folder under content/ that is not pages, images,
+# downloads or actions holds articles, and the plugin rejects folders it does not know.
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = ["pages", "images", "downloads", "actions"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "downloads"]
+USE_FOLDER_AS_CATEGORY = True
+SLUGIFY_SOURCE = "basename"  # the file name is the slug, so a new title never breaks a link
+
+WITH_FUTURE_DATES = False  # a future Date is an embargo: the item waits as a draft
+TYPOGRIFY = True
+TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd"]
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+        "markdown.extensions.toc": {"anchorlink": False, "permalink": False},
+    },
+    "output_format": "html5",
+}
+
+# URLs: every page is a folder with an index.html.
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+DRAFT_URL = "drafts/{category}/{slug}/"
+DRAFT_SAVE_AS = "drafts/{category}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+CATEGORIES_SAVE_AS = ""
+TAG_URL = "topics/{slug}/"
+TAG_SAVE_AS = "topics/{slug}/index.html"
+TAGS_URL = "topics/"
+TAGS_SAVE_AS = "topics/index.html"
+COUNTRY_URL = "countries/{slug}/"
+COUNTRY_SAVE_AS = "countries/{slug}/index.html"
+COUNTRIES_URL = "countries/"
+COUNTRIES_SAVE_AS = "countries/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+INDEX_SAVE_AS = ""  # the home page is content/pages/home.md
+DIRECT_TEMPLATES = ["tags", "archives", "404"]
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"category": None, "tag": None, "country": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds are switched on for production in publishconf.py.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MENUITEMS = (
+    ("Press releases", "/press-releases/"),
+    ("Updates", "/updates/"),
+    ("Case studies", "/case-studies/"),
+    ("Activist toolkit", "/toolkit/"),
+    ("About", "/about/"),
+)
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# The plugin's settings (defaults in plugins/iwelcome/settings.py).
+MEDIA_CONTACT = "I WELCOME media team, press@iwelcome.example, +1 212 555 0140"

@@ -1,0 +1,115 @@
+"""The I WELCOME site's plugin: validate the content, then prepare what the templates show.
+
+This module only wires the plugin into Pelican's signals; the logic lives in the modules named
+after what they do (validation, articles, countries, ...), as plain functions over plain data.
+"""
+
+import logging
+import os
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.utils import slugify
+
+from . import reading, report, validation
+from .articles import article_facts
+from .countries import CountriesGenerator, Country, group_by_country
+from .settings import setting
+
+_pelican_errors = report.ErrorCollector()
+
+
+def register():
+    signals.initialized.connect(watch_pelican_errors)
+    signals.readers_init.connect(reading.use_editor_reader)
+    signals.article_generator_context.connect(reading.keep_incomplete_article)
+    signals.page_generator_context.connect(reading.keep_incomplete_page)
+    signals.get_generators.connect(add_generators)
+    signals.all_generators_finalized.connect(check_then_prepare)
+
+
+def watch_pelican_errors(pelican):
+    logger = logging.getLogger("pelican")
+    if _pelican_errors not in logger.handlers:
+        logger.addHandler(_pelican_errors)
+        logger.addFilter(report.HideContentErrorTraceback())
+    _pelican_errors.messages.clear()
+
+
+def add_generators(pelican):
+    return CountriesGenerator
+
+
+def check_then_prepare(generators):
+    """Runs once all content is read and before anything is written."""
+    articles_gen = next(g for g in generators if isinstance(g, ArticlesGenerator))
+    pages_gen = next(g for g in generators if isinstance(g, PagesGenerator))
+    settings, context = articles_gen.settings, articles_gen.context
+
+    all_articles = [
+        *articles_gen.articles, *articles_gen.translations,
+        *articles_gen.drafts, *articles_gen.drafts_translations,
+        *articles_gen.hidden_articles, *articles_gen.hidden_translations,
+    ]
+    all_pages = [
+        *pages_gen.pages, *pages_gen.translations,
+        *pages_gen.hidden_pages, *pages_gen.hidden_translations,
+        *pages_gen.draft_pages, *pages_gen.draft_translations,
+    ]
+    problems = validation.validate(
+        [as_item(a, "article", settings) for a in all_articles]
+        + [as_item(p, "page", settings) for p in all_pages],
+        content_types=setting(settings, "CONTENT_TYPES"),
+        case_statuses=setting(settings, "CASE_STATUSES"),
+        reserved_urls=reserved_urls(settings),
+        file_exists=lambda path: os.path.isfile(os.path.join(settings["PATH"], path)),
+        slugify=lambda text: slugify(text, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])),
+    )
+    pelican_errors = list(_pelican_errors.messages)
+    _pelican_errors.messages.clear()
+    if problems or pelican_errors:
+        report.stop_build([*problems, *pelican_errors], root=os.path.dirname(settings["PATH"]))
+
+    prepare_articles(all_articles, settings)
+    context["CONTENT_TYPES"] = setting(settings, "CONTENT_TYPES")
+    context["countries"] = group_by_country(articles_gen.articles, settings)
+
+
+def as_item(content, kind, settings):
+    relative = content.relative_source_path.replace(os.sep, "/")
+    return validation.Item(
+        path=f"{os.path.basename(settings['PATH'])}/{relative}",  # content/updates/x.md
+        kind=kind,
+        folder=relative.split("/")[0] if "/" in relative else "",
+        slug=content.slug,
+        url=content.save_as,
+        meta=content.metadata,
+    )
+
+
+def reserved_urls(settings):
+    """Output paths the site itself writes, which no article or page may take."""
+    reserved = {
+        settings["CATEGORY_SAVE_AS"].format(slug=folder): f"the {kind['plural'].lower()} listing"
+        for folder, kind in setting(settings, "CONTENT_TYPES").items()
+    }
+    for key, what in [
+        ("TAGS_SAVE_AS", "the list of topics"),
+        ("COUNTRIES_SAVE_AS", "the list of countries"),
+        ("ARCHIVES_SAVE_AS", "the archives"),
+    ]:
+        if settings.get(key):
+            reserved[settings[key]] = what
+    return reserved
+
+
+def prepare_articles(articles, settings):
+    content_types = setting(settings, "CONTENT_TYPES")
+    case_statuses = setting(settings, "CASE_STATUSES")
+    media_contact = setting(settings, "MEDIA_CONTACT")
+    for article in articles:
+        folder = article.relative_source_path.replace(os.sep, "/").split("/")[0]
+        facts = article_facts(folder, article.metadata, content_types, case_statuses, media_contact)
+        facts["countries"] = [Country(name, settings) for name in facts.pop("country_names")]
+        for name, value in facts.items():
+            setattr(article, name, value)

@@ -1,0 +1,53 @@
+"""Reading content so that no file is silently dropped.
+
+Pelican skips a file whose Date it cannot parse, or that has no Title or Date, and the build
+goes on without it. Here such a file is kept, with what was wrong recorded in its metadata
+(`_unreadable`, `_missing`), so that validation can name the file and the field.
+"""
+
+from datetime import datetime
+
+from pelican.readers import _DISCARD, MarkdownReader
+
+# What Pelican cannot build a page without, and a stand-in used only until validation fails.
+PLACEHOLDERS = {"title": "", "date": datetime(1970, 1, 1)}
+
+
+class EditorMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, keeping values it cannot parse for validation to report."""
+
+    def read(self, source_path):
+        self._unreadable = {}
+        content, metadata = super().read(source_path)
+        if self._unreadable:
+            metadata["_unreadable"] = self._unreadable
+        return content, metadata
+
+    def process_metadata(self, name, value):
+        try:
+            return super().process_metadata(name, value)
+        except (ValueError, OverflowError):
+            getattr(self, "_unreadable", {})[name] = value
+            return _DISCARD
+
+
+def use_editor_reader(readers):
+    for extension in EditorMarkdownReader.file_extensions:
+        if extension in readers.reader_classes:
+            readers.reader_classes[extension] = EditorMarkdownReader
+
+
+def keep_incomplete_article(generator, metadata):
+    _fill_missing(metadata, ("title", "date"))
+
+
+def keep_incomplete_page(generator, metadata):
+    _fill_missing(metadata, ("title",))
+
+
+def _fill_missing(metadata, keys):
+    missing = [key for key in keys if key not in metadata]
+    if missing:
+        metadata["_missing"] = missing
+        for key in missing:
+            metadata[key] = PLACEHOLDERS[key]

@@ -1,0 +1,136 @@
+"""Build, preview, test and publish the I WELCOME site.
+
+On a fresh machine, run a task as `python3 tasks.py TASK` (for example `python3 tasks.py build`):
+the first run creates `.venv/` with the pinned dependencies from requirements.txt, later runs
+reuse it and reinstall only when the pins change. Inside the virtual environment, `invoke TASK`
+does the same. `python3 tasks.py --list` lists the tasks.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+REQUIREMENTS = ROOT / "requirements.txt"
+
+
+def ensure_venv():
+    """Create .venv/ and install the pins when missing or changed; return its Python."""
+    stamp = VENV / ".requirements.sha256"
+    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if VENV_PYTHON.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return VENV_PYTHON
+    if not VENV_PYTHON.exists() or not _has_pip():
+        print("Creating .venv/ (first run only) ...", flush=True)
+        _create_venv()
+    print("Installing the pinned dependencies into .venv/ ...", flush=True)
+    subprocess.run(
+        [VENV_PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-r", REQUIREMENTS],
+        check=True,
+    )
+    stamp.write_text(wanted)
+    return VENV_PYTHON
+
+
+def _has_pip():
+    return subprocess.run([VENV_PYTHON, "-m", "pip", "--version"], capture_output=True).returncode == 0
+
+
+def _create_venv():
+    shutil.rmtree(VENV, ignore_errors=True)
+    try:
+        venv.create(VENV, with_pip=True)
+        return
+    except subprocess.CalledProcessError:
+        shutil.rmtree(VENV, ignore_errors=True)
+    # Debian and Ubuntu ship Python's venv module in a separate package.
+    package = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print(f"Installing {package} with apt-get ...", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True)
+        venv.create(VENV, with_pip=True)
+        return
+    sys.exit(f"Python cannot create a virtual environment here. Install it with "
+             f"`sudo apt-get install {package}` (Debian/Ubuntu), then run this again.")
+
+
+if __name__ == "__main__":
+    python = ensure_venv()
+    sys.exit(subprocess.run([python, "-m", "invoke", *sys.argv[1:]], cwd=ROOT).returncode)
+
+
+from invoke import task  # noqa: E402  (after the bootstrap above, which installs it)
+
+CONTENT = "content"
+OUTPUT = "output"
+PREVIEW = "-e WITH_FUTURE_DATES=true"  # the preview shows embargoed items too
+HOST, PORT = "127.0.0.1", 8000
+
+
+def pelican(c, settings="pelicanconf.py", extra=""):
+    c.run(f"{sys.executable} -m pelican {CONTENT} -s {settings} -o {OUTPUT} {extra}", pty=False)
+
+
+@task
+def clean(c):
+    """Remove the built site (output/)."""
+    shutil.rmtree(ROOT / OUTPUT, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the site into output/ with pelicanconf.py."""
+    pelican(c)
+    print(f"\nThe site is in {OUTPUT}/. Preview it with `python3 tasks.py serve`, "
+          f"then open http://{HOST}:{PORT}/")
+
+
+@task(pre=[clean])
+def rebuild(c):
+    """Remove output/, then build."""
+    build(c)
+
+
+@task
+def serve(c, port=PORT):
+    """Build with drafts and embargoed items visible, and preview on http://127.0.0.1:8000/."""
+    pelican(c, extra=PREVIEW)
+    print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Drafts are under /drafts/.")
+    c.run(f"{sys.executable} -m pelican -s pelicanconf.py -o {OUTPUT} --listen "
+          f"--bind {HOST} --port {port}", pty=False)
+
+
+@task
+def livereload(c, port=PORT):
+    """Preview like `serve`, rebuilding on every save and reloading the browser."""
+    from livereload import Server
+
+    def rebuild_site():
+        c.run(f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}",
+              warn=True, pty=False)
+
+    rebuild_site()
+    server = Server()
+    for pattern in (f"{CONTENT}/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
+        server.watch(pattern, rebuild_site)
+    server.serve(host=HOST, port=port, root=OUTPUT)
+
+
+@task
+def publish(c):
+    """Build the production site into output/ with publishconf.py."""
+    pelican(c, settings="publishconf.py")
+
+
+@task
+def test(c):
+    """Run the whole test suite (it builds the real site in a temporary folder)."""
+    c.run(f"{sys.executable} -m pytest", pty=False)
