@@ -1,0 +1,122 @@
+"""The plugin's pure functions, on plain data, without a Pelican build."""
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
+
+from iwelcome.articles import Contact, article_facts, parse_contact  # noqa: E402
+from iwelcome.settings import DEFAULTS  # noqa: E402
+from iwelcome.validation import Item, split_list, validate  # noqa: E402
+
+TYPES = DEFAULTS["CONTENT_TYPES"]
+STATUSES = DEFAULTS["CASE_STATUSES"]
+
+
+def slugify(text):
+    return "-".join(text.lower().split())
+
+
+def item(path="content/updates/a.md", kind="article", folder="updates", slug=None, url=None, **meta):
+    base = {"title": "A", "date": datetime(2024, 3, 15), "summary": "<p>S</p>", "tags": ["Asylum"]}
+    base.update(meta)
+    slug = slug or Path(path).stem
+    return Item(path, kind, folder, slug, url or f"{folder}/{slug}/index.html", {k: v for k, v in base.items() if v is not None})
+
+
+def check(*items, files=()):
+    return [str(p) for p in validate(list(items), TYPES, STATUSES, {"updates/index.html": "the updates listing"},
+                                     file_exists=lambda path: path in files, slugify=slugify)]
+
+
+def test_a_good_article_has_no_problem():
+    assert check(item(image="images/a.jpg", image_alt="A court", countries="El Salvador"), files={"images/a.jpg"}) == []
+
+
+def test_html_that_shows_nothing_counts_as_empty():
+    assert check(item(summary="<p> &nbsp;</p>")) == [
+        "content/updates/a.md: Summary: is empty; add one or two sentences that say what this is about"
+    ]
+
+
+def test_missing_and_unreadable_fields_are_told_apart():
+    problems = check(item(_missing=["title"], title="", _unreadable={"date": "2024-02-30"}))
+    assert problems == [
+        "content/updates/a.md: Date: '2024-02-30' is not a date; write it as YYYY-MM-DD, for example 2024-03-15",
+        "content/updates/a.md: Title: missing; add a line such as 'Title: Judge halts deportation of four families'",
+    ]
+
+
+def test_problems_come_sorted_by_file_then_field():
+    problems = check(item("content/updates/b.md", tags=None), item("content/updates/a.md", summary=None, title=""))
+    assert [p.split(": ")[:2] for p in problems] == [
+        ["content/updates/a.md", "Summary"], ["content/updates/a.md", "Title"], ["content/updates/b.md", "Tags"],
+    ]
+
+
+def test_same_slug_in_another_language_is_a_translation_not_a_duplicate():
+    english = item("content/updates/a.md")
+    spanish = item("content/updates/a-es.md", slug="a", url="es/updates/a/index.html", lang="es")
+    assert check(english, spanish) == []
+
+
+def test_same_slug_twice_names_both_files():
+    problems = check(item("content/updates/a.md"), item("content/press-releases/a.md", folder="press-releases", location="Washington"))
+    assert len(problems) == 2
+    assert all("Slug: 'a' is" in p for p in problems)
+
+
+def test_spelling_kept_is_the_one_most_files_use():
+    problems = check(
+        item("content/updates/a.md", tags=["detention"]),
+        item("content/updates/b.md", tags=["Detention"]),
+        item("content/updates/c.md", tags=["Detention", "Asylum"]),
+    )
+    assert problems == ["content/updates/a.md: Tags: 'detention' is written 'Detention' in content/updates/b.md; use one spelling everywhere"]
+
+
+def test_a_page_may_not_take_a_listing_address():
+    page = Item("content/pages/updates.md", "page", "pages", "updates", "updates/index.html", {"title": "Updates"})
+    assert check(page) == [
+        "content/pages/updates.md: Slug: /updates/ is where the site puts the updates listing; rename the file or add a 'Slug:' line"
+    ]
+
+
+def test_pages_need_only_a_title():
+    assert check(Item("content/pages/about.md", "page", "pages", "about", "about/index.html", {"title": "About"})) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ana Ruiz, press@iwelcome.example, +1 212 555 0199", Contact("Ana Ruiz", "press@iwelcome.example", "+1 212 555 0199")),
+        ("+1 (212) 555-0199, Media team, I WELCOME", Contact("Media team, I WELCOME", "", "+1 (212) 555-0199")),
+        ("press@iwelcome.example", Contact("", "press@iwelcome.example", "")),
+    ],
+)
+def test_parse_contact(text, expected):
+    assert parse_contact(text) == expected
+
+
+def test_contact_phone_link_keeps_only_digits_and_plus():
+    assert Contact("A", phone="+1 (212) 555-0199").tel == "tel:+12125550199"
+
+
+def test_press_release_without_contact_gets_the_site_default():
+    facts = article_facts("press-releases", {"location": "Washington"}, TYPES, STATUSES, "Media team, media@iwelcome.example")
+    assert facts["media_contact"] == Contact("Media team", "media@iwelcome.example", "")
+    assert (facts["type"], facts["type_label"], facts["template"]) == ("press-release", "Press release", "press-release")
+
+
+def test_case_study_facts():
+    facts = article_facts("case-studies", {"case_status": " at-risk ", "countries": "Honduras, Mexico"}, TYPES, STATUSES, "")
+    assert (facts["case_status"], facts["case_status_label"]) == ("at-risk", "At risk")
+    assert facts["country_names"] == ["Honduras", "Mexico"]
+
+
+def test_split_list():
+    assert split_list("a, b,, c ,") == ["a", "b", "c"]
+    assert split_list(None) == []

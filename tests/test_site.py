@@ -1,0 +1,252 @@
+"""The real site, built once (see conftest.py), checked the way a reader gets it."""
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import ROOT, article
+
+CONTENT = ROOT / "content"
+TYPE_FOLDERS = ["press-releases", "updates", "case-studies"]
+
+
+def metadata(path):
+    """The `Key: value` lines at the top of a content file, keys lower-cased."""
+    meta = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    return meta
+
+
+def articles(folder):
+    return sorted((CONTENT / folder).glob("*.md"))
+
+
+def url_of(path):
+    meta = metadata(path)
+    folder = path.parent.name
+    slug = meta.get("slug", path.stem)
+    if folder == "pages":
+        return "/" if meta.get("save_as") == "index.html" else f"/{slug}/"
+    return f"/{folder}/{slug}/"
+
+
+ALL_ITEMS = [p for folder in TYPE_FOLDERS + ["pages"] for p in articles(folder)]
+
+
+def test_there_is_enough_content():
+    counts = {folder: len(articles(folder)) for folder in TYPE_FOLDERS}
+    assert counts["press-releases"] >= 3 and counts["updates"] >= 4 and counts["case-studies"] >= 2, counts
+    assert {"home", "about", "privacy", "toolkit"} <= {p.stem for p in articles("pages")}
+    years = {metadata(p)["date"][:4] for folder in TYPE_FOLDERS for p in articles(folder)}
+    assert len(years) >= 3, years
+
+
+@pytest.mark.parametrize("path", ALL_ITEMS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_item_has_its_page_at_its_url(site, path):
+    page = site.page(url_of(path))
+    title = metadata(path)["title"]
+    h1s = page.find_all("h1")
+    assert len(h1s) == 1
+    if url_of(path) != "/":
+        assert h1s[0].get_text(" ", strip=True) == page.title.get_text().split(" · ")[0].strip()
+        assert _words(h1s[0].get_text()) == _words(title)
+
+
+def _words(text):
+    """Compare titles as words: typogrify changes quotes, dashes and spaces, not words."""
+    return re.findall(r"[A-Za-z0-9]+", text)
+
+
+@pytest.mark.parametrize("folder", TYPE_FOLDERS)
+def test_type_listing_lists_every_item(site, folder):
+    listed, url = [], f"/{folder}/"
+    while url:
+        page = site.page(url)
+        listed += [a["href"] for a in page.select("main article.teaser h2 a, main article.teaser h3 a")]
+        nxt = page.select_one('.pagination a[rel~="next"]')
+        url = nxt["href"] if nxt else None
+    assert sorted(listed) == sorted(url_of(p) for p in articles(folder))
+
+
+@pytest.mark.parametrize("path", articles("press-releases"), ids=lambda p: p.name)
+def test_press_release_has_dateline_end_mark_and_contact(site, path):
+    page = site.page(url_of(path))
+    meta = metadata(path)
+    dateline = page.select_one("main .dateline")
+    assert dateline.get_text(" ", strip=True).startswith(meta["location"].upper() + ",")
+    assert dateline.find("time")["datetime"].startswith(meta["date"][:10])
+    body_start = dateline.find_next_sibling()
+    assert body_start is not None and body_start.name == "p", "the dateline leads into the first paragraph"
+    assert page.select_one("main .end-mark").get_text(strip=True) == "###"
+    contact = page.select_one("main .media-contact")
+    expected_email = re.search(r"[\w.+-]+@[\w.-]+", meta.get("contact", "")) or re.search(
+        r"[\w.+-]+@[\w.-]+", _setting("MEDIA_CONTACT")
+    )
+    assert contact.select_one("a[href^='mailto:']")["href"] == f"mailto:{expected_email.group(0)}"
+    assert contact.select_one("a[href^='tel:']")
+
+
+def _setting(name):
+    namespace = {}
+    exec((ROOT / "pelicanconf.py").read_text(), namespace)
+    return namespace[name]
+
+
+@pytest.mark.parametrize("path", articles("case-studies"), ids=lambda p: p.name)
+def test_case_study_shows_status_badge_and_country(site, path):
+    page = site.page(url_of(path))
+    meta = metadata(path)
+    badge = page.select_one("main .case-status")
+    assert badge["data-status"] == meta["case_status"]
+    assert badge.get_text(strip=True).lower().replace(" ", "-") == meta["case_status"]
+    country = meta["countries"].split(",")[0].strip()
+    assert page.select_one("main .case-country").get_text(strip=True) == country
+    assert meta["person"] in page.select_one("main .case-facts").get_text(" ", strip=True)
+
+
+def test_topic_and_country_pages_list_their_items(site):
+    by_topic, by_country = {}, {}
+    for folder in TYPE_FOLDERS:
+        for path in articles(folder):
+            meta = metadata(path)
+            for tag in filter(None, (t.strip() for t in meta.get("tags", "").split(","))):
+                by_topic.setdefault(tag, set()).add(url_of(path))
+            for country in filter(None, (c.strip() for c in meta.get("countries", "").split(","))):
+                by_country.setdefault(country, set()).add(url_of(path))
+    assert by_topic and by_country
+    for section, groups in (("topics", by_topic), ("countries", by_country)):
+        index = site.page(f"/{section}/")
+        for name, urls in groups.items():
+            link = index.find("a", string=re.compile(rf"^\s*{re.escape(name)}\s*$"))
+            assert link is not None, f"{name} is missing from /{section}/"
+            listed, url = set(), link["href"]
+            while url:
+                page = site.page(url)
+                listed |= {a["href"] for a in page.select("main article.teaser h2 a, main article.teaser h3 a")}
+                nxt = page.select_one('.pagination a[rel~="next"]')
+                url = nxt["href"] if nxt else None
+            assert listed == urls, name
+
+
+def test_home_page_has_figures_demands_get_involved_and_latest(site):
+    home = site.page("/")
+    intro = home.select_one(".home-intro")
+    assert len(intro.select("ul li strong")) >= 4, "the crisis in figures"
+    assert len(intro.select("ol > li")) == 4, "the four demands"
+    assert home.select_one(".get-involved a[href]")
+    latest = [a["href"] for a in home.select("article.teaser h2 a, article.teaser h3 a")]
+    dated = sorted(
+        ((metadata(p)["date"], url_of(p)) for folder in TYPE_FOLDERS for p in articles(folder)), reverse=True
+    )
+    assert latest and latest == [url for _, url in dated[: len(latest)]]
+
+
+def test_toolkit_is_a_real_download(site):
+    link = site.page("/toolkit/").select_one("main a[href$='.pdf']")
+    pdf = site.file(link["href"])
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert pdf.stat().st_size > 2000
+
+
+def test_every_internal_link_and_asset_resolves(site):
+    broken = []
+    for path in site.html_files():
+        page = site.page("/" + str(path.relative_to(site.output)))
+        ids = {tag["id"] for tag in page.select("[id]")}
+        for tag, attr in [("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src")]:
+            for element in page.find_all(tag, attrs={attr: True}):
+                target = element[attr]
+                parts = urlsplit(target)
+                if parts.scheme in ("mailto", "tel") or (parts.scheme and tag == "a"):
+                    continue
+                if target.startswith("#"):
+                    if target[1:] not in ids:
+                        broken.append(f"{path.relative_to(site.output)}: {target}")
+                    continue
+                assert not parts.scheme and not parts.netloc, f"{path}: {target} is loaded from another host"
+                resolved = (Path(path).parent / unquote(parts.path)) if not parts.path.startswith("/") else None
+                file = site.file(unquote(parts.path)) if resolved is None else (resolved / "index.html" if parts.path.endswith("/") else resolved)
+                if not file.is_file():
+                    broken.append(f"{path.relative_to(site.output)}: {target}")
+    assert broken == []
+
+
+def test_nothing_is_loaded_from_other_hosts(site):
+    for path in site.html_files():
+        html = path.read_text(encoding="utf-8")
+        page = site.page("/" + str(path.relative_to(site.output)))
+        for element in page.select("[src], link[href], [srcset], [poster], [data]"):
+            for attr in ("src", "href", "srcset", "poster", "data"):
+                value = element.get(attr, "")
+                assert not re.match(r"(https?:)?//", value), f"{path}: {element}"
+        assert not re.search(r"<(iframe|embed|object)\b", html)
+        assert "@import" not in html and "fonts.googleapis" not in html
+
+
+def test_typogrify_is_on_but_never_in_titles_or_meta(site):
+    typographic = 0
+    for path in site.html_files():
+        raw = path.read_text(encoding="utf-8")
+        head = raw.split("</head>")[0]
+        assert "<span" not in re.search(r"<title>(.*?)</title>", head, re.S).group(1), path
+        for content in re.findall(r'<meta [^>]*content="([^"]*)"', head):
+            assert "<" not in content and "&lt;" not in content, (path, content)
+        typographic += len(re.findall(r'class="caps"|&#8217;|’|&#8220;|“', raw.split("</head>")[1]))
+    assert typographic > 0, "typogrify and smart quotes should show in the text"
+
+
+def test_every_page_is_structured_for_assistive_technology(site):
+    for path in site.html_files():
+        page = site.page("/" + str(path.relative_to(site.output)))
+        assert page.html.get("lang") == "en", path
+        assert len(page.find_all("h1")) == 1, path
+        levels = [int(h.name[1]) for h in page.find_all(re.compile(r"^h[1-6]$"))]
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        first_link = page.find("a")
+        assert first_link["href"] == "#main" and page.find(id="main").name == "main", path
+        for tag in ("header", "nav", "main", "footer"):
+            assert page.find(tag), (path, tag)
+        for img in page.find_all("img"):
+            assert img.get("alt") is not None, (path, img)
+        assert not page.find("script"), f"{path} needs no JavaScript"
+
+
+def test_archives_and_404(site):
+    archive_links = {a["href"] for a in site.page("/archives/").select("main a")}
+    for folder in TYPE_FOLDERS:
+        for path in articles(folder):
+            assert url_of(path) in archive_links
+    not_found = site.page("/404.html")
+    assert "not found" in not_found.h1.get_text().lower()
+    assert all(a["href"].startswith(("/", "#")) for a in not_found.find_all("a")), "404 is served at any depth"
+
+
+def test_listings_paginate(build_site):
+    files = {f"updates/item-{n:02}.md": article(Title=f"Item {n}", Date=f"2024-01-{n:02}") for n in range(1, 13)}
+    build = build_site(files)
+    assert build.returncode == 0, build.log
+    from bs4 import BeautifulSoup
+
+    first = BeautifulSoup((build.output / "updates/index.html").read_text(), "html.parser")
+    second = BeautifulSoup((build.output / "updates/page/2/index.html").read_text(), "html.parser")
+    assert first.select_one('.pagination a[rel~="next"]')["href"] == "/updates/page/2/"
+    assert second.select_one('.pagination a[rel~="prev"]')["href"] == "/updates/"
+    titles = [a.get_text() for page in (first, second) for a in page.select("article.teaser h2 a")]
+    assert titles == [f"Item {n}" for n in range(12, 0, -1)], "newest first, each once"
+
+
+def test_drafts_and_embargoed_items_stay_out_of_the_site(build_site):
+    build = build_site({
+        "updates/public.md": article(Title="Public"),
+        "updates/draft.md": article(Title="Draft", Status="draft"),
+        "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
+    })
+    assert build.returncode == 0, build.log
+    listing = (build.output / "updates/index.html").read_text()
+    assert "Public" in listing and "Draft" not in listing and "Embargoed" not in listing
+    assert not (build.output / "updates/embargoed").exists() and not (build.output / "updates/draft").exists()
