@@ -71,7 +71,7 @@ from invoke import task  # noqa: E402  (after the bootstrap above, which install
 
 CONTENT = "content"
 OUTPUT = "output"
-PREVIEW = "-e WITH_FUTURE_DATES=true"  # the preview shows embargoed items too
+PREVIEW = "-e PREVIEW=true"  # drafts and embargoed items shown in place, with a banner
 HOST, PORT = "127.0.0.1", 8000
 
 
@@ -101,9 +101,10 @@ def rebuild(c):
 
 @task
 def serve(c, port=PORT):
-    """Build with drafts and embargoed items visible, and preview on http://127.0.0.1:8000/."""
+    """Preview on http://127.0.0.1:8000/, drafts and embargoed items included (with a banner)."""
     pelican(c, extra=PREVIEW)
-    print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Drafts are under /drafts/.")
+    print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
+          "publish anything from output/: this preview includes drafts.")
     c.run(f"{sys.executable} -m pelican -s pelicanconf.py -o {OUTPUT} --listen "
           f"--bind {HOST} --port {port}", pty=False)
 

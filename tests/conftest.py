@@ -85,7 +85,7 @@ def article(**fields):
 def build_site(tmp_path):
     """build_site({"updates/a.md": text, ...}) builds those files as a site and returns the Build."""
 
-    def build(files, settings="pelicanconf.py"):
+    def build(files, settings="pelicanconf.py", extra=()):
         content = tmp_path / "content"
         for name, text in files.items():
             path = content / name
@@ -94,6 +94,6 @@ def build_site(tmp_path):
                 path.write_bytes(text)
             else:
                 path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return run_pelican(content, tmp_path / "output", settings=settings)
+        return run_pelican(content, tmp_path / "output", settings=settings, extra=extra)
 
     return build

@@ -250,3 +250,27 @@ def test_drafts_and_embargoed_items_stay_out_of_the_site(build_site):
     listing = (build.output / "updates/index.html").read_text()
     assert "Public" in listing and "Draft" not in listing and "Embargoed" not in listing
     assert not (build.output / "updates/embargoed").exists() and not (build.output / "updates/draft").exists()
+
+
+def test_preview_shows_drafts_and_embargoed_items_in_place_with_a_banner(build_site):
+    build = build_site(
+        {
+            "updates/public.md": article(Title="Public"),
+            "updates/draft.md": article(Title="Draft", Status="draft"),
+            "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
+        },
+        extra=["-e", "PREVIEW=true"],
+    )
+    assert build.returncode == 0, build.log
+    from bs4 import BeautifulSoup
+
+    listing = BeautifulSoup((build.output / "updates/index.html").read_text(), "html.parser")
+    assert [a.get_text() for a in listing.select("article.teaser h2 a")] == ["Embargoed", "Public", "Draft"]
+    banners = {}
+    for slug in ("public", "draft", "embargoed"):
+        page = BeautifulSoup((build.output / f"updates/{slug}/index.html").read_text(), "html.parser")
+        banner = page.select_one(".preview-banner")
+        banners[slug] = banner.get_text(" ", strip=True) if banner else None
+    assert banners["public"] is None
+    assert banners["draft"].startswith("Draft")
+    assert banners["embargoed"].startswith("Embargoed") and "2999" in banners["embargoed"]

@@ -11,7 +11,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import slugify
 
-from . import reading, report, validation
+from . import preview, reading, report, validation
 from .articles import article_facts
 from .countries import CountriesGenerator, Country, group_by_country
 from .settings import setting
@@ -24,6 +24,8 @@ def register():
     signals.readers_init.connect(reading.use_editor_reader)
     signals.article_generator_context.connect(reading.keep_incomplete_article)
     signals.page_generator_context.connect(reading.keep_incomplete_page)
+    signals.article_generator_pretaxonomy.connect(preview.show_drafts_in_preview)
+    signals.page_generator_finalized.connect(preview.show_draft_pages_in_preview)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(check_then_prepare)
 

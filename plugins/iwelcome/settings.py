@@ -19,6 +19,8 @@ DEFAULTS = {
     },
     # Shown on press releases that have no Contact line: "Name, email, phone".
     "MEDIA_CONTACT": "",
+    # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.
+    "PREVIEW": False,
 }
 
 

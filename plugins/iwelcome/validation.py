@@ -175,13 +175,17 @@ def check_item(item, content_types, case_statuses, file_exists):
 
 
 def check_unique_urls(items, reserved_urls):
-    """Two files that would be written to one place (or a file over a listing) lose a page."""
+    """Two files that would be written to one place (or a file over a listing) lose a page.
+
+    Article slugs are unique site-wide (`Related:` and `Actions:` name articles by slug), except
+    that a translation shares the slug of the article it translates.
+    """
     problems = []
     by_slug = defaultdict(list)
     for item in items:
         if item.kind == "article":
-            by_slug[item.slug].append(item)
-    for slug, same in by_slug.items():
+            by_slug[item.slug, item.meta.get("lang", "")].append(item)
+    for (slug, _lang), same in by_slug.items():
         for item in same[1:] if len(same) > 1 else []:
             first = same[0].path
             problems.append(Problem(item.path, "Slug", f"'{slug}' is already used by {first}; rename this file or add a different 'Slug:' line"))
@@ -190,6 +194,8 @@ def check_unique_urls(items, reserved_urls):
     for item in items:
         by_url[item.url].append(item)
     for url, same in by_url.items():
+        if not url:  # not written at all (a draft in a production build)
+            continue
         if url in reserved_urls:
             for item in same:
                 problems.append(Problem(item.path, "Slug", f"/{url.removesuffix('index.html')} is where the site puts {reserved_urls[url]}; rename the file or add a 'Slug:' line"))
