@@ -28,7 +28,16 @@ STATIC_PATHS = ["images", "downloads"]
 USE_FOLDER_AS_CATEGORY = True
 SLUGIFY_SOURCE = "basename"  # the file name is the slug, so a new title never breaks a link
 
+def newest_first(article):
+    """Newest first, and items of the same moment by slug: every build lists them in one order."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
 WITH_FUTURE_DATES = False  # a future Date is an embargo: the item waits as a draft
+# Every value is escaped unless a template marks it safe: the HTML Pelican made from Markdown
+# (content, summary) and titles, which the plugin's reader escapes before typogrify.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 TYPOGRIFY = True
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd"]
 MARKDOWN = {

@@ -1,10 +1,11 @@
-"""Reading content so that no file is silently dropped.
+"""Reading content so that no file is silently dropped, and titles are text, not HTML.
 
 Pelican skips a file whose Date it cannot parse, or that has no Title or Date, and the build
 goes on without it. Here such a file is kept, with what was wrong recorded in its metadata
 (`_unreadable`, `_missing`), so that validation can name the file and the field.
 """
 
+import html
 from datetime import datetime
 
 from pelican.readers import _DISCARD, MarkdownReader
@@ -24,6 +25,9 @@ class EditorMarkdownReader(MarkdownReader):
         return content, metadata
 
     def process_metadata(self, name, value):
+        if name == "title":
+            # A title is text: '<' stays visible. Escaped now, before typogrify adds its HTML.
+            value = html.escape(value, quote=False)
         try:
             return super().process_metadata(name, value)
         except (ValueError, OverflowError):
