@@ -68,6 +68,15 @@ def site(tmp_path_factory):
     return Site(output)
 
 
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """The production build (publishconf.py): absolute URLs, feeds, no drafts."""
+    output = tmp_path_factory.mktemp("published")
+    build = run_pelican(ROOT / "content", output, settings="publishconf.py")
+    assert build.returncode == 0, build.log
+    return Site(output)
+
+
 def article(**fields):
     """A Markdown article with valid defaults; a field set to None is left out."""
     values = {

@@ -199,6 +199,19 @@ def test_typogrify_is_on_but_never_in_titles_or_meta(site):
     assert typographic > 0, "typogrify and smart quotes should show in the text"
 
 
+def test_feed_titles_are_plain_text(published):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(published.output / "feeds/all.atom.xml").getroot()
+    titles = [entry.find(f"{atom}title").text for entry in feed.iter(f"{atom}entry")]
+    expected = [metadata(p)["title"] for folder in TYPE_FOLDERS for p in articles(folder)]
+    assert len(titles) == len(expected)
+    for title in titles:
+        assert "<" not in title and "&" not in title, title
+    assert sorted(map(_words, titles)) == sorted(map(_words, expected))
+
+
 def test_every_page_is_structured_for_assistive_technology(site):
     for path in site.html_files():
         page = site.page("/" + str(path.relative_to(site.output)))
