@@ -102,11 +102,30 @@ def rebuild(c):
 @task
 def serve(c, port=PORT):
     """Preview on http://127.0.0.1:8000/, drafts and embargoed items included (with a banner)."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        def send_error(self, code, message=None, explain=None):
+            """Answer a missing page with the site's 404 page, as the CDN does."""
+            not_found = ROOT / OUTPUT / "404.html"
+            if code != 404 or not not_found.is_file():
+                return super().send_error(code, message, explain)
+            body = not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
     pelican(c, extra=PREVIEW)
     print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
           "publish anything from output/: this preview includes drafts.")
-    c.run(f"{sys.executable} -m pelican -s pelicanconf.py -o {OUTPUT} --listen "
-          f"--bind {HOST} --port {port}", pty=False)
+    with ThreadingHTTPServer((HOST, int(port)), partial(Handler, directory=ROOT / OUTPUT)) as httpd:
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
 
 
 @task

@@ -287,3 +287,19 @@ def test_preview_shows_drafts_and_embargoed_items_in_place_with_a_banner(build_s
     assert banners["public"] is None
     assert banners["draft"].startswith("Draft")
     assert banners["embargoed"].startswith("Embargoed") and "2999" in banners["embargoed"]
+
+
+def test_metadata_is_text_not_html(build_site):
+    build = build_site({
+        "case-studies/a.md": article(
+            Title="<script>alert(1)</script> & “quotes”", Person="<b>Ana</b>", Countries="Honduras", Case_status="at-risk",
+        ),
+    })
+    assert build.returncode == 0, build.log
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((build.output / "case-studies/a/index.html").read_text(), "html.parser")
+    assert page.find("script") is None and page.find("b") is None
+    assert "<script>alert(1)</script> &" in page.h1.get_text()
+    assert "<b>Ana</b>" in page.select_one(".case-facts").get_text()
+    assert "<script>alert(1)</script> &" in page.title.get_text()
