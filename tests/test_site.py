@@ -64,13 +64,18 @@ def _words(text):
 
 @pytest.mark.parametrize("folder", TYPE_FOLDERS)
 def test_type_listing_lists_every_item(site, folder):
-    listed, url = [], f"/{folder}/"
+    assert sorted(listed_items(site, f"/{folder}/")) == sorted(url_of(p) for p in articles(folder))
+
+
+def listed_items(site, url):
+    """The links of every teaser on a listing, following its pagination to the last page."""
+    listed = []
     while url:
         page = site.page(url)
         listed += [a["href"] for a in page.select("main article.teaser h2 a, main article.teaser h3 a")]
         nxt = page.select_one('.pagination a[rel~="next"]')
         url = nxt["href"] if nxt else None
-    assert sorted(listed) == sorted(url_of(p) for p in articles(folder))
+    return listed
 
 
 @pytest.mark.parametrize("path", articles("press-releases"), ids=lambda p: p.name)
@@ -124,13 +129,7 @@ def test_topic_and_country_pages_list_their_items(site):
         for name, urls in groups.items():
             link = index.find("a", string=re.compile(rf"^\s*{re.escape(name)}\s*$"))
             assert link is not None, f"{name} is missing from /{section}/"
-            listed, url = set(), link["href"]
-            while url:
-                page = site.page(url)
-                listed |= {a["href"] for a in page.select("main article.teaser h2 a, main article.teaser h3 a")}
-                nxt = page.select_one('.pagination a[rel~="next"]')
-                url = nxt["href"] if nxt else None
-            assert listed == urls, name
+            assert sorted(listed_items(site, link["href"])) == sorted(urls), name
 
 
 def test_home_page_has_figures_demands_get_involved_and_latest(site):
