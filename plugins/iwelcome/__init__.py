@@ -12,8 +12,10 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import slugify
 
 from . import preview, reading, report, validation
+from .actions import KIND_LABELS, as_of, check_actions, check_references, share_links
 from .articles import article_facts
 from .countries import CountriesGenerator, Country, group_by_country
+from .get_involved import ActionsGenerator, inline_markers, place_actions, today_in
 from .settings import setting
 
 _pelican_errors = report.ErrorCollector()
@@ -39,14 +41,16 @@ def watch_pelican_errors(pelican):
 
 
 def add_generators(pelican):
-    return CountriesGenerator
+    return [CountriesGenerator, ActionsGenerator]
 
 
 def check_then_prepare(generators):
-    """Runs once all content is read and before anything is written."""
+    """Runs once all content is read and before anything is written: validate, then prepare."""
     articles_gen = next(g for g in generators if isinstance(g, ArticlesGenerator))
     pages_gen = next(g for g in generators if isinstance(g, PagesGenerator))
+    actions_gen = next(g for g in generators if isinstance(g, ActionsGenerator))
     settings, context = articles_gen.settings, articles_gen.context
+    file_exists = static_file_check(settings)
 
     all_articles = [
         *articles_gen.articles, *articles_gen.translations,
@@ -58,23 +62,65 @@ def check_then_prepare(generators):
         *pages_gen.hidden_pages, *pages_gen.hidden_translations,
         *pages_gen.draft_pages, *pages_gen.draft_translations,
     ]
+    items = [as_item(a, "article", settings) for a in all_articles] + [as_item(p, "page", settings) for p in all_pages]
     problems = validation.validate(
-        [as_item(a, "article", settings) for a in all_articles]
-        + [as_item(p, "page", settings) for p in all_pages],
+        items,
         content_types=setting(settings, "CONTENT_TYPES"),
         case_statuses=setting(settings, "CASE_STATUSES"),
         reserved_urls=reserved_urls(settings),
-        file_exists=lambda path: os.path.isfile(os.path.join(settings["PATH"], path)),
+        file_exists=file_exists,
         slugify=lambda text: slugify(text, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])),
     )
+    actions, action_problems = actions_gen.parse(file_exists)
+    problems += action_problems + check_actions(actions)
+    slugs = actions_gen_slugs(actions_gen)
+    for item, content in zip(items, all_articles + all_pages):
+        named = validation.split_list(item.meta.get("actions"))
+        inline, stray = inline_markers(content)
+        problems += check_references(item.path, named, inline, slugs, stray)
     pelican_errors = list(_pelican_errors.messages)
     _pelican_errors.messages.clear()
     if problems or pelican_errors:
+        problems = sorted(set(problems), key=lambda p: (p.path, p.field, p.message))
         report.stop_build([*problems, *pelican_errors], root=os.path.dirname(settings["PATH"]))
 
     prepare_articles(all_articles, settings)
-    context["CONTENT_TYPES"] = setting(settings, "CONTENT_TYPES")
-    context["countries"] = group_by_country(articles_gen.articles, settings)
+    actions = as_of(actions, today_in(settings))
+    by_slug = {a.slug: a for a in actions}
+    context.update({
+        "CONTENT_TYPES": setting(settings, "CONTENT_TYPES"),
+        "countries": group_by_country(articles_gen.articles, settings),
+        "actions": actions,
+        "ACTIONS": by_slug,
+        "home_actions": [a for a in sorted(actions, key=lambda a: (-a.priority, a.slug)) if a.is_live],
+        "ACTION_UTM": setting(settings, "ACTION_UTM"),
+        "ACTION_URL": setting(settings, "ACTION_URL"),
+        "GET_INVOLVED_URL": setting(settings, "GET_INVOLVED_URL"),
+        "ACTION_KIND_LABELS": {kind: labels[0] for kind, labels in KIND_LABELS.items()},
+        "ACTION_KIND_PLURALS": {kind: labels[1] for kind, labels in KIND_LABELS.items()},
+        "share_links": share_links,
+    })
+    inline = actions_gen.get_template("_action_inline")
+    place_actions(
+        all_articles, actions, settings,
+        render_inline=lambda slug: inline.render({**context, "action": by_slug[slug], "placement": "inline"}),
+    )
+
+
+def actions_gen_slugs(actions_gen):
+    """Slugs of every action file, even one with problems: naming it is not a second problem."""
+    return {item.slug for _path, item in actions_gen.action_files}
+
+
+def static_file_check(settings):
+    """file_exists(path under content/) for a file that the build also copies to the site."""
+    static = [p.strip("/") + "/" for p in settings["STATIC_PATHS"]]
+
+    def file_exists(path):
+        copied = any(path.startswith(prefix) for prefix in static)
+        return copied and os.path.isfile(os.path.join(settings["PATH"], path))
+
+    return file_exists
 
 
 def as_item(content, kind, settings):
@@ -102,6 +148,7 @@ def reserved_urls(settings):
     ]:
         if settings.get(key):
             reserved[settings[key]] = what
+    reserved[setting(settings, "GET_INVOLVED_SAVE_AS")] = "the Get Involved page"
     return reserved
 
 
@@ -112,6 +159,6 @@ def prepare_articles(articles, settings):
     for article in articles:
         folder = article.relative_source_path.replace(os.sep, "/").split("/")[0]
         facts = article_facts(folder, article.metadata, content_types, case_statuses, media_contact)
-        facts["countries"] = [Country(name, settings) for name in facts.pop("country_names")]
+        facts["countries"] = [Country(name, settings) for name in facts["country_names"]]
         for name, value in facts.items():
             setattr(article, name, value)

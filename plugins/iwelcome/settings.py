@@ -19,6 +19,16 @@ DEFAULTS = {
     },
     # Shown on press releases that have no Contact line: "Name, email, phone".
     "MEDIA_CONTACT": "",
+    # Calls to action: the folder of action files under content/, and how many show beside an article.
+    "ACTIONS_PATH": "actions",
+    "GET_INVOLVED_URL": "get-involved/",
+    "GET_INVOLVED_SAVE_AS": "get-involved/index.html",
+    "ACTION_URL": "get-involved/{slug}/",
+    "ACTION_SAVE_AS": "get-involved/{slug}/index.html",
+    "ACTIONS_JSON_SAVE_AS": "get-involved/actions.json",
+    "GET_INVOLVED_MAX": 2,
+    # Add utm_source/utm_medium/utm_campaign to outbound action links (False turns it off).
+    "ACTION_UTM": True,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.
     "PREVIEW": False,
 }

@@ -1,0 +1,327 @@
+"""Calls to action ("Get involved"): parse the action files, check them, decide which are live,
+and choose the ones shown beside each article. Pure functions over plain data.
+
+An action file is `content/actions/<slug>.md`; EDITING.md documents its fields.
+"""
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from markupsafe import Markup
+
+from .validation import Problem, field_name, is_blank, split_list
+
+# Kind -> (label on an action, heading of its group on /get-involved/), in the hub's order.
+KIND_LABELS = {
+    "petition": ("Petition", "Petitions"),
+    "letter": ("Write a letter", "Letters"),
+    "call": ("Make a call", "Calls"),
+    "donate": ("Donate", "Donations"),
+    "download": ("Download", "Downloads"),
+    "share": ("Spread the word", "Spread the word"),
+    "event": ("Event", "Events"),
+    "signup": ("Sign up", "Sign up"),
+}
+KINDS = tuple(KIND_LABELS)
+OUTCOMES = ("live", "victory", "closed")
+FIELDS = {
+    "title", "kind", "button", "url", "file", "tags", "countries", "types", "priority", "default",
+    "starts", "ends", "outcome", "victory", "followup", "goal", "signatures", "summary",
+}
+INTERNAL_FIELDS = {"category", "reader", "_unreadable", "_missing", "date", "slug"}
+YES, NO = {"yes", "true", "1"}, {"no", "false", "0", ""}
+# One line on its own in an article's Markdown: [action: free-sara-beltran-hernandez]. Matched in
+# the HTML, where typogrify may have joined the words with a no-break space.
+_SPACE = r"(?:\s|&nbsp;|&#160;|\xa0)*"
+MARKER = re.compile(rf"<p>\[action:{_SPACE}([^\]<\s&]*){_SPACE}\]</p>")
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    path: str
+    title: str  # HTML: escaped text, typographically improved
+    kind: str
+    button: str
+    pitch: str = ""  # HTML, from the file's body
+    url: str = ""
+    file: str = ""
+    tags: tuple = ()
+    countries: tuple = ()
+    types: tuple = ()
+    priority: int = 0
+    default: bool = False
+    starts: date | None = None
+    ends: date | None = None
+    outcome: str = "live"
+    victory: str = ""
+    followup: str = ""
+    goal: int | None = None
+    signatures: int | None = None
+    state: str = "live"  # the outcome as of the build: live, scheduled, victory or closed
+
+    @property
+    def is_live(self):
+        return self.state == "live"
+
+    def link(self, placement, site_url="", tracking=True):
+        """Where the button goes, tagged with the placement (sidebar, inline, home, hub)."""
+        if self.kind == "download":
+            return f"{site_url}/{self.file}"
+        return tracked_url(self.url, self.slug, placement) if tracking else self.url
+
+    def progress(self):
+        """(goal shown, percent) for a petition's bar; the goal climbs a ladder once reached."""
+        if self.goal is None:
+            return None
+        signatures = self.signatures or 0
+        shown = goal_ladder(self.goal, signatures)
+        return shown, min(100, signatures * 100 // shown)
+
+
+def goal_ladder(goal, signatures):
+    """The goal to show: the editor's, or once reached the next step of 1-2.5-5 x 10^n above it."""
+    if signatures < goal:
+        return goal
+    step = 10 ** (len(str(goal)) - 1)
+    while True:
+        for factor in (1, 2.5, 5):
+            candidate = int(step * factor)
+            if candidate > signatures and candidate > goal:
+                return candidate
+        step *= 10
+
+
+def tracked_url(url, slug, placement):
+    """The URL with utm_source/medium/campaign added, keeping its own query and fragment."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
+    query += [("utm_source", "iwelcome"), ("utm_medium", placement), ("utm_campaign", slug)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def parse_action(slug, path, meta, pitch, file_exists, content_types):
+    """(Action or None, [Problem]) from one action file's metadata and body HTML."""
+    problems = []
+
+    def problem(key, message):
+        problems.append(Problem(path, field_name(key), message))
+
+    def text(key):
+        value = meta.get(key)
+        return "" if is_blank(value) else str(value).strip()
+
+    def integer(key, minimum, default=None):
+        raw = text(key)
+        if not raw:
+            return default
+        if not re.fullmatch(r"-?\d+", raw.replace(",", "")) or int(raw.replace(",", "")) < minimum:
+            what = "a whole number" if minimum is None or minimum < 0 else f"a whole number of at least {minimum}"
+            problem(key, f"'{raw}' is not {what}")
+            return default
+        return int(raw.replace(",", ""))
+
+    def day(key):
+        raw = text(key)
+        if not raw:
+            return None
+        try:
+            return datetime.strptime(raw[:10], "%Y-%m-%d").date()
+        except ValueError:
+            problem(key, f"'{raw}' is not a date; write it as YYYY-MM-DD, for example 2024-03-15")
+            return None
+
+    for key in ("title", "kind", "button"):
+        if not text(key):
+            problem(key, "missing; " + {
+                "title": "add the ask, such as 'Title: Tell DHS to stop jailing asylum seekers'",
+                "kind": "add one of: " + ", ".join(KINDS),
+                "button": "add the button's label, such as 'Button: Sign the petition'",
+            }[key])
+    kind = text("kind").lower()
+    if kind and kind not in KINDS:
+        problem("kind", f"'{text('kind')}' is not a kind of action; write one of: {', '.join(KINDS)}")
+
+    allowed = FIELDS if kind == "petition" else FIELDS - {"goal", "signatures"}
+    for key in sorted(set(meta) - allowed - INTERNAL_FIELDS):
+        hint = "only petitions have one" if key in ("goal", "signatures") else "remove it or check the spelling"
+        problem(key, f"is not a field of a{'n' if kind[:1] in 'aeiou' else ''} {kind or 'action'} action; {hint}")
+
+    url = text("url")
+    if kind in KINDS and kind not in ("download", "share") and not url:
+        problem("url", "missing; add the https:// address where people take this action")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.netloc:
+            problem("url", f"'{url}' is not a web address starting with https://; write the full https:// address")
+            url = ""
+    file = text("file").lstrip("/")
+    if kind == "download":
+        if not file:
+            problem("file", "missing; add the path of the file to download, such as downloads/toolkit.pdf")
+        elif not file_exists(file):
+            problem("file", f"{file} is not in the content folder; add the file there or correct the path")
+
+    types = tuple(t.lower() for t in split_list(meta.get("types")))
+    known_types = [kind_["type"] for kind_ in content_types.values()]
+    for unknown in [t for t in types if t not in known_types]:
+        problem("types", f"'{unknown}' is not a type of article; write one of: {', '.join(known_types)}")
+
+    default = text("default").lower()
+    if default not in YES | NO:
+        problem("default", f"'{text('default')}' should be 'yes' or 'no'")
+    outcome = text("outcome").lower() or "live"
+    if outcome not in OUTCOMES:
+        problem("outcome", f"'{text('outcome')}' is not an outcome; write one of: {', '.join(OUTCOMES)}")
+
+    starts, ends = day("starts"), day("ends")
+    if starts and ends and ends < starts:
+        problem("ends", f"{ends} is before Starts ({starts})")
+    goal = integer("goal", 1)
+    signatures = integer("signatures", 0)
+    priority = integer("priority", -(10**9), default=0)
+
+    if problems:
+        return None, problems
+    return Action(
+        slug=slug, path=path, title=str(meta["title"]), kind=kind, button=text("button"),
+        pitch=pitch or "", url=url, file=file,
+        tags=tuple(split_list(meta.get("tags"))), countries=tuple(split_list(meta.get("countries"))),
+        types=types, priority=priority, default=default in YES, starts=starts, ends=ends,
+        outcome=outcome, victory=text("victory"), followup=text("followup"),
+        goal=goal if kind == "petition" else None, signatures=signatures if kind == "petition" else None,
+    ), []
+
+
+def check_actions(actions):
+    """Problems between action files: unknown follow-ups, more than one default."""
+    slugs = {a.slug for a in actions}
+    problems = [
+        Problem(a.path, "Followup", f"'{a.followup}' is not an action; write the file name of one in content/actions/ (without .md)")
+        for a in actions
+        if a.followup and a.followup not in slugs
+    ]
+    defaults = sorted(a.path for a in actions if a.default)
+    for path in defaults[1:]:
+        problems.append(Problem(path, "Default", f"{defaults[0]} is already the default action; only one can be"))
+    return problems
+
+
+def check_references(path, named, inline, slugs, stray=0):
+    """Problems with the actions an article names in `Actions:` or in its body.
+
+    stray: how many `[action:` markers are not on a line of their own (so would show as text).
+    """
+    problems = [Problem(path, "Body", "write each [action: slug] marker on a line of its own, with a blank line before and after")] if stray else []
+    problems += [
+        Problem(path, "Actions", f"'{slug}' is not an action; write the file name of one in content/actions/ (without .md)")
+        for slug in named if slug not in slugs
+    ]
+    problems += [
+        Problem(path, "Body", f"[action: {slug}] names no action; write the file name of one in content/actions/ (without .md)")
+        for slug in inline if slug not in slugs
+    ]
+    return problems
+
+
+def as_of(actions, today):
+    """The actions with their state on `today`: closed after Ends, scheduled before Starts.
+
+    An event's Starts and Ends are the days it takes place, so it is promoted before it starts.
+    """
+    def state(action):
+        if action.outcome != "live":
+            return action.outcome
+        if action.ends and action.ends < today:
+            return "closed"
+        if action.starts and action.starts > today and action.kind != "event":
+            return "scheduled"
+        return "live"
+
+    return [replace(action, state=state(action)) for action in actions]
+
+
+def select_actions(named, tags, countries, kind, actions, maximum, shown_inline=()):
+    """The actions beside one article, best first.
+
+    named: the article's own `Actions:` slugs, shown first in their order (a closed one too,
+    so it can show its outcome and offer its follow-up); then other live actions aimed at its topics, countries
+    or type, by how many targets match, then Priority, then newest Starts, then slug; the
+    default action when nothing else applies. Never more than `maximum`, and never one the
+    article already shows in its text (`shown_inline`).
+    """
+    by_slug = {a.slug: a for a in actions}
+    chosen = [
+        by_slug[s] for s in dict.fromkeys(named)
+        if s in by_slug and by_slug[s].state != "scheduled" and s not in shown_inline
+    ]
+    # A closed action offers its follow-up itself: that one is not offered twice.
+    taken = {a.slug for a in chosen} | {a.followup for a in chosen if not a.is_live} | set(shown_inline)
+    wanted = {("tag", _key(t)) for t in tags} | {("country", _key(c)) for c in countries} | {("type", kind)}
+
+    def matches(action):
+        targets = {("tag", _key(t)) for t in action.tags} | {("country", _key(c)) for c in action.countries}
+        return len(wanted & (targets | {("type", t) for t in action.types}))
+
+    ranked = sorted(
+        (a for a in actions if a.is_live and a.slug not in taken and matches(a)),
+        key=lambda a: (-matches(a), -a.priority, -(a.starts or date.min).toordinal(), a.slug),
+    )
+    chosen += ranked
+    if not chosen:
+        chosen = [a for a in actions if a.default and a.is_live and a.slug not in shown_inline]
+    return chosen[:maximum]
+
+
+def share_links(page_url, title):
+    """[(label, href)]: plain links that open each service's own share form; nothing is loaded."""
+    text = f"{title} {page_url}"
+    return [
+        ("Email", "mailto:?" + urlencode({"subject": title, "body": text}, quote_via=quote)),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": text}, quote_via=quote)),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": text}, quote_via=quote)),
+        ("X", "https://x.com/intent/post?" + urlencode({"text": title, "url": page_url}, quote_via=quote)),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": page_url}, quote_via=quote)),
+    ]
+
+
+def _key(name):
+    return " ".join(name.lower().split())
+
+
+def hub_groups(actions):
+    """The /get-involved/ page: live actions grouped by kind (in KINDS order), then past ones."""
+    live = [a for a in actions if a.is_live]
+    groups = [(kind, sorted((a for a in live if a.kind == kind), key=_rank)) for kind in KINDS]
+    past = sorted((a for a in actions if a.state in ("victory", "closed")), key=lambda a: (-(a.ends or a.starts or date.min).toordinal(), a.slug))
+    return [(kind, group) for kind, group in groups if group], past
+
+
+def _rank(action):
+    return (-action.priority, -(action.starts or date.min).toordinal(), action.slug)
+
+
+def feed_entries(actions, site_url, action_url):
+    """The live actions for /get-involved/actions.json, as plain JSON-ready dicts."""
+    return [
+        {
+            "slug": a.slug,
+            "kind": a.kind,
+            "title": _plain(a.title),
+            "url": a.link("feed", site_url, tracking=False) if a.kind != "share" else None,
+            "page": f"{site_url}/{action_url.format(slug=a.slug)}",
+            "button": a.button,
+            "starts": a.starts.isoformat() if a.starts else None,
+            "ends": a.ends.isoformat() if a.ends else None,
+            "outcome": a.state,
+            "goal": a.goal,
+            "signatures": a.signatures,
+        }
+        for a in sorted((a for a in actions if a.is_live), key=_rank)
+    ]
+
+
+def _plain(html):
+    return Markup(html).striptags()
