@@ -98,6 +98,7 @@ MENUITEMS = (
     ("Press releases", "/press-releases/"),
     ("Updates", "/updates/"),
     ("Case studies", "/case-studies/"),
+    ("Get involved", "/get-involved/"),
     ("Activist toolkit", "/toolkit/"),
     ("About", "/about/"),
 )

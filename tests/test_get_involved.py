@@ -89,6 +89,14 @@ def test_hub_groups_live_actions_by_kind_and_lists_past_ones(site):
     assert sorted(live_slugs + past) == sorted(p.stem for p in ACTION_FILES)
 
 
+def test_share_action_is_plain_links_to_share_the_page(site):
+    block = site.page("/get-involved/share-the-campaign/").select_one('main .action[data-kind="share"]')
+    links = {a.get_text(strip=True): a["href"] for a in block.select(".share-links a")}
+    assert set(links) == {"Email", "WhatsApp", "Bluesky", "X", "Facebook"}
+    assert links["Facebook"].endswith("u=%2Fget-involved%2Fshare-the-campaign%2F")
+    assert not block.find(["script", "iframe", "img"])
+
+
 def test_every_action_has_its_own_page(site):
     for path in ACTION_FILES:
         page = site.page(f"/get-involved/{path.stem}/")
