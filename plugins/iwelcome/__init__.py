@@ -103,7 +103,9 @@ def check_then_prepare(generators):
     inline = actions_gen.get_template("_action_inline")
     place_actions(
         all_articles, actions, settings,
-        render_inline=lambda slug: inline.render({**context, "action": by_slug[slug], "placement": "inline"}),
+        render_inline=lambda slug, article: inline.render(
+            {**context, "action": by_slug[slug], "placement": "inline", "article": article}
+        ),
     )
 
 

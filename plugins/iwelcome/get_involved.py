@@ -81,7 +81,7 @@ def place_actions(articles, actions, settings, render_inline):
             article.country_names, article.type, actions, maximum, shown_inline=inline,
         )
         if inline:
-            article._content = MARKER.sub(lambda m: render_inline(m.group(1)), article._content)
+            article._content = MARKER.sub(lambda m: render_inline(m.group(1), article), article._content)
 
 
 def inline_markers(article):
