@@ -150,6 +150,12 @@ def publish(c):
     pelican(c, settings="publishconf.py")
 
 
+@task(help={"sizes": "article counts, comma-separated", "runs": "runs per size (the best is shown)"})
+def bench_related(c, sizes="1000,5000,20000", runs=3):
+    """Time the related-updates computation alone on the synthetic corpus."""
+    c.run(f"{sys.executable} benchmarks/related_bench.py --sizes {sizes} --runs {runs}", pty=False)
+
+
 @task
 def test(c):
     """Run the whole test suite (it builds the real site in a temporary folder)."""

@@ -6,6 +6,7 @@ after what they do (validation, articles, countries, ...), as plain functions ov
 
 import logging
 import os
+import time
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -16,8 +17,11 @@ from .actions import KIND_LABELS, as_of, check_actions, check_references, share_
 from .articles import article_facts
 from .countries import CountriesGenerator, Country, group_by_country
 from .get_involved import ActionsGenerator, inline_markers, place_actions, today_in
+from .related import Config as RelatedConfig
+from .related import Doc, check_pins, related_updates
 from .settings import setting
 
+logger = logging.getLogger(__name__)
 _pelican_errors = report.ErrorCollector()
 
 
@@ -46,6 +50,7 @@ def add_generators(pelican):
 
 def check_then_prepare(generators):
     """Runs once all content is read and before anything is written: validate, then prepare."""
+    started = time.perf_counter()
     articles_gen = next(g for g in generators if isinstance(g, ArticlesGenerator))
     pages_gen = next(g for g in generators if isinstance(g, PagesGenerator))
     actions_gen = next(g for g in generators if isinstance(g, ActionsGenerator))
@@ -74,10 +79,12 @@ def check_then_prepare(generators):
     actions, action_problems = actions_gen.parse(file_exists)
     problems += action_problems + check_actions(actions)
     slugs = actions_gen_slugs(actions_gen)
+    article_slugs = {a.slug for a in all_articles}
     for item, content in zip(items, all_articles + all_pages):
         named = validation.split_list(item.meta.get("actions"))
         inline, stray = inline_markers(content)
         problems += check_references(item.path, named, inline, slugs, stray)
+        problems += check_pins(item.path, validation.split_list(item.meta.get("related")), article_slugs)
     pelican_errors = list(_pelican_errors.messages)
     _pelican_errors.messages.clear()
     if problems or pelican_errors:
@@ -85,6 +92,7 @@ def check_then_prepare(generators):
         report.stop_build([*problems, *pelican_errors], root=os.path.dirname(settings["PATH"]))
 
     prepare_articles(all_articles, settings)
+    validated = time.perf_counter()
     actions = as_of(actions, today_in(settings))
     by_slug = {a.slug: a for a in actions}
     context.update({
@@ -107,6 +115,44 @@ def check_then_prepare(generators):
             {**context, "action": by_slug[slug], "placement": "inline", "article": article}
         ),
     )
+    acted = time.perf_counter()
+    place_related(articles_gen, settings)
+    timings = {"validation": validated - started, "actions": acted - validated, "related": time.perf_counter() - acted}
+    context["PLUGIN_TIMINGS"] = timings
+    logger.info("iwelcome plugin: " + ", ".join(f"{part} {seconds:.3f} s" for part, seconds in timings.items()))
+
+
+def place_related(articles_gen, settings):
+    """Give every article its `related_updates` (Article objects), computed for all at once."""
+    config = RelatedConfig(
+        weights=setting(settings, "RELATED_WEIGHTS"),
+        half_life_days=setting(settings, "RELATED_HALF_LIFE_DAYS"),
+        oldest_factor=setting(settings, "RELATED_OLDEST_FACTOR"),
+        maximum=setting(settings, "RELATED_UPDATES_MAX"),
+        max_share=setting(settings, "RELATED_MAX_SHARE"),
+        min_dropped=setting(settings, "RELATED_MIN_DROPPED"),
+        max_same_type=setting(settings, "RELATED_MAX_SAME_TYPE"),
+    )
+    articles = articles_gen.articles  # published, in the default language (and drafts in a preview)
+    docs = [
+        Doc(
+            slug=a.slug,
+            type=a.type,
+            day=a.date.toordinal(),
+            keywords=tuple(("tags", t.slug) for t in getattr(a, "tags", [])) + tuple(("countries", c.slug) for c in a.countries),
+            pinned=tuple(a.related_slugs),
+        )
+        for a in articles
+    ]
+    related = related_updates(docs, config)
+    by_slug = {a.slug: a for a in articles}
+    for article in articles:
+        hidden = [s.lower() for s in article.related_slugs] == ["none"]
+        article.related_updates = [] if hidden else [by_slug[s] for s in related[article.slug]]
+    for translation in [*articles_gen.translations, *articles_gen.drafts, *articles_gen.drafts_translations]:
+        original = by_slug.get(translation.slug)
+        shown = original.related_updates if original else []
+        translation.related_updates = [a for a in shown if a is not translation]
 
 
 def actions_gen_slugs(actions_gen):

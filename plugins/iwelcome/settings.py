@@ -29,6 +29,14 @@ DEFAULTS = {
     "GET_INVOLVED_MAX": 2,
     # Add utm_source/utm_medium/utm_campaign to outbound action links (False turns it off).
     "ACTION_UTM": True,
+    # Related updates beside each article (see plugins/iwelcome/related.py for how they are chosen).
+    "RELATED_UPDATES_MAX": 4,
+    "RELATED_WEIGHTS": {"tags": 1.0, "countries": 1.0},  # how much a shared topic / country counts
+    "RELATED_HALF_LIFE_DAYS": 730,  # recency: an item this much older than the newest counts 3/4
+    "RELATED_OLDEST_FACTOR": 0.5,  # ... and a very old one half as much as the newest
+    "RELATED_MAX_SHARE": 0.2,  # a keyword on more than this share of the articles is dropped ...
+    "RELATED_MIN_DROPPED": 50,  # ... once it is on at least this many articles
+    "RELATED_MAX_SAME_TYPE": 3,  # at most this many of one type, when other types are related too
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.
     "PREVIEW": False,
 }

@@ -1,0 +1,68 @@
+"""Time the related-updates computation alone on the synthetic corpus.
+
+    python benchmarks/related_bench.py [--sizes 1000,5000,20000] [--runs 3]
+
+Prints, for each size, the best of the runs in seconds and the peak memory the computation
+allocates (tracemalloc), and the growth from one size to the next.
+"""
+
+import argparse
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "benchmarks")]
+
+from corpus import SINGULAR, entries  # noqa: E402
+from iwelcome.related import Doc, related_updates  # noqa: E402
+from pelican.utils import slugify  # noqa: E402
+
+
+def docs_for(n):
+    """The corpus as the plugin hands it to related_updates: slugs of topics and countries."""
+    slugs = {}
+
+    def slug(text):
+        if text not in slugs:
+            slugs[text] = slugify(text)
+        return slugs[text]
+
+    return [
+        Doc(e["slug"], SINGULAR[e["folder"]], e["date"].toordinal(),
+            tuple(("tags", slug(t)) for t in e["tags"]) + tuple(("countries", slug(c)) for c in e["countries"]))
+        for e in entries(n)
+    ]
+
+
+def measure(n, runs):
+    docs = docs_for(n)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        related_updates(docs)
+        times.append(time.perf_counter() - started)
+    tracemalloc.start()
+    related_updates(docs)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return min(times), peak
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,20000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(f"{'articles':>9} {'seconds':>8} {'peak MiB':>9} {'growth':>7}")
+    previous = None
+    for n in [int(s) for s in args.sizes.split(",")]:
+        seconds, peak = measure(n, args.runs)
+        growth = f"{seconds / previous[1]:.1f}x" if previous else ""
+        print(f"{n:>9} {seconds:>8.3f} {peak / 2**20:>9.1f} {growth:>7}", flush=True)
+        previous = (n, seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Related updates: for every article, the others most related to it. Pure functions over plain data.
+
+Relatedness is the sum of the weights of the keywords (topics and countries) two articles share,
+each weighted by its field and by how rare it is (inverse document frequency), times a mild
+preference for recent items (a half-life). Keywords on more than a set share of the articles
+say little and are dropped.
+
+How it stays fast at tens of thousands of articles: articles are numbered newest first, and each
+keyword has a posting list of those numbers. An article with keywords K shares some subset S of K
+with every related article, which then scores weight(S) x recency. The search walks the subsets of
+K from the heaviest down; the articles having all of S are the intersection of its postings
+(cached: many articles share a pair of topics), newest first. A first meeting gives the exact
+score, since heavier subsets come first, and the walk stops as soon as no remaining subset can
+beat the list it has. The work for one article touches only the postings of its own keywords.
+"""
+
+import gc
+import math
+from bisect import insort
+from dataclasses import dataclass, field
+
+from .validation import Problem
+
+@dataclass(frozen=True)
+class Doc:
+    slug: str
+    type: str
+    day: int  # the date as a day number (date.toordinal())
+    keywords: tuple = ()  # (field, keyword) pairs, keywords already normalised
+    pinned: tuple = ()  # the editor's `Related:` slugs, in order
+
+
+@dataclass(frozen=True)
+class Config:
+    weights: dict = field(default_factory=lambda: {"tags": 1.0, "countries": 1.0})
+    half_life_days: float = 730.0  # recency counts half as much for an item this much older than the newest
+    oldest_factor: float = 0.5  # the score of a very old item is multiplied by this; of the newest, by 1
+    maximum: int = 4
+    max_share: float = 0.2  # a keyword on more than this share of the articles is dropped ...
+    min_dropped: int = 50  # ... if it is on at least this many (small sites keep every keyword)
+    max_same_type: int = 3  # at most this many of one type, when candidates of another allow
+    max_keywords: int = 6  # an article's heaviest keywords used (63 subsets at most)
+
+
+def related_updates(docs, config=Config()):
+    """{slug: [related slugs, best first]} for every doc; pins first and counted in the maximum."""
+    # Many small objects and no cycles: the cyclic garbage collector would only re-scan the
+    # growing caches again and again (the run would grow faster than the site).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _related_updates(docs, config)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _related_updates(docs, config):
+    ranked = sorted(docs, key=lambda d: (-d.day, d.slug))
+    rank_of = {d.slug: r for r, d in enumerate(ranked)}
+    ids, postings, keywords_of = {}, [], []  # keywords are numbered in order of first use
+    for r, doc in enumerate(ranked):
+        own = set()
+        for keyword in doc.keywords:
+            if keyword not in ids:
+                ids[keyword] = len(postings)
+                postings.append([])
+            own.add(ids[keyword])
+        for i in own:
+            postings[i].append(r)  # ranks ascending: newest first
+        keywords_of.append(frozenset(own))
+
+    n = len(ranked)
+    field_of = [keyword[0] for keyword in ids]
+    weight = {
+        i: config.weights.get(field_of[i], 1.0) * math.log(n / len(ranks))
+        for i, ranks in enumerate(postings)
+        if 2 <= len(ranks) and (len(ranks) <= config.max_share * n or len(ranks) < config.min_dropped)
+    }
+    newest = ranked[0].day if ranked else 0
+    floor = config.oldest_factor
+    decay = [floor + (1 - floor) * 0.5 ** ((newest - d.day) / config.half_life_days) for d in ranked]
+    types = [d.type for d in ranked]
+    search = _Search(postings, weight, decay, config.max_keywords)
+
+    result = {}
+    for r, doc in enumerate(ranked):
+        pins = [s for s in dict.fromkeys(doc.pinned) if s in rank_of and s != doc.slug][: config.maximum]
+        exclude = {r, *(rank_of[s] for s in pins)}
+        wanted = config.maximum - len(pins)
+        own = keywords_of[r]
+        found = search.best(own, wanted, exclude)
+        if len(found) < wanted:
+            found += _newest_sharing_dropped(own, postings, weight, exclude | {rank for _s, rank in found}, wanted - len(found))
+        found = _mix_types(found, [types[rank_of[s]] for s in pins], types, search, own, exclude, config)
+        result[doc.slug] = pins + [ranked[rank].slug for _score, rank in found]
+    return result
+
+
+def _newest_sharing_dropped(keywords, postings, weight, taken, wanted):
+    """When too few articles share a telling keyword: the newest sharing a common one."""
+    extra = []
+    for keyword in sorted((kw for kw in keywords if kw not in weight), key=lambda kw: (len(postings[kw]), kw)):
+        for rank in postings[keyword]:
+            if len(extra) == wanted:
+                return extra
+            if rank not in taken:
+                taken = taken | {rank}
+                extra.append((0.0, rank))
+    return extra
+
+
+def check_pins(path, pinned, slugs):
+    """Problems with an article's `Related:` line: every slug must be an article."""
+    if [s.lower() for s in pinned] == ["none"]:
+        return []
+    return [
+        Problem(path, "Related", f"'{slug}' is not an article; write the file name of one (without .md), or 'none'")
+        for slug in pinned if slug not in slugs
+    ]
+
+
+def _mix_types(found, pinned_types, types, search, keywords, exclude, config):
+    """Swap the weakest found items of an over-represented type for the best of other types."""
+    chosen = pinned_types + [types[rank] for _score, rank in found]
+    for kind in sorted(set(chosen)):
+        excess = chosen.count(kind) - config.max_same_type
+        removable = [item for item in found if types[item[1]] == kind]
+        if excess <= 0 or not removable:
+            continue
+        taken = exclude | {rank for _score, rank in found}
+        others = search.best(keywords, min(excess, len(removable)), taken, allowed=lambda r: types[r] != kind)
+        if others:
+            dropped = removable[-len(others):]
+            found = sorted([item for item in found if item not in dropped] + others, key=lambda x: (-x[0], x[1]))
+    return found
+
+
+class _Search:
+    def __init__(self, postings, weight, decay, max_keywords):
+        self.weight, self.decay, self.max_keywords = weight, decay, max_keywords
+        self.sets = {kw: set(postings[kw]) for kw in weight}  # keyword numbers -> set of ranks
+        # keywords (heaviest first) -> ranks of the articles having all of them, newest first
+        self._members = {(kw,): postings[kw] for kw in weight}
+        self._plans = {}  # an article's keywords -> its subsets, heaviest first
+
+    def best(self, keywords, k, exclude, allowed=None):
+        """Up to k (score, rank) pairs, best first: highest score, then lowest rank (newest)."""
+        if k <= 0:
+            return []
+        decay = self.decay
+        chosen, weights, order = self._plan(keywords)
+        top, seen = [], set(exclude)  # top holds (-score, rank), best first
+        for mask in order:
+            weight = weights[mask]
+            if len(top) == k and weight < -top[-1][0]:
+                break  # no article met later can score more
+            for rank in self._having_all(tuple(map(chosen.__getitem__, _BITS[mask]))):
+                if rank in seen:
+                    continue
+                seen.add(rank)
+                if allowed is not None and not allowed(rank):
+                    continue
+                entry = (-weight * decay[rank], rank)
+                if len(top) == k:
+                    if entry >= top[-1]:
+                        break  # the rest of this subset is older: none can do better
+                    top.pop()
+                insort(top, entry)
+        return [(-score, rank) for score, rank in top]
+
+    def _plan(self, keywords):
+        """The article's heaviest keywords (heaviest first), the weight of each subset of them
+        (indexed by bit mask), and the masks from the heaviest subset down. Cached."""
+        plan = self._plans.get(keywords)
+        if plan is None:
+            chosen = sorted((kw for kw in keywords if kw in self.weight), key=lambda kw: (-self.weight[kw], kw))
+            chosen = tuple(chosen[: self.max_keywords])
+            weights = [0.0] * (1 << len(chosen))
+            for mask in range(1, 1 << len(chosen)):
+                low = mask & -mask
+                weights[mask] = weights[mask ^ low] + self.weight[chosen[low.bit_length() - 1]]
+            order = sorted(range(1, 1 << len(chosen)), key=weights.__getitem__, reverse=True)
+            plan = self._plans[keywords] = (chosen, weights, order)
+        return plan
+
+    def _having_all(self, subset):
+        """Ranks of the articles having every keyword of `subset` (heaviest first), newest first."""
+        ranks = self._members.get(subset)
+        if ranks is None:
+            # Narrow the list without the lightest (most common) keyword: it is the shorter one.
+            ranks = list(filter(self.sets[subset[-1]].__contains__, self._having_all(subset[:-1])))
+            self._members[subset] = ranks
+        return ranks
+
+
+# _BITS[mask]: the positions of the set bits of mask, for the subsets of up to 8 keywords.
+_BITS = [tuple(i for i in range(8) if mask >> i & 1) for mask in range(1 << 8)]
