@@ -12,6 +12,7 @@ K from the heaviest down; the articles having all of S are the intersection of i
 (cached: many articles share a pair of topics), newest first. A first meeting gives the exact
 score, since heavier subsets come first, and the walk stops as soon as no remaining subset can
 beat the list it has. The work for one article touches only the postings of its own keywords.
+An article that shares only dropped keywords with others gets the newest articles sharing them.
 """
 
 import gc
@@ -20,6 +21,7 @@ from bisect import insort
 from dataclasses import dataclass, field
 
 from .validation import Problem
+
 
 @dataclass(frozen=True)
 class Doc:
