@@ -34,11 +34,20 @@ def newest_first(article):
 
 
 ARTICLE_ORDER_BY = newest_first
-WITH_FUTURE_DATES = False  # a future Date is an embargo: the item waits as a draft
+WITH_FUTURE_DATES = False
+# Keep what the readers made (Markdown turned into HTML) in cache/, so a rebuild reads only
+# the files that changed. The "reader" layer, not "generator": embargoes must be re-checked.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"  # a future Date is an embargo: the item waits as a draft
 # Every value is escaped unless a template marks it safe: the HTML Pelican made from Markdown
 # (content, summary) and titles, which the plugin's reader escapes before typogrify.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
-TYPOGRIFY = True
+# Typographic quotes, dashes and spacing. The plugin's reader applies typogrify (with these
+# TYPOGRIFY_* settings) so that the content cache keeps the result; Pelican's own TYPOGRIFY
+# step, which would run again on every build, stays off.
+TYPOGRIFY = False
+TYPOGRIFY_IN_READER = True
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd"]
 MARKDOWN = {
     "extension_configs": {

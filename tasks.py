@@ -150,6 +150,13 @@ def publish(c):
     pelican(c, settings="publishconf.py")
 
 
+@task(help={"articles": "how many articles the synthetic corpus has", "runs": "builds of each kind",
+            "json": "where to write the figures"})
+def bench(c, articles=5000, runs=3, json="bench.json"):
+    """Build the synthetic corpus with plain Pelican and with this site; print and save the figures."""
+    c.run(f"{sys.executable} benchmarks/build_bench.py --articles {articles} --runs {runs} --json {json}", pty=False)
+
+
 @task(help={"sizes": "article counts, comma-separated", "runs": "runs per size (the best is shown)"})
 def bench_related(c, sizes="1000,5000,20000", runs=3):
     """Time the related-updates computation alone on the synthetic corpus."""

@@ -28,7 +28,8 @@ class Build:
 def run_pelican(content, output, settings="pelicanconf.py", extra=()):
     """The plain Pelican call the README documents, in a subprocess like an editor's."""
     result = subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings), "-o", str(output), *extra],
+        [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings), "-o", str(output),
+         "--cache-path", f"{output}-cache", *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -4,6 +4,7 @@ This module only wires the plugin into Pelican's signals; the logic lives in the
 after what they do (validation, articles, countries, ...), as plain functions over plain data.
 """
 
+import json
 import logging
 import os
 import time
@@ -118,8 +119,10 @@ def check_then_prepare(generators):
     acted = time.perf_counter()
     place_related(articles_gen, settings)
     timings = {"validation": validated - started, "actions": acted - validated, "related": time.perf_counter() - acted}
-    context["PLUGIN_TIMINGS"] = timings
     logger.info("iwelcome plugin: " + ", ".join(f"{part} {seconds:.3f} s" for part, seconds in timings.items()))
+    if setting(settings, "PLUGIN_TIMINGS_FILE"):
+        with open(setting(settings, "PLUGIN_TIMINGS_FILE"), "w", encoding="utf-8") as f:
+            json.dump(timings, f)
 
 
 def place_related(articles_gen, settings):

@@ -8,20 +8,31 @@ goes on without it. Here such a file is kept, with what was wrong recorded in it
 import html
 from datetime import datetime
 
+import smartypants
 from pelican.readers import _DISCARD, MarkdownReader
+from typogrify.filters import typogrify
+
+from .settings import setting
 
 # What Pelican cannot build a page without, and a stand-in used only until validation fails.
 PLACEHOLDERS = {"title": "", "date": datetime(1970, 1, 1)}
 
 
 class EditorMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, keeping values it cannot parse for validation to report."""
+    """Pelican's Markdown reader, keeping values it cannot parse for validation to report, and
+    applying typogrify itself when TYPOGRIFY_IN_READER is set: what a reader returns is what
+    Pelican's content cache keeps, so a rebuild does not typogrify unchanged files again."""
 
     def read(self, source_path):
         self._unreadable = {}
         content, metadata = super().read(source_path)
         if self._unreadable:
             metadata["_unreadable"] = self._unreadable
+        if setting(self.settings, "TYPOGRIFY_IN_READER"):
+            content = typogrify_html(content, self.settings)
+            for key in ("title", "summary"):
+                if isinstance(metadata.get(key), str):
+                    metadata[key] = typogrify_html(metadata[key], self.settings)
         return content, metadata
 
     def process_metadata(self, name, value):
@@ -33,6 +44,17 @@ class EditorMarkdownReader(MarkdownReader):
         except (ValueError, OverflowError):
             getattr(self, "_unreadable", {})[name] = value
             return _DISCARD
+
+
+def typogrify_html(html, settings):
+    """Typogrify as Pelican's reader does it, with the same TYPOGRIFY_* settings."""
+    if not html:
+        return html
+    dashes = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
+    # Like Pelican: also turn the &quot; entities Markdown leaves into curly quotes.
+    smartypants.Attr.default = dashes.get(settings.get("TYPOGRIFY_DASHES"), smartypants.Attr.set1) | smartypants.Attr.w
+    omitted = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
+    return typogrify(html, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omitted)
 
 
 def use_editor_reader(readers):

@@ -37,6 +37,10 @@ DEFAULTS = {
     "RELATED_MAX_SHARE": 0.2,  # a keyword on more than this share of the articles is dropped ...
     "RELATED_MIN_DROPPED": 50,  # ... once it is on at least this many articles
     "RELATED_MAX_SAME_TYPE": 3,  # at most this many of one type, when other types are related too
+    # Typogrify in the reader, so that Pelican's content cache keeps the result.
+    "TYPOGRIFY_IN_READER": False,
+    # Where to write the time each part of the plugin took, as JSON (benchmarks set it).
+    "PLUGIN_TIMINGS_FILE": None,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.
     "PREVIEW": False,
 }

@@ -1,0 +1,141 @@
+"""Build the synthetic corpus with plain Pelican and with this site, side by side.
+
+    python benchmarks/build_bench.py [--articles 5000] [--runs 3] [--json bench.json]
+
+(a) plain Pelican: the same pinned version, its default theme, no plugins, the same Markdown and
+typogrify settings; (b) this site's full configuration (pelicanconf.py). Cold builds alternate
+a, b, a, b, ...; then (b) is rebuilt with nothing changed, from its content cache. Prints the
+median wall time and peak memory of each, their ratios, the time of each part of the plugin,
+and whether two builds of (b) are byte-identical; writes the same figures as JSON.
+"""
+
+import argparse
+import filecmp
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import write_site  # noqa: E402
+
+PLAIN_SETTINGS = """
+import sys
+sys.path.insert(0, {root!r})
+import pelicanconf as site
+
+PATH = "content"
+ARTICLE_EXCLUDES = ["pages", "actions"]
+PAGE_PATHS = ["pages"]
+TIMEZONE = site.TIMEZONE
+SLUGIFY_SOURCE = site.SLUGIFY_SOURCE
+MARKDOWN = site.MARKDOWN
+TYPOGRIFY = site.TYPOGRIFY or site.TYPOGRIFY_IN_READER  # the site typogrifies in its reader
+TYPOGRIFY_IGNORE_TAGS = site.TYPOGRIFY_IGNORE_TAGS
+DEFAULT_PAGINATION = site.DEFAULT_PAGINATION
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+"""
+
+
+def run(command, cwd):
+    """(seconds, peak resident MiB) of one command, which must succeed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(map(str, command))} failed:\n{process.stderr.read()}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def pelican(content, settings, output, cache, extra=()):
+    return [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output),
+            "--cache-path", str(cache), "--log-handler", "plain", *extra]
+
+
+def same_files(a, b):
+    """Paths under a and b that differ (or exist on one side only)."""
+    differ = []
+
+    def walk(compare, prefix=""):
+        differ.extend(prefix + name for name in compare.left_only + compare.right_only + compare.diff_files)
+        for name, sub in compare.subdirs.items():
+            walk(sub, prefix + name + "/")
+
+    walk(filecmp.dircmp(a, b, ignore=[]))
+    return differ
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", default="bench.json", help="where to write the figures")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="iwelcome-bench-") as tmp:
+        tmp = Path(tmp)
+        content = write_site(args.articles, tmp / "content")
+        plain_settings = tmp / "plainconf.py"
+        plain_settings.write_text(PLAIN_SETTINGS.format(root=str(ROOT)))
+        timings_file = tmp / "plugin-timings.json"
+        site_extra = ["--ignore-cache", "-e", f"PLUGIN_TIMINGS_FILE={json.dumps(str(timings_file))}"]
+        print(f"{args.articles} articles, {args.runs} runs each, alternating plain / site", flush=True)
+
+        results = {"plain": [], "site": [], "rebuild": [], "plugin": []}
+        for i in range(args.runs):
+            out_plain, out_site = tmp / f"plain-{i}", tmp / f"site-{i}"
+            results["plain"].append(run(pelican(content, plain_settings, out_plain, tmp / f"cache-plain-{i}", ["--ignore-cache"]), ROOT))
+            results["site"].append(run(pelican(content, ROOT / "pelicanconf.py", out_site, tmp / f"cache-site-{i}", site_extra), ROOT))
+            results["plugin"].append(json.loads(timings_file.read_text()))
+            results["rebuild"].append(run(pelican(content, ROOT / "pelicanconf.py", tmp / f"again-{i}", tmp / f"cache-site-{i}"), ROOT))
+            print(f"  run {i + 1}: plain {results['plain'][-1][0]:.1f} s, site {results['site'][-1][0]:.1f} s, "
+                  f"rebuild {results['rebuild'][-1][0]:.1f} s", flush=True)
+        # The first cold build against the last rebuild from cache: the same content, the same bytes?
+        differ = same_files(tmp / "site-0", tmp / f"again-{args.runs - 1}")
+
+    def median(name, index):
+        return statistics.median(r[index] for r in results[name])
+
+    figures = {
+        "articles": args.articles,
+        "runs": args.runs,
+        "plain_seconds": median("plain", 0),
+        "site_seconds": median("site", 0),
+        "rebuild_seconds": median("rebuild", 0),
+        "plain_peak_mib": median("plain", 1),
+        "site_peak_mib": median("site", 1),
+        "plugin_seconds": {part: statistics.median(r[part] for r in results["plugin"]) for part in results["plugin"][0]},
+        "identical_output": not differ,
+        "differing_files": differ[:20],
+    }
+    figures["time_ratio"] = figures["site_seconds"] / figures["plain_seconds"]
+    figures["memory_ratio"] = figures["site_peak_mib"] / figures["plain_peak_mib"]
+    figures["rebuild_ratio"] = figures["rebuild_seconds"] / figures["site_seconds"]
+    figures["plugin_share"] = sum(figures["plugin_seconds"].values()) / figures["site_seconds"]
+
+    print()
+    print("| articles | plain Pelican | this site | ratio | rebuild, nothing changed | peak memory plain / site | ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {args.articles:,} | {figures['plain_seconds']:.1f} s | {figures['site_seconds']:.1f} s | {figures['time_ratio']:.2f}x "
+          f"| {figures['rebuild_seconds']:.1f} s ({figures['rebuild_ratio']:.2f}x) "
+          f"| {figures['plain_peak_mib']:.0f} / {figures['site_peak_mib']:.0f} MiB | {figures['memory_ratio']:.2f}x |")
+    parts = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in figures["plugin_seconds"].items())
+    print(f"\nplugin: {parts} ({figures['plugin_share']:.1%} of the site build)")
+    print("output: " + ("two builds are byte-identical" if not differ else f"{len(differ)} files differ: {differ[:5]}"))
+    Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"figures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
