@@ -39,7 +39,8 @@ WITH_FUTURE_DATES = False
 # the files that changed. The "reader" layer, not "generator": embargoes must be re-checked.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
-CONTENT_CACHING_LAYER = "reader"  # a future Date is an embargo: the item waits as a draft
+CONTENT_CACHING_LAYER = "reader"
+GZIP_CACHE = False  # a larger cache/, read and written faster  # a future Date is an embargo: the item waits as a draft
 # Every value is escaped unless a template marks it safe: the HTML Pelican made from Markdown
 # (content, summary) and titles, which the plugin's reader escapes before typogrify.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

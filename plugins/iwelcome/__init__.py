@@ -4,6 +4,7 @@ This module only wires the plugin into Pelican's signals; the logic lives in the
 after what they do (validation, articles, countries, ...), as plain functions over plain data.
 """
 
+import functools
 import json
 import logging
 import os
@@ -75,7 +76,7 @@ def check_then_prepare(generators):
         case_statuses=setting(settings, "CASE_STATUSES"),
         reserved_urls=reserved_urls(settings),
         file_exists=file_exists,
-        slugify=lambda text: slugify(text, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])),
+        slugify=slug_maker(settings),
     )
     actions, action_problems = actions_gen.parse(file_exists)
     problems += action_problems + check_actions(actions)
@@ -118,11 +119,19 @@ def check_then_prepare(generators):
     )
     acted = time.perf_counter()
     place_related(articles_gen, settings)
+    remember_urls([*all_articles, *all_pages])
     timings = {"validation": validated - started, "actions": acted - validated, "related": time.perf_counter() - acted}
     logger.info("iwelcome plugin: " + ", ".join(f"{part} {seconds:.3f} s" for part, seconds in timings.items()))
     if setting(settings, "PLUGIN_TIMINGS_FILE"):
         with open(setting(settings, "PLUGIN_TIMINGS_FILE"), "w", encoding="utf-8") as f:
             json.dump(timings, f)
+
+
+def remember_urls(contents):
+    """Pelican works out an item's url and save_as anew at every use (a listing, a sidebar, a
+    link: about 18 times per article here); from now on they are fixed, so keep them."""
+    for content in contents:
+        content.override_url, content.override_save_as = content.url, content.save_as
 
 
 def place_related(articles_gen, settings):
@@ -137,12 +146,14 @@ def place_related(articles_gen, settings):
         max_same_type=setting(settings, "RELATED_MAX_SAME_TYPE"),
     )
     articles = articles_gen.articles  # published, in the default language (and drafts in a preview)
+    slug = slug_maker(settings)
     docs = [
         Doc(
             slug=a.slug,
             type=a.type,
             day=a.date.toordinal(),
-            keywords=tuple(("tags", t.slug) for t in getattr(a, "tags", [])) + tuple(("countries", c.slug) for c in a.countries),
+            keywords=tuple(("tags", slug(t.name)) for t in getattr(a, "tags", []))
+            + tuple(("countries", slug(name)) for name in a.country_names),
             pinned=tuple(a.related_slugs),
         )
         for a in articles
@@ -156,6 +167,12 @@ def place_related(articles_gen, settings):
         original = by_slug.get(translation.slug)
         shown = original.related_updates if original else []
         translation.related_updates = [a for a in shown if a is not translation]
+
+
+def slug_maker(settings):
+    """Pelican's slugify, remembered: a site has few topics and countries but uses them often."""
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    return functools.lru_cache(maxsize=None)(lambda text: slugify(text, regex_subs=subs))
 
 
 def actions_gen_slugs(actions_gen):
@@ -207,9 +224,13 @@ def prepare_articles(articles, settings):
     content_types = setting(settings, "CONTENT_TYPES")
     case_statuses = setting(settings, "CASE_STATUSES")
     media_contact = setting(settings, "MEDIA_CONTACT")
+    countries = {}  # one Country per name: its slug is worked out once
     for article in articles:
         folder = article.relative_source_path.replace(os.sep, "/").split("/")[0]
         facts = article_facts(folder, article.metadata, content_types, case_statuses, media_contact)
-        facts["countries"] = [Country(name, settings) for name in facts["country_names"]]
+        for name in facts["country_names"]:
+            if name not in countries:
+                countries[name] = Country(name, settings)
+        facts["countries"] = [countries[name] for name in facts["country_names"]]
         for name, value in facts.items():
             setattr(article, name, value)

@@ -6,6 +6,7 @@ An action file is `content/actions/<slug>.md`; EDITING.md documents its fields.
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import date, datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -65,6 +66,14 @@ class Action:
     @property
     def is_live(self):
         return self.state == "live"
+
+    @cached_property
+    def targets(self):
+        """What it is aimed at: {("tag", topic), ("country", name), ("type", type)}, normalised."""
+        return frozenset(
+            [("tag", _key(t)) for t in self.tags] + [("country", _key(c)) for c in self.countries]
+            + [("type", t) for t in self.types]
+        )
 
     def link(self, placement, site_url="", tracking=True):
         """Where the button goes, tagged with the placement (sidebar, inline, home, hub)."""
@@ -244,35 +253,49 @@ def as_of(actions, today):
 
 
 def select_actions(named, tags, countries, kind, actions, maximum, shown_inline=()):
-    """The actions beside one article, best first.
+    """The actions beside one article, best first (see Chooser.select)."""
+    return Chooser(actions).select(named, tags, countries, kind, maximum, shown_inline)
 
-    named: the article's own `Actions:` slugs, shown first in their order (a closed one too,
-    so it can show its outcome and offer its follow-up); then other live actions aimed at its topics, countries
-    or type, by how many targets match, then Priority, then newest Starts, then slug; the
-    default action when nothing else applies. Never more than `maximum`, and never one the
-    article already shows in its text (`shown_inline`).
-    """
-    by_slug = {a.slug: a for a in actions}
-    chosen = [
-        by_slug[s] for s in dict.fromkeys(named)
-        if s in by_slug and by_slug[s].state != "scheduled" and s not in shown_inline
-    ]
-    # A closed action offers its follow-up itself: that one is not offered twice.
-    taken = {a.slug for a in chosen} | {a.followup for a in chosen if not a.is_live} | set(shown_inline)
-    wanted = {("tag", _key(t)) for t in tags} | {("country", _key(c)) for c in countries} | {("type", kind)}
 
-    def matches(action):
-        targets = {("tag", _key(t)) for t in action.tags} | {("country", _key(c)) for c in action.countries}
-        return len(wanted & (targets | {("type", t) for t in action.types}))
+class Chooser:
+    """Chooses the actions beside articles; built once per build, with live actions indexed by
+    what they target so an article looks only at the actions aimed at it."""
 
-    ranked = sorted(
-        (a for a in actions if a.is_live and a.slug not in taken and matches(a)),
-        key=lambda a: (-matches(a), -a.priority, -(a.starts or date.min).toordinal(), a.slug),
-    )
-    chosen += ranked
-    if not chosen:
-        chosen = [a for a in actions if a.default and a.is_live and a.slug not in shown_inline]
-    return chosen[:maximum]
+    def __init__(self, actions):
+        self.by_slug = {a.slug: a for a in actions}
+        self.aimed_at = {}
+        for action in actions:
+            if action.is_live:
+                for target in action.targets:
+                    self.aimed_at.setdefault(target, []).append(action)
+        self.default = [a for a in actions if a.default and a.is_live]
+
+    def select(self, named, tags, countries, kind, maximum, shown_inline=()):
+        """named: the article's own `Actions:` slugs, shown first in their order (a closed one
+        too, so it can show its outcome and offer its follow-up); then other live actions aimed
+        at its topics, countries or type, by how many targets match, then Priority, then newest
+        Starts, then slug; the default action when nothing else applies. Never more than
+        `maximum`, and never one the article already shows in its text (`shown_inline`).
+        """
+        chosen = [
+            self.by_slug[s] for s in dict.fromkeys(named)
+            if s in self.by_slug and self.by_slug[s].state != "scheduled" and s not in shown_inline
+        ]
+        # A closed action offers its follow-up itself: that one is not offered twice.
+        taken = {a.slug for a in chosen} | {a.followup for a in chosen if not a.is_live} | set(shown_inline)
+        wanted = {("tag", _key(t)) for t in tags} | {("country", _key(c)) for c in countries} | {("type", kind)}
+        matches = {}
+        for target in wanted:
+            for action in self.aimed_at.get(target, ()):
+                matches[action] = matches.get(action, 0) + 1
+        ranked = sorted(
+            (a for a in matches if a.slug not in taken),
+            key=lambda a: (-matches[a], -a.priority, -(a.starts or date.min).toordinal(), a.slug),
+        )
+        chosen += ranked
+        if not chosen:
+            chosen = [a for a in self.default if a.slug not in shown_inline]
+        return chosen[:maximum]
 
 
 def share_links(page_url, title):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from .actions import MARKER, feed_entries, hub_groups, parse_action, select_actions
+from .actions import MARKER, Chooser, feed_entries, hub_groups, parse_action
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -74,11 +74,12 @@ class ActionsGenerator(Generator):
 def place_actions(articles, actions, settings, render_inline):
     """Give each article its `get_involved` list and replace its inline markers."""
     maximum = setting(settings, "GET_INVOLVED_MAX")
+    chooser = Chooser(actions)
     for article in articles:
         inline, _stray = inline_markers(article)
-        article.get_involved = select_actions(
+        article.get_involved = chooser.select(
             article.action_slugs, [t.name for t in getattr(article, "tags", [])],
-            article.country_names, article.type, actions, maximum, shown_inline=inline,
+            article.country_names, article.type, maximum, shown_inline=inline,
         )
         if inline:
             article._content = MARKER.sub(lambda m: render_inline(m.group(1), article), article._content)
