@@ -198,6 +198,22 @@ def test_typogrify_is_on_but_never_in_titles_or_meta(site):
     assert typographic > 0, "typogrify and smart quotes should show in the text"
 
 
+def test_a_rebuild_from_the_content_cache_gives_the_same_bytes(site):
+    """The session's build wrote its content cache; building again reads it back."""
+    import filecmp
+
+    from conftest import run_pelican
+
+    again = site.output.parent / (site.output.name + "-again")
+    build = run_pelican(ROOT / "content", again, extra=["--cache-path", f"{site.output}-cache"])
+    assert build.returncode == 0, build.log
+    first = sorted(p.relative_to(site.output) for p in site.output.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert first == second
+    _match, mismatch, errors = filecmp.cmpfiles(site.output, again, [str(p) for p in first], shallow=False)
+    assert mismatch == [] and errors == []
+
+
 def test_feed_titles_are_plain_text(published):
     import xml.etree.ElementTree as ET
 
