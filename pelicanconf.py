@@ -88,7 +88,19 @@ YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 INDEX_SAVE_AS = ""  # the home page is content/pages/home.md
-DIRECT_TEMPLATES = ["tags", "archives", "404"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+DIRECT_TEMPLATES = ["tags", "archives", "404", "search"]
+
+# Translations: a file with `Lang: es` and the same Slug as the original is its translation.
+ARTICLE_LANG_URL = "{lang}/{category}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/{category}/{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+DRAFT_LANG_URL = "drafts/{lang}/{category}/{slug}/"
+DRAFT_LANG_SAVE_AS = "drafts/{lang}/{category}/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "drafts/{lang}/pages/{slug}/"
+DRAFT_PAGE_LANG_SAVE_AS = "drafts/{lang}/pages/{slug}/index.html"
 
 DEFAULT_PAGINATION = 10
 PAGINATED_TEMPLATES = {"category": None, "tag": None, "country": None}
