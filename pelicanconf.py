@@ -50,6 +50,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 TYPOGRIFY = False
 TYPOGRIFY_IN_READER = True
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd"]
+FORMATTED_FIELDS = ["summary", "typeset_summary"]  # the typeset copy gets its {filename} links too
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},

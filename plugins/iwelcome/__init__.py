@@ -15,20 +15,24 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import slugify
 
 from . import preview, reading, report, validation
-from .actions import KIND_LABELS, as_of, check_actions, check_references, share_links
+from .actions import KIND_LABELS, as_of, check_actions, check_references, in_language, share_links
 from .articles import article_facts
 from .countries import CountriesGenerator, Country, group_by_country
+from .i18n import load_strings, template_globals
 from .get_involved import ActionsGenerator, inline_markers, place_actions, today_in
 from .related import Config as RelatedConfig
 from .related import Doc, check_pins, related_updates
 from .settings import setting
+from .sitemap import Sitemap
 
 logger = logging.getLogger(__name__)
 _pelican_errors = report.ErrorCollector()
+_sitemap = Sitemap()
 
 
 def register():
     signals.initialized.connect(watch_pelican_errors)
+    signals.initialized.connect(add_template_globals)
     signals.readers_init.connect(reading.use_editor_reader)
     signals.article_generator_context.connect(reading.keep_incomplete_article)
     signals.page_generator_context.connect(reading.keep_incomplete_page)
@@ -36,6 +40,14 @@ def register():
     signals.page_generator_finalized.connect(preview.show_draft_pages_in_preview)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(check_then_prepare)
+    signals.all_generators_finalized.connect(_sitemap.start)
+    signals.content_written.connect(_sitemap.written)
+    signals.finalized.connect(_sitemap.finish)
+
+
+def add_template_globals(pelican):
+    strings = load_strings(pelican.settings["THEME"])
+    pelican.settings["JINJA_GLOBALS"].update(template_globals(strings, pelican.settings["DEFAULT_LANG"]))
 
 
 def watch_pelican_errors(pelican):
@@ -78,7 +90,7 @@ def check_then_prepare(generators):
         file_exists=file_exists,
         slugify=slug_maker(settings),
     )
-    actions, action_problems = actions_gen.parse(file_exists)
+    actions, action_translations, action_problems = actions_gen.parse(file_exists)
     problems += action_problems + check_actions(actions)
     slugs = actions_gen_slugs(actions_gen)
     article_slugs = {a.slug for a in all_articles}
@@ -95,26 +107,37 @@ def check_then_prepare(generators):
 
     prepare_articles(all_articles, settings)
     validated = time.perf_counter()
+    default_lang = settings["DEFAULT_LANG"]
+    langs = sorted({default_lang, *action_translations, *(c.lang for c in all_articles + all_pages)})
     actions = as_of(actions, today_in(settings))
-    by_slug = {a.slug: a for a in actions}
+    actions_by_lang = {
+        lang: {a.slug: a for a in in_language(actions, action_translations.get(lang, {}))} for lang in langs
+    }
+    homes = {p.lang: p.url for p in all_pages if p.template == "home" and p.status == "published"}
     context.update({
         "CONTENT_TYPES": setting(settings, "CONTENT_TYPES"),
         "countries": group_by_country(articles_gen.articles, settings),
-        "actions": actions,
-        "ACTIONS": by_slug,
-        "home_actions": [a for a in sorted(actions, key=lambda a: (-a.priority, a.slug)) if a.is_live],
+        "ACTIONS_BY_LANG": actions_by_lang,
+        "HOME_ACTIONS": {
+            lang: [a for a in sorted(in_lang.values(), key=lambda a: (-a.priority, a.slug)) if a.is_live]
+            for lang, in_lang in actions_by_lang.items()
+        },
+        "HOME_URLS": homes,
+        "GET_INVOLVED_URLS": {
+            lang: setting(settings, "GET_INVOLVED_URL" if lang == default_lang else "GET_INVOLVED_LANG_URL").format(lang=lang)
+            for lang in langs
+        },
         "ACTION_UTM": setting(settings, "ACTION_UTM"),
         "ACTION_URL": setting(settings, "ACTION_URL"),
-        "GET_INVOLVED_URL": setting(settings, "GET_INVOLVED_URL"),
         "ACTION_KIND_LABELS": {kind: labels[0] for kind, labels in KIND_LABELS.items()},
         "ACTION_KIND_PLURALS": {kind: labels[1] for kind, labels in KIND_LABELS.items()},
         "share_links": share_links,
     })
     inline = actions_gen.get_template("_action_inline")
     place_actions(
-        all_articles, actions, settings,
-        render_inline=lambda slug, article: inline.render(
-            {**context, "action": by_slug[slug], "placement": "inline", "article": article}
+        all_articles, actions_by_lang, settings,
+        render_inline=lambda action, article: inline.render(
+            {**context, "action": action, "placement": "inline", "article": article}
         ),
     )
     acted = time.perf_counter()

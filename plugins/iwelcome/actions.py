@@ -31,7 +31,7 @@ FIELDS = {
     "title", "kind", "button", "url", "file", "tags", "countries", "types", "priority", "default",
     "starts", "ends", "outcome", "victory", "followup", "goal", "signatures", "summary",
 }
-INTERNAL_FIELDS = {"category", "reader", "_unreadable", "_missing", "date", "slug"}
+INTERNAL_FIELDS = {"category", "reader", "_unreadable", "_missing", "date", "slug", "typeset_summary", "reading_minutes", "lang"}
 YES, NO = {"yes", "true", "1"}, {"no", "false", "0", ""}
 # One line on its own in an article's Markdown: [action: free-sara-beltran-hernandez]. Matched in
 # the HTML, where typogrify may have joined the words with a no-break space.
@@ -156,7 +156,8 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types):
     allowed = FIELDS if kind == "petition" else FIELDS - {"goal", "signatures"}
     for key in sorted(set(meta) - allowed - INTERNAL_FIELDS):
         hint = "only petitions have one" if key in ("goal", "signatures") else "remove it or check the spelling"
-        problem(key, f"is not a field of a{'n' if kind[:1] in 'aeiou' else ''} {kind or 'action'} action; {hint}")
+        what = f"a{'n' if kind[:1] in 'aeiou' else ''} {kind} action" if kind in KINDS else "an action"
+        problem(key, f"is not a field of {what}; {hint}")
 
     url = text("url")
     if kind in KINDS and kind not in ("download", "share") and not url:
@@ -202,6 +203,31 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types):
         outcome=outcome, victory=text("victory"), followup=text("followup"),
         goal=goal if kind == "petition" else None, signatures=signatures if kind == "petition" else None,
     ), []
+
+
+TRANSLATED_FIELDS = ("title", "button", "victory")
+
+
+def parse_translation(slug, path, meta, pitch):
+    """({field: text} or None, [Problem]) from a translated action file (`Lang:` and the
+    original's `Slug:`): only the words change; kind, links, dates and numbers are the original's."""
+    problems = []
+    for key in ("title", "button"):
+        if is_blank(meta.get(key)):
+            problems.append(Problem(path, field_name(key), "missing; translate the original's"))
+    allowed = set(TRANSLATED_FIELDS) | {"lang", "translation"} | INTERNAL_FIELDS
+    for key in sorted(set(meta) - allowed):
+        problems.append(Problem(path, field_name(key), "is not translated: a translation has only Title, Button, Victory and the text; the rest comes from the original"))
+    if problems:
+        return None, problems
+    texts = {key: str(meta[key]).strip() for key in TRANSLATED_FIELDS if not is_blank(meta.get(key))}
+    texts["pitch"] = pitch or ""
+    return texts, []
+
+
+def in_language(actions, texts_by_slug):
+    """The actions with their translated words where there are some."""
+    return [replace(a, **texts_by_slug[a.slug]) if a.slug in texts_by_slug else a for a in actions]
 
 
 def check_actions(actions):

@@ -51,3 +51,9 @@ def article_facts(folder, meta, content_types, case_statuses, media_contact):
         facts["case_status"] = status
         facts["case_status_label"] = case_statuses.get(status, status)
     return facts
+
+
+def reading_minutes(html, words_per_minute=200):
+    """How long the text takes to read, in whole minutes (at least 1)."""
+    words = len(re.findall(r"\w+", re.sub(r"<[^>]*>", " ", html or "")))
+    return max(1, round(words / words_per_minute))

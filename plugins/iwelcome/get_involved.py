@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from .actions import MARKER, Chooser, feed_entries, hub_groups, parse_action
+from .actions import MARKER, Chooser, feed_entries, hub_groups, parse_action, parse_translation
+from .validation import Problem
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -32,21 +33,33 @@ class ActionsGenerator(Generator):
             self.action_files.append((path, item))
 
     def parse(self, file_exists):
-        """([Action], [Problem]) for all action files."""
-        actions, problems = [], []
+        """([Action], {lang: {slug: translated words}}, [Problem]) for all action files."""
+        actions, translations, problems = [], {}, []
         content_types = setting(self.settings, "CONTENT_TYPES")
         root = os.path.basename(self.settings["PATH"])
+        default_lang = self.settings["DEFAULT_LANG"]
         for path, item in self.action_files:
-            action, found = parse_action(
-                item.slug, f"{root}/{path}", item.metadata, item.content, file_exists, content_types
-            )
+            shown_path = f"{root}/{path}"
+            lang = item.metadata.get("lang", default_lang)
+            if lang != default_lang:
+                texts, found = parse_translation(item.slug, shown_path, item.metadata, item.content)
+                if texts:
+                    translations.setdefault(lang, {})[item.slug] = texts
+            else:
+                action, found = parse_action(item.slug, shown_path, item.metadata, item.content, file_exists, content_types)
+                if action:
+                    actions.append(action)
             problems += found
-            if action:
-                actions.append(action)
-        return actions, problems
+        originals = {a.slug for a in actions} | {i.slug for _p, i in self.action_files if i.metadata.get("lang", default_lang) == default_lang}
+        for path, item in self.action_files:
+            if item.metadata.get("lang", default_lang) != default_lang and item.slug not in originals:
+                problems.append(Problem(f"{root}/{path}", "Slug", f"'{item.slug}' is not an action to translate; write the original's file name (without .md)"))
+        return actions, translations, problems
 
     def generate_output(self, writer):
-        actions = self.context.get("actions", [])
+        by_lang = self.context.get("ACTIONS_BY_LANG", {})
+        default_lang = self.settings["DEFAULT_LANG"]
+        actions = list(by_lang.get(default_lang, {}).values())
         if not actions:
             return
         relative = self.settings["RELATIVE_URLS"]
@@ -57,12 +70,14 @@ class ActionsGenerator(Generator):
                 relative_urls=relative, action=action, url=setting(self.settings, "ACTION_URL").format(slug=action.slug),
                 template_name="action",
             )
-        groups, past = hub_groups(actions)
-        writer.write_file(
-            setting(self.settings, "GET_INVOLVED_SAVE_AS"), self.get_template("get_involved"), self.context,
-            relative_urls=relative, groups=groups, past_actions=past, url=setting(self.settings, "GET_INVOLVED_URL"),
-            template_name="get_involved",
-        )
+        for lang, in_lang in by_lang.items():
+            groups, past = hub_groups(list(in_lang.values()))
+            save_as = setting(self.settings, "GET_INVOLVED_SAVE_AS" if lang == default_lang else "GET_INVOLVED_LANG_SAVE_AS")
+            writer.write_file(
+                save_as.format(lang=lang), self.get_template("get_involved"), self.context,
+                relative_urls=relative, groups=groups, past_actions=past, lang=lang, template_name="get_involved",
+                alternates=self.context["GET_INVOLVED_URLS"],
+            )
         entries = feed_entries(actions, self.settings["SITEURL"], setting(self.settings, "ACTION_URL"))
         path = os.path.join(self.output_path, setting(self.settings, "ACTIONS_JSON_SAVE_AS"))
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -71,18 +86,21 @@ class ActionsGenerator(Generator):
             f.write("\n")
 
 
-def place_actions(articles, actions, settings, render_inline):
-    """Give each article its `get_involved` list and replace its inline markers."""
+def place_actions(articles, actions_by_lang, settings, render_inline):
+    """Give each article its `get_involved` list, in its language, and replace its inline markers."""
     maximum = setting(settings, "GET_INVOLVED_MAX")
-    chooser = Chooser(actions)
+    default_lang = settings["DEFAULT_LANG"]
+    chooser = Chooser(list(actions_by_lang[default_lang].values()))
     for article in articles:
+        in_lang = actions_by_lang.get(article.lang, actions_by_lang[default_lang])
         inline, _stray = inline_markers(article)
-        article.get_involved = chooser.select(
+        chosen = chooser.select(
             article.action_slugs, [t.name for t in getattr(article, "tags", [])],
             article.country_names, article.type, maximum, shown_inline=inline,
         )
+        article.get_involved = [in_lang[a.slug] for a in chosen]
         if inline:
-            article._content = MARKER.sub(lambda m: render_inline(m.group(1), article), article._content)
+            article._content = MARKER.sub(lambda m: render_inline(in_lang[m.group(1)], article), article._content)
 
 
 def inline_markers(article):

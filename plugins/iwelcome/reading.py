@@ -12,6 +12,7 @@ import smartypants
 from pelican.readers import _DISCARD, MarkdownReader
 from typogrify.filters import typogrify
 
+from .articles import reading_minutes
 from .settings import setting
 
 # What Pelican cannot build a page without, and a stand-in used only until validation fails.
@@ -30,9 +31,12 @@ class EditorMarkdownReader(MarkdownReader):
             metadata["_unreadable"] = self._unreadable
         if setting(self.settings, "TYPOGRIFY_IN_READER"):
             content = typogrify_html(content, self.settings)
-            for key in ("title", "summary"):
-                if isinstance(metadata.get(key), str):
-                    metadata[key] = typogrify_html(metadata[key], self.settings)
+            if isinstance(metadata.get("title"), str):
+                metadata["title"] = typogrify_html(metadata["title"], self.settings)
+            if isinstance(metadata.get("summary"), str):
+                # Pages show this one; feeds and share cards keep the summary free of its markup.
+                metadata["typeset_summary"] = typogrify_html(metadata["summary"], self.settings)
+        metadata["reading_minutes"] = reading_minutes(content)
         return content, metadata
 
     def process_metadata(self, name, value):

@@ -23,6 +23,8 @@ DEFAULTS = {
     "ACTIONS_PATH": "actions",
     "GET_INVOLVED_URL": "get-involved/",
     "GET_INVOLVED_SAVE_AS": "get-involved/index.html",
+    "GET_INVOLVED_LANG_URL": "{lang}/get-involved/",  # the hub in each language of the site
+    "GET_INVOLVED_LANG_SAVE_AS": "{lang}/get-involved/index.html",
     "ACTION_URL": "get-involved/{slug}/",
     "ACTION_SAVE_AS": "get-involved/{slug}/index.html",
     "ACTIONS_JSON_SAVE_AS": "get-involved/actions.json",

@@ -24,7 +24,7 @@ FIELDS_BY_TYPE = {
 }
 PAGE_FIELDS = COMMON_FIELDS | {"save_as", "url", "date", "modified", "image", "image_alt"}
 # Set by Pelican or by this plugin's reader, never by an editor.
-INTERNAL_FIELDS = {"category", "reader", "_unreadable", "_missing"}
+INTERNAL_FIELDS = {"category", "reader", "_unreadable", "_missing", "typeset_summary", "reading_minutes"}
 
 REQUIRED_BY_TYPE = {
     "press-release": ["location"],

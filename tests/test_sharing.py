@@ -1,0 +1,162 @@
+"""What makes stories travel: feeds, share cards, structured data, share links, sitemap,
+robots.txt, canonical links, Spanish translations with hreflang, reading time."""
+
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+import pytest
+from test_site import TYPE_FOLDERS, articles, metadata, url_of
+
+SITEURL = "https://iwelcome.example"  # publishconf.py's default
+ORIGINALS = [p for folder in TYPE_FOLDERS for p in articles(folder)]
+TRANSLATIONS = [p for folder in TYPE_FOLDERS for p in articles(folder, translations=True) if "lang" in metadata(p)]
+
+
+def feed(published, name):
+    parsed = feedparser.parse(published.file(f"/feeds/{name}").read_bytes())
+    assert not parsed.bozo, parsed.bozo_exception
+    return parsed
+
+
+def test_feed_of_everything_and_of_each_type(published):
+    everything = feed(published, "all.atom.xml")
+    assert sorted(e.link for e in everything.entries) == sorted(SITEURL + url_of(p) for p in ORIGINALS + TRANSLATIONS)
+    for folder in TYPE_FOLDERS:
+        entries = feed(published, f"{folder}.atom.xml").entries
+        assert sorted(e.link for e in entries) == sorted(SITEURL + url_of(p) for p in articles(folder))
+
+
+def test_feed_of_each_topic(published):
+    for tag in ("Detention", "Children"):
+        slug = tag.lower()
+        expected = sorted(SITEURL + url_of(p) for p in ORIGINALS if tag in metadata(p)["tags"].split(", "))
+        assert sorted(e.link for e in feed(published, f"topics/{slug}.atom.xml").entries) == expected
+
+
+def test_spanish_feed(published):
+    entries = feed(published, "all-es.atom.xml").entries
+    assert sorted(e.link for e in entries) == sorted(SITEURL + url_of(p) for p in TRANSLATIONS)
+    assert entries and all(urlsplit(e.link).path.startswith("/es/") for e in entries)
+
+
+def test_feed_titles_and_summaries_carry_no_typogrify_markup(published):
+    for entry in feed(published, "all.atom.xml").entries:
+        assert "<" not in entry.title and "&" not in entry.title
+        assert 'class="caps"' not in entry.summary and "&nbsp;" not in entry.summary and "\xa0" not in entry.summary
+
+
+def structured_data(page):
+    blocks = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
+    assert len(blocks) <= 1
+    return blocks[0] if blocks else None
+
+
+@pytest.mark.parametrize("path", ORIGINALS + TRANSLATIONS, ids=lambda p: p.name)
+def test_articles_have_share_cards_and_structured_data(published, path):
+    page = published.page(url_of(path))
+    meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta") if m.get("content")}
+    url = SITEURL + url_of(path)
+    assert page.find("link", rel="canonical")["href"] == url
+    assert meta["og:url"] == url and meta["og:type"] == "article"
+    assert meta["og:title"].startswith(re.sub(r"\s+", " ", page.h1.get_text()).strip()[:20])
+    assert meta["og:description"] and "<" not in meta["og:description"]
+    assert meta["og:image"].startswith(SITEURL + "/") and published.file(urlsplit(meta["og:image"]).path).is_file()
+    assert meta["twitter:card"] == "summary_large_image"
+    data = structured_data(page)
+    expected_type = "Article" if path.parent.name == "case-studies" else "NewsArticle"
+    assert data["@context"] == "https://schema.org" and data["@type"] == expected_type
+    for field in ("headline", "datePublished", "dateModified", "image", "author", "publisher", "url"):
+        assert data[field], field
+    assert data["url"] == url and data["datePublished"].startswith(metadata(path)["date"][:10])
+    assert len(data["headline"]) <= 110
+
+
+def test_home_page_says_who_we_are(published):
+    page = published.page("/")
+    data = structured_data(page)
+    assert data["@type"] == "Organization" and data["name"] == "I WELCOME" and data["url"] == SITEURL + "/"
+    meta = {m.get("property"): m["content"] for m in page.find_all("meta") if m.get("property")}
+    assert meta["og:type"] == "website" and meta["og:image"] == SITEURL + "/theme/img/share.png"
+
+
+def test_every_page_has_a_canonical_link(published):
+    for path in published.html_files():
+        page = published.page("/" + str(path.relative_to(published.output)))
+        assert page.find("link", rel="canonical")["href"].startswith(SITEURL + "/"), path
+
+
+@pytest.mark.parametrize("path", ORIGINALS[:3], ids=lambda p: p.name)
+def test_share_links_are_plain_links_with_url_and_title(site, path):
+    section = site.page(url_of(path)).select_one("main .share")
+    links = {a.get_text(strip=True): a["href"] for a in section.select("a")}
+    assert set(links) == {"Email", "WhatsApp", "Bluesky", "X", "Facebook"}
+    title_word = metadata(path)["title"].split()[0]
+    assert url_of(path) in parse_qs(urlsplit(links["Facebook"]).query)["u"][0]
+    assert title_word in parse_qs(urlsplit(links["X"]).query)["text"][0]
+    assert not section.find(["script", "iframe", "img"])
+
+
+def test_sitemap_lists_every_public_page_and_each_is_a_built_file(published):
+    text = published.file("/sitemap.xml").read_text()
+    urls = re.findall(r"<loc>([^<]+)</loc>", text)
+    assert len(urls) == len(set(urls)) and len(re.findall(r"<lastmod>\d{4}-\d\d-\d\d</lastmod>", text)) == len(urls)
+    for url in urls:
+        assert url.startswith(SITEURL + "/")
+        assert published.file(urlsplit(url).path).is_file(), url
+    for path in ORIGINALS + TRANSLATIONS:
+        assert SITEURL + url_of(path) in urls
+    assert not any("/drafts/" in u or u.endswith("404.html") for u in urls)
+    robots = published.file("/robots.txt").read_text()
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots
+
+
+def alternates(page):
+    return {link["hreflang"]: link["href"] for link in page.find_all("link", rel="alternate") if link.get("hreflang")}
+
+
+@pytest.mark.parametrize("path", TRANSLATIONS + [p for p in articles("pages", translations=True) if "lang" in metadata(p)], ids=lambda p: p.name)
+def test_hreflang_pairs_point_at_each_other(site, path):
+    spanish = site.page(url_of(path))
+    links = alternates(spanish)
+    english_url = links["en"]
+    assert links["es"] == url_of(path)
+    assert alternates(site.page(english_url)) == links
+    assert spanish.html["lang"] == "es" and site.page(english_url).html["lang"] == "en"
+    switch = spanish.select_one(".lang-switch a")
+    assert switch["href"] == english_url and switch["hreflang"] == "en"
+
+
+def test_spanish_home_and_hub(site):
+    for english, spanish in (("/", "/es/"), ("/get-involved/", "/es/get-involved/")):
+        page = site.page(spanish)
+        assert page.html["lang"] == "es"
+        assert alternates(page) == {"en": english, "es": spanish}
+        assert page.select_one(".lang-switch a")["href"] == english
+    hub = site.page("/es/get-involved/")
+    assert hub.h1.get_text(strip=True) == "Participa"
+    sara = hub.select_one('.action[data-action="free-sara-beltran-hernandez"]')
+    assert "¡Victoria!" in sara.get_text() and "Libertad para Sara" in sara.get_text()
+    assert "Lo siguiente:" in sara.select_one(".action-followup").get_text()
+
+
+def test_untranslated_pages_show_no_language_switch(site):
+    for url in ("/updates/", "/about/", "/press-releases/judge-blocks-deportation-of-four-families/"):
+        page = site.page(url)
+        assert alternates(page) == {} and page.select_one(".lang-switch") is None, url
+
+
+def test_spanish_pages_speak_spanish(site):
+    page = site.page("/es/case-studies/sara-beltran-hernandez/")
+    text = page.get_text(" ")
+    assert "Publicado el 10 de febrero de 2017" in " ".join(text.split())
+    assert page.select_one(".related-title").get_text() == "Noticias relacionadas"
+    assert page.select_one(".skip-link").get_text() == "Ir al contenido"
+
+
+def test_reading_time_and_updated_date(site):
+    page = site.page("/case-studies/sara-beltran-hernandez/")
+    assert re.fullmatch(r"\d+ min read", page.select_one(".reading-time").get_text())
+    assert page.select_one(".updated time")["datetime"].startswith("2017-03-08")
+    assert "Updated March 8, 2017" in " ".join(page.select_one(".article-dates").get_text(" ").split())
