@@ -79,6 +79,11 @@ def pelican(c, settings="pelicanconf.py", extra=""):
     c.run(f"{sys.executable} -m pelican {CONTENT} -s {settings} -o {OUTPUT} {extra}", pty=False)
 
 
+def search_index(c, warn=False):
+    """Index the built site for /search/ (Pagefind) into output/pagefind/: after every Pelican build."""
+    return c.run(f"{sys.executable} plugins/iwelcome/search.py {OUTPUT}", warn=warn, pty=False)
+
+
 @task
 def clean(c):
     """Remove the built site (output/)."""
@@ -87,8 +92,9 @@ def clean(c):
 
 @task
 def build(c):
-    """Build the site into output/ with pelicanconf.py."""
+    """Build the site into output/ with pelicanconf.py, then its search index."""
     pelican(c)
+    search_index(c)
     print(f"\nThe site is in {OUTPUT}/. Preview it with `python3 tasks.py serve`, "
           f"then open http://{HOST}:{PORT}/")
 
@@ -119,6 +125,7 @@ def serve(c, port=PORT):
             self.wfile.write(body)
 
     pelican(c, extra=PREVIEW)
+    search_index(c)
     print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
           "publish anything from output/: this preview includes drafts.")
     with ThreadingHTTPServer((HOST, int(port)), partial(Handler, directory=ROOT / OUTPUT)) as httpd:
@@ -128,14 +135,17 @@ def serve(c, port=PORT):
             pass
 
 
-@task
-def livereload(c, port=PORT):
+@task(help={"search": "rebuild the search index on every save too (--no-search to skip it)"})
+def livereload(c, port=PORT, search=True):
     """Preview like `serve`, rebuilding on every save and reloading the browser."""
     from livereload import Server
 
     def rebuild_site():
-        c.run(f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}",
-              warn=True, pty=False)
+        built = c.run(f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}",
+                      warn=True, pty=False)
+        # A third of a second for this site; about 2 s per 1,000 articles.
+        if built.ok and search:
+            search_index(c, warn=True)
 
     rebuild_site()
     server = Server()
@@ -146,8 +156,9 @@ def livereload(c, port=PORT):
 
 @task
 def publish(c):
-    """Build the production site into output/ with publishconf.py."""
+    """Build the production site into output/ with publishconf.py, then its search index."""
     pelican(c, settings="publishconf.py")
+    search_index(c)
 
 
 @task(help={"articles": "how many articles the synthetic corpus has", "runs": "builds of each kind",

@@ -61,11 +61,21 @@ class Site:
         return sorted(self.output.rglob("*.html"))
 
 
+def build_search_index(output):
+    """The search index (Pagefind) of a built site, made the way `invoke build` makes it."""
+    result = subprocess.run(
+        [sys.executable, "plugins/iwelcome/search.py", str(output)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     output = tmp_path_factory.mktemp("site")
     build = run_pelican(ROOT / "content", output)
     assert build.returncode == 0, build.log
+    build_search_index(output)
     return Site(output)
 
 

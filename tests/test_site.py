@@ -216,8 +216,10 @@ def test_a_rebuild_from_the_content_cache_gives_the_same_bytes(site):
     again = site.output.parent / (site.output.name + "-again")
     build = run_pelican(ROOT / "content", again, extra=["--cache-path", f"{site.output}-cache"])
     assert build.returncode == 0, build.log
-    first = sorted(p.relative_to(site.output) for p in site.output.rglob("*") if p.is_file())
-    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    def built(root):  # what Pelican wrote: the search index (pagefind/) comes after it, see test_search.py
+        return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[0] != "pagefind")
+
+    first, second = built(site.output), built(again)
     assert first == second
     _match, mismatch, errors = filecmp.cmpfiles(site.output, again, [str(p) for p in first], shallow=False)
     assert mismatch == [] and errors == []

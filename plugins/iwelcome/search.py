@@ -1,0 +1,70 @@
+"""The site search: a Pagefind index of the built site, written into <output>/pagefind/.
+
+Pagefind (the `pagefind` package, which ships its own binary in `pagefind_bin`) reads the HTML
+that Pelican wrote. Only elements marked `data-pagefind-body` are indexed (article and page
+bodies), and the links marked `data-pagefind-filter="type"` and `"topic"` become the search
+page's filters. Pages in another language (`<html lang="es">`) get an index of their own.
+
+`tasks.py` calls `build_search_index` after every Pelican build (build, publish, serve,
+livereload) and the tests call it the same way. It runs after Pelican rather than inside it
+because it needs the finished HTML files.
+
+Determinism: indexing the same site twice gives the same fragments, word index, scripts and WASM,
+but Pagefind 1.5.2 writes the values inside each filter file in hash-map order, which changes from
+run to run; so do the names of the filter files, of the pagefind.*.pf_meta file that lists them
+and the hash in pagefind-entry.json (Pagefind issue #638). What a search finds does not change.
+"""
+
+import asyncio
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+BUNDLE = "pagefind"  # the folder under the output, served as /pagefind/
+
+
+def build_search_index(output_dir):
+    """Index the built site in output_dir into output_dir/pagefind/; return the number of pages.
+
+    The previous bundle is removed first, so that no stale index file outlives its pages.
+    Prints one line: how many pages were indexed and how long it took.
+    """
+    from pagefind.index import PagefindIndex  # here, so that importing the plugin needs no Pagefind
+
+    site = Path(output_dir).resolve()
+    if not site.is_dir():
+        raise FileNotFoundError(f"{site} does not exist: build the site first")
+    bundle = site / BUNDLE
+    start = time.perf_counter()
+    shutil.rmtree(bundle, ignore_errors=True)
+
+    async def index_site():
+        # Leaving the context writes the files to output_path, then stops Pagefind's process.
+        async with PagefindIndex(config={"output_path": str(bundle)}) as index:
+            await index.add_directory(str(site))
+
+    asyncio.run(index_site())
+    by_language = indexed_pages(bundle)
+    pages = sum(by_language.values())
+    languages = ", ".join(f"{lang} {count}" for lang, count in sorted(by_language.items()))
+    print(f"Search index: {pages} pages ({languages}) indexed into {Path(output_dir) / BUNDLE}/ "
+          f"in {time.perf_counter() - start:.2f} s", flush=True)
+    return pages
+
+
+def indexed_pages(bundle):
+    """{language: pages} in the index, from Pagefind's own pagefind-entry.json.
+
+    (Pagefind's answer to add_directory counts every HTML file it read, also those without
+    `data-pagefind-body`, which it leaves out.)
+    """
+    entry = json.loads((Path(bundle) / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return {lang: language["page_count"] for lang, language in entry["languages"].items()}
+
+
+if __name__ == "__main__":  # tasks.py: python plugins/iwelcome/search.py OUTPUT_DIR
+    if len(sys.argv) != 2:
+        sys.exit("usage: python plugins/iwelcome/search.py OUTPUT_DIR")
+    build_search_index(sys.argv[1])

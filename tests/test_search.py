@@ -1,0 +1,224 @@
+"""Site search: the Pagefind index built after the site (conftest.py builds it as `invoke build`
+does) and the /search/ page that uses it.
+
+The query tests run a real search: Node.js (`node` on PATH, version 20 or newer, which CI has)
+loads the built pagefind/pagefind.js, the same ES module the browser loads, and searches the
+index it fetches from the built site served on 127.0.0.1.
+"""
+
+import gzip
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from datetime import date
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT, build_search_index
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from iwelcome.settings import DEFAULTS  # noqa: E402
+
+CONTENT = ROOT / "content"
+CASE_STUDY = "/case-studies/sara-beltran-hernandez/"  # the one English case study that says "aspirin"
+FRAGMENT_PREFIX = b"pagefind_dcd"  # Pagefind 1.x: a fragment is gzip("pagefind_dcd" + JSON)
+
+
+def metadata(path):
+    """The `Key: value` lines at the top of a content file, keys lower-cased."""
+    meta = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    return meta
+
+
+def english_articles():
+    """(url, type label, topics) of every published article in the site's default language."""
+    today = date.today().isoformat()
+    for folder, kind in DEFAULTS["CONTENT_TYPES"].items():
+        for path in sorted((CONTENT / folder).glob("*.md")):
+            meta = metadata(path)
+            if meta.get("lang", "en") != "en" or meta.get("status", "published") != "published":
+                continue
+            if meta.get("date", "")[:10] > today:  # embargoed: not built yet
+                continue
+            topics = sorted(filter(None, (t.strip() for t in meta.get("tags", "").split(","))))
+            yield f"/{folder}/{meta.get('slug', path.stem)}/", kind["label"], topics
+
+
+def fragments(site):
+    """{url: fragment} of every page in the index, read from Pagefind's own files."""
+    found = {}
+    for path in sorted((site.output / "pagefind/fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(FRAGMENT_PREFIX), path
+        fragment = json.loads(raw[len(FRAGMENT_PREFIX):])
+        found[fragment["url"]] = fragment
+    return found
+
+
+# The <script> types a browser runs. Any other type is a data block that never runs, such as the
+# JSON-LD (type="application/ld+json") that pages carry for search engines.
+RUN_TYPES = {"", "module", "importmap", "speculationrules", "text/javascript", "application/javascript",
+             "text/ecmascript", "application/ecmascript"}
+
+
+def executable_scripts(page):
+    return [s for s in page.find_all("script") if s.get("type", "").strip().lower() in RUN_TYPES]
+
+
+def test_the_index_is_built_with_its_scripts(site):
+    bundle = site.output / "pagefind"
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (bundle / name).is_file(), name
+    assert list((bundle / "index").glob("*.pf_index")), "no word index"
+    assert list((bundle / "fragment").glob("*.pf_fragment")), "no page fragments"
+    assert list((bundle / "filter").glob("*.pf_filter")), "no filter index"
+
+
+def test_every_page_marked_for_search_is_in_the_index_of_its_language(site):
+    marked = {}
+    for path in site.html_files():
+        html = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html:
+            lang = re.search(r'<html lang="([^"]+)"', html).group(1)
+            marked[lang] = marked.get(lang, 0) + 1
+    entry = json.loads((site.output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == marked
+    assert marked["en"] >= 10, marked
+    urls = set(fragments(site))
+    assert {url for url, _, _ in english_articles()} <= urls
+    assert not any(url.startswith(("/search/", "/topics/", "/archives/", "/pagefind/")) for url in urls), urls
+
+
+def test_type_and_topic_filters_are_in_the_index(site):
+    by_url = fragments(site)
+    for url, label, topics in english_articles():
+        filters = by_url[url]["filters"]
+        assert filters.get("type") == [label], url
+        assert sorted(filters.get("topic", [])) == topics, url
+    assert any(len(f["filters"].get("topic", [])) > 1 for f in by_url.values())
+
+
+def test_the_search_page_loads_its_scripts_from_this_site_and_no_other_page_has_a_script(site):
+    page = site.page("/search/")
+    scripts = executable_scripts(page)
+    assert [s.get("src") for s in scripts] == ["/pagefind/pagefind-ui.js", "/theme/js/search.js"]
+    for script in scripts:
+        assert script.has_attr("defer") and not script.get_text().strip(), script
+        assert site.file(script["src"]).is_file(), script["src"]
+    stylesheets = [link["href"] for link in page.select("head link[rel~=stylesheet]")]
+    assert "/pagefind/pagefind-ui.css" in stylesheets and site.file("/pagefind/pagefind-ui.css").is_file()
+    assert page.select_one("#search.search-ui"), "the container Pagefind UI fills"
+    # Ready for a Content-Security-Policy without 'unsafe-inline': no inline styles or handlers.
+    for element in page.find_all(True):
+        assert "style" not in element.attrs, element
+        assert not any(attr.startswith("on") for attr in element.attrs), element
+    for path in site.html_files():
+        if path != site.file("/search/"):
+            url = "/" + str(path.relative_to(site.output))
+            assert executable_scripts(site.page(url)) == [], f"{url} runs a script"
+
+
+def test_the_search_form_works_without_javascript(site):
+    page = site.page("/search/")
+    assert [h.get_text(strip=True) for h in page.find_all("h1")] == ["Search"]
+    form = page.select_one("main form#search-form")
+    assert form["action"] == "/search/" and form.get("method", "get").lower() == "get"
+    field = form.select_one("input[name=q]")
+    label = form.select_one(f"label[for={field['id']}]")
+    assert label and label.get_text(strip=True), "the query field has a visible label"
+    assert form.select_one("button[type=submit]")
+
+
+def test_without_javascript_the_search_page_says_so_and_links_elsewhere(site):
+    note = site.page("/search/").select_one("main noscript")
+    assert note is not None
+    assert "needs JavaScript" in note.get_text(" ", strip=True)
+    assert {a["href"] for a in note.find_all("a")} == {"/topics/", "/countries/", "/archives/"}
+
+
+def test_indexing_again_gives_the_same_pages_and_words(site, tmp_path):
+    """Pagefind 1.5.2 writes fragments and the word index byte for byte the same on every run;
+    only the order inside the filter files (and the names that hash them) varies."""
+    again = tmp_path / "site"
+    shutil.copytree(site.output, again, ignore=shutil.ignore_patterns("pagefind"))
+    build_search_index(again)
+    for folder in ("fragment", "index"):
+        first = {p.name: p.read_bytes() for p in (site.output / "pagefind" / folder).iterdir()}
+        second = {p.name: p.read_bytes() for p in (again / "pagefind" / folder).iterdir()}
+        assert first == second, folder
+
+
+NODE_SEARCH = """
+import { pathToFileURL } from "node:url";
+const [bundle, basePath, lang, ...queries] = process.argv.slice(2);
+// pagefind.js picks the index of the page's language from <html lang>, as on /search/.
+globalThis.document = { currentScript: null, querySelector: (s) => (s === "html" ? { getAttribute: () => lang } : null) };
+const pagefind = await import(pathToFileURL(bundle + "/pagefind.js").href);
+await pagefind.options({ basePath });
+const answers = { filters: await pagefind.filters(), results: [] };
+for (const query of queries) {
+  const [term, filters] = JSON.parse(query);
+  const search = await pagefind.search(term, { filters });
+  answers.results.push(await Promise.all(search.results.map(async (result) => (await result.data()).url)));
+}
+console.log(JSON.stringify(answers));
+"""
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The built site on http://127.0.0.1:<free port>/, as a browser gets it."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site.output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def node_search(site, served, tmp_path, *queries):
+    """Real searches with Pagefind's own pagefind.js in Node, in the language of /search/.
+
+    Each query is [term, filters]. Returns Pagefind's filters ({name: {value: count}}) and, for
+    each query, the URL paths of its results, best first.
+    """
+    node = shutil.which("node")
+    assert node, "this test needs Node.js 20 or newer (`node` on PATH) to run Pagefind's pagefind.js"
+    script = tmp_path / "search.mjs"
+    script.write_text(NODE_SEARCH, encoding="utf-8")
+    result = subprocess.run(
+        [node, str(script), str(site.output / "pagefind"), f"{served}/pagefind/", site.page("/search/").html["lang"],
+         *map(json.dumps, queries)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    answers = json.loads(result.stdout)
+    return answers["filters"], [[urlsplit(url).path for url in urls] for urls in answers["results"]]
+
+
+def test_a_search_for_a_word_of_a_case_study_finds_it(site, served, tmp_path):
+    filters, (word, only_case_studies, only_updates, nonsense) = node_search(
+        site, served, tmp_path,
+        ["aspirin", {}], ["aspirin", {"type": "Case study"}], ["aspirin", {"type": "Update"}], ["xqzvtwklmnp", {}],
+    )
+    assert CASE_STUDY in word
+    assert only_case_studies == [CASE_STUDY]
+    assert only_updates == [] and nonsense == []
+    assert set(filters) == {"type", "topic"}
+    assert set(filters["type"]) == {kind["label"] for kind in DEFAULTS["CONTENT_TYPES"].values()}
+    assert {"Asylum", "Detention", "Health care"} <= set(filters["topic"])
