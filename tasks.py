@@ -174,7 +174,52 @@ def bench_related(c, sizes="1000,5000,20000", runs=3):
     c.run(f"{sys.executable} benchmarks/related_bench.py --sizes {sizes} --runs {runs}", pty=False)
 
 
+@task(help={"kind": "press-release, update, case-study, action or page", "title": "the title, in quotes",
+            "content": "the content folder (content/)"})
+def new(c, kind, title, content=CONTENT):
+    """Write a new content file with every required field and a hint of what goes there."""
+    from datetime import date
+
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from iwelcome.scaffold import scaffold
+
+    try:
+        relative, text = scaffold(kind, title, date.today(),
+                                  lambda t: slugify(t, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]))
+    except ValueError as error:
+        sys.exit(str(error))
+    path = Path(content).resolve() / relative
+    if path.exists():
+        sys.exit(f"{path} already exists; choose another title or edit that file.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {path}. Replace every TODO hint, then run `python3 tasks.py check`.")
+
+
+@task(help={"content": "the content folder (content/)"})
+def check(c, content=CONTENT):
+    """Validate and lint the content without building: errors, then warnings; exit 1 on errors."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:  # nothing is written there: the check stops first
+        result = c.run(f"{sys.executable} -m pelican {content} -s pelicanconf.py -o {scratch} "
+                       f"-e CHECK_ONLY=true --log-handler plain", warn=True, pty=False)
+    sys.exit(result.exited)
+
+
 @task
 def test(c):
     """Run the whole test suite (it builds the real site in a temporary folder)."""
     c.run(f"{sys.executable} -m pytest", pty=False)
+
+
+@task(help={"dry_run": "print the plan (uploads, deletions, invalidations, bytes) and change nothing",
+            "force": "deploy even if it deletes more than DEPLOY_MAX_DELETES or DEPLOY_MAX_DELETE_SHARE allow",
+            "reupload": "upload every file, changed or not (after a change to DEPLOY_HEADERS)"})
+def deploy(c, dry_run=False, force=False, reupload=False):
+    """Upload the production build in output/ to DEPLOY_BUCKET and invalidate the CDN (deploy.py)."""
+    options = " --dry-run" * dry_run + " --force" * force + " --reupload" * reupload
+    c.run(f"{sys.executable} deploy.py {OUTPUT} --settings publishconf.py{options}", pty=False)

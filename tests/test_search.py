@@ -146,16 +146,33 @@ def test_without_javascript_the_search_page_says_so_and_links_elsewhere(site):
     assert {a["href"] for a in note.find_all("a")} == {"/topics/", "/countries/", "/archives/"}
 
 
-def test_indexing_again_gives_the_same_pages_and_words(site, tmp_path):
-    """Pagefind 1.5.2 writes fragments and the word index byte for byte the same on every run;
-    only the order inside the filter files (and the names that hash them) varies."""
+def test_indexing_again_gives_the_same_bytes(site, tmp_path):
+    """Pagefind 1.5.2 alone writes its filter files in a different order on every run (and so
+    names them differently); stable_index.py puts them in order, so the same site gives the
+    same index, byte for byte, and a deploy of an unchanged site uploads nothing."""
     again = tmp_path / "site"
     shutil.copytree(site.output, again, ignore=shutil.ignore_patterns("pagefind"))
     build_search_index(again)
-    for folder in ("fragment", "index"):
-        first = {p.name: p.read_bytes() for p in (site.output / "pagefind" / folder).iterdir()}
-        second = {p.name: p.read_bytes() for p in (again / "pagefind" / folder).iterdir()}
-        assert first == second, folder
+    first = {p.relative_to(site.output): p.read_bytes() for p in (site.output / "pagefind").rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in (again / "pagefind").rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    assert first == second
+
+
+def test_the_index_files_are_read_and_written_back_unchanged(site):
+    """stable_index.py rewrites Pagefind's CBOR: its reader and writer must agree with Pagefind's
+    own encoding on every file, or it would change more than the order."""
+    from iwelcome import stable_index
+
+    bundle = site.output / "pagefind"
+    chunks = [*bundle.glob("index/*.pf_index"), *bundle.glob("filter/*.pf_filter"), *bundle.glob("*.pf_meta")]
+    assert len(chunks) >= 5
+    for path in chunks:
+        data = gzip.decompress(path.read_bytes())
+        assert stable_index.encode(stable_index.decode(data[len(FRAGMENT_PREFIX):])) == data[len(FRAGMENT_PREFIX):], path
+    for path in bundle.glob("filter/*.pf_filter"):
+        name, values = stable_index.read_chunk(path)
+        assert [value for value, _pages in values] == sorted(value for value, _pages in values), path
 
 
 NODE_SEARCH = """

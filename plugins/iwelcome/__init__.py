@@ -5,20 +5,23 @@ after what they do (validation, articles, countries, ...), as plain functions ov
 """
 
 import functools
+import hashlib
 import json
 import logging
 import os
 import time
+from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.utils import slugify
 
-from . import preview, reading, report, validation
+from . import build_manifest, fingerprint, preview, reading, report, validation
 from .actions import KIND_LABELS, as_of, check_actions, check_references, in_language, share_links
 from .articles import article_facts
 from .countries import CountriesGenerator, Country, group_by_country
 from .i18n import load_strings, template_globals
+from .lint import lint_html, lint_warnings
 from .get_involved import ActionsGenerator, inline_markers, place_actions, today_in
 from .related import Config as RelatedConfig
 from .related import Doc, check_pins, related_updates
@@ -32,7 +35,9 @@ _sitemap = Sitemap()
 
 def register():
     signals.initialized.connect(watch_pelican_errors)
+    signals.initialized.connect(separate_cache_per_version)
     signals.initialized.connect(add_template_globals)
+    signals.initialized.connect(forget_build_manifest)
     signals.readers_init.connect(reading.use_editor_reader)
     signals.article_generator_context.connect(reading.keep_incomplete_article)
     signals.page_generator_context.connect(reading.keep_incomplete_page)
@@ -42,7 +47,42 @@ def register():
     signals.all_generators_finalized.connect(check_then_prepare)
     signals.all_generators_finalized.connect(_sitemap.start)
     signals.content_written.connect(_sitemap.written)
-    signals.finalized.connect(_sitemap.finish)
+    signals.finalized.connect(finish_build)  # sitemap, then fingerprints, then the build manifest
+
+
+def forget_build_manifest(pelican):
+    """A build that has only started is not one that `invoke deploy` may upload (build_manifest.py)."""
+    build_manifest.remove(pelican.output_path)
+
+
+def finish_build(pelican):
+    """The end of a build, in this order: sitemap.xml and robots.txt; in a production build the
+    theme's files renamed after their content (fingerprint.py), which rewrites the references in
+    every text file written so far; last, the build manifest, if nothing logged an error."""
+    _sitemap.finish(pelican)
+    settings = pelican.settings
+    assets = {}
+    if setting(settings, "FINGERPRINT_ASSETS"):
+        assets = fingerprint.fingerprint_output(pelican.output_path, settings["THEME_STATIC_DIR"])
+        logger.info("iwelcome plugin: %d theme files fingerprinted", len(assets))
+    if setting(settings, "BUILD_MANIFEST"):
+        if _pelican_errors.messages:
+            logger.error("No build manifest: Pelican logged errors while writing the site; deploy will refuse it")
+            return
+        build_manifest.write(pelican.output_path, settings["SITEURL"], assets)
+
+
+def separate_cache_per_version(pelican):
+    """Pelican's content cache keeps what the readers made, and would keep it after this plugin's
+    reader changes: each version of the plugin and of the reading settings gets a cache of its own."""
+    settings = pelican.settings
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    for key in ("MARKDOWN", "TYPOGRIFY", "TYPOGRIFY_IN_READER", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_DASHES",
+                "TYPOGRIFY_OMIT_FILTERS", "FORMATTED_FIELDS", "TIMEZONE"):
+        digest.update(repr(settings.get(key)).encode())
+    settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], f"v-{digest.hexdigest()[:12]}")
 
 
 def add_template_globals(pelican):
@@ -99,11 +139,18 @@ def check_then_prepare(generators):
         inline, stray = inline_markers(content)
         problems += check_references(item.path, named, inline, slugs, stray)
         problems += check_pins(item.path, validation.split_list(item.meta.get("related")), article_slugs)
+    site_has = site_paths(settings, all_articles + all_pages, slugs)
+    for item, content in zip(items, all_articles + all_pages):
+        problems += lint_html(item.path, content._update_content(content._content, ""), settings["SITEURL"], site_has)
     pelican_errors = list(_pelican_errors.messages)
     _pelican_errors.messages.clear()
+    problems = sorted(set(problems), key=lambda p: (p.path, p.field, p.message))
+    root = os.path.dirname(settings["PATH"])
+    if setting(settings, "CHECK_ONLY"):
+        warnings = content_warnings(items, all_articles + all_pages, settings)
+        report.finish_check([*problems, *pelican_errors], warnings, root)
     if problems or pelican_errors:
-        problems = sorted(set(problems), key=lambda p: (p.path, p.field, p.message))
-        report.stop_build([*problems, *pelican_errors], root=os.path.dirname(settings["PATH"]))
+        report.stop_build([*problems, *pelican_errors], root=root)
 
     prepare_articles(all_articles, settings)
     validated = time.perf_counter()
@@ -196,6 +243,50 @@ def slug_maker(settings):
     """Pelican's slugify, remembered: a site has few topics and countries but uses them often."""
     subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
     return functools.lru_cache(maxsize=None)(lambda text: slugify(text, regex_subs=subs))
+
+
+def site_paths(settings, contents, action_slugs):
+    """exists(path): whether the site has that page or file ('updates/x/', 'images/a.jpg')."""
+    known = {""}
+    for content in contents:
+        known.add(content.url)
+    for static in settings["STATIC_PATHS"]:
+        folder = os.path.join(settings["PATH"], static)
+        for dirpath, _dirs, files in os.walk(folder):
+            known.update(os.path.relpath(os.path.join(dirpath, f), settings["PATH"]).replace(os.sep, "/") for f in files)
+    types = setting(settings, "CONTENT_TYPES")
+    known.update(settings["CATEGORY_URL"].format(slug=folder) for folder in types)
+    for key in ("TAGS_URL", "COUNTRIES_URL", "ARCHIVES_URL", "SEARCH_URL"):
+        known.add(settings.get(key, ""))
+    known.add(setting(settings, "GET_INVOLVED_URL"))
+    known.update(setting(settings, "ACTION_URL").format(slug=slug) for slug in action_slugs)
+    slug = slug_maker(settings)
+    tags = {t.name for c in contents for t in getattr(c, "tags", [])}
+    countries = {name for c in contents for name in validation.split_list(c.metadata.get("countries"))}
+    known.update(settings["TAG_URL"].format(slug=slug(name)) for name in tags)
+    known.update(settings["COUNTRY_URL"].format(slug=slug(name)) for name in countries)
+
+    def exists(path):
+        return path in known or path.removesuffix("index.html") in known or path + "/" in known
+
+    return exists
+
+
+def content_warnings(items, contents, settings):
+    """What `invoke check` lists apart: worth fixing, not worth stopping the site for."""
+    today = today_in(settings)
+    limits = {"IMAGE_MAX_KB": setting(settings, "IMAGE_MAX_KB"), "SUMMARY_MAX_CHARS": setting(settings, "SUMMARY_MAX_CHARS")}
+    types = setting(settings, "CONTENT_TYPES")
+
+    def image_size(path):
+        full = os.path.join(settings["PATH"], path)
+        return os.path.getsize(full) if os.path.isfile(full) else None
+
+    warnings = []
+    for item, content in zip(items, contents):
+        kind = types.get(item.folder, {}).get("type", "page") if item.kind == "article" else "page"
+        warnings += lint_warnings(item.path, kind, item.meta, content._content, today, image_size, limits)
+    return sorted(set(warnings), key=lambda p: (p.path, p.field, p.message))
 
 
 def actions_gen_slugs(actions_gen):

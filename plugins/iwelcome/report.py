@@ -65,3 +65,17 @@ def stop_build(problems, root, stream=None):
         stream.write(f"  {problem if isinstance(problem, str) else format_problem(problem, root)}\n")
     stream.flush()
     raise ContentError(f"{count} {noun} in the content (listed above); nothing was written.")
+
+
+def finish_check(errors, warnings, root, stream=None):
+    """`invoke check`: errors, then warnings apart, one line each; exit 1 when there are errors."""
+    stream = stream or sys.stdout
+    for problem in errors:
+        stream.write(f"{problem if isinstance(problem, str) else format_problem(problem, root)}\n")
+    if warnings:
+        stream.write("\nWarnings (the site still builds):\n")
+        for problem in warnings:
+            stream.write(f"{format_problem(problem, root)}\n")
+    stream.write(f"\n{len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}.\n")
+    stream.flush()
+    raise SystemExit(1 if errors else 0)

@@ -9,10 +9,14 @@ page's filters. Pages in another language (`<html lang="es">`) get an index of t
 livereload) and the tests call it the same way. It runs after Pelican rather than inside it
 because it needs the finished HTML files.
 
-Determinism: indexing the same site twice gives the same fragments, word index, scripts and WASM,
-but Pagefind 1.5.2 writes the values inside each filter file in hash-map order, which changes from
-run to run; so do the names of the filter files, of the pagefind.*.pf_meta file that lists them
-and the hash in pagefind-entry.json (Pagefind issue #638). What a search finds does not change.
+Determinism: indexing the same site twice gives the same bytes. Pagefind 1.5.2 alone does not
+(the order inside its filter files changes from run to run, and with it their names: Pagefind
+issue #638); `stable_index.make_stable` puts them in a fixed order right after Pagefind, so that
+a deploy of an unchanged site uploads nothing.
+
+In a production build (the plugin's BUILD_MANIFEST setting), Pelican leaves a build manifest in
+the output when it finished without errors; once the index is written, `build_search_index` adds
+the number of pages it indexed to that manifest, and `invoke deploy` refuses a build without it.
 """
 
 import asyncio
@@ -21,6 +25,12 @@ import shutil
 import sys
 import time
 from pathlib import Path
+
+if __package__:
+    from . import build_manifest, stable_index
+else:  # run as a script (tasks.py, the tests): this folder is on sys.path
+    import build_manifest
+    import stable_index
 
 BUNDLE = "pagefind"  # the folder under the output, served as /pagefind/
 
@@ -38,6 +48,7 @@ def build_search_index(output_dir):
         raise FileNotFoundError(f"{site} does not exist: build the site first")
     bundle = site / BUNDLE
     start = time.perf_counter()
+    build_manifest.record_search_index(site, None)  # until this index is complete
     shutil.rmtree(bundle, ignore_errors=True)
 
     async def index_site():
@@ -46,8 +57,10 @@ def build_search_index(output_dir):
             await index.add_directory(str(site))
 
     asyncio.run(index_site())
+    stable_index.make_stable(bundle)
     by_language = indexed_pages(bundle)
     pages = sum(by_language.values())
+    build_manifest.record_search_index(site, pages)
     languages = ", ".join(f"{lang} {count}" for lang, count in sorted(by_language.items()))
     print(f"Search index: {pages} pages ({languages}) indexed into {Path(output_dir) / BUNDLE}/ "
           f"in {time.perf_counter() - start:.2f} s", flush=True)

@@ -41,8 +41,16 @@ DEFAULTS = {
     "RELATED_MAX_SAME_TYPE": 3,  # at most this many of one type, when other types are related too
     # Typogrify in the reader, so that Pelican's content cache keeps the result.
     "TYPOGRIFY_IN_READER": False,
+    # `invoke check`: validate and lint, print errors and warnings, write nothing.
+    "CHECK_ONLY": False,
+    "IMAGE_MAX_KB": 300,  # warn about larger images
+    "SUMMARY_MAX_CHARS": 200,  # warn about longer summaries (share cards cut them)
     # Where to write the time each part of the plugin took, as JSON (benchmarks set it).
     "PLUGIN_TIMINGS_FILE": None,
+    # Production builds (publishconf.py): theme files renamed after their content, so that they can be
+    # cached for a year (fingerprint.py), and the build manifest that `invoke deploy` requires.
+    "FINGERPRINT_ASSETS": False,
+    "BUILD_MANIFEST": False,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.
     "PREVIEW": False,
 }

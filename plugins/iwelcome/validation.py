@@ -146,6 +146,10 @@ def check_item(item, content_types, case_statuses, file_exists):
             hint = REQUIRED_HINTS[key].format(statuses=", ".join(case_statuses))
             problem(key, f"is empty; {hint}")
 
+    for key, value in sorted(meta.items()):
+        if isinstance(value, str) and value.strip().startswith("TODO"):
+            problem(key, f"still holds the hint '{value.strip()[:60]}'; replace it with the real {field_name(key)}")
+
     for key in sorted(set(meta) - allowed - INTERNAL_FIELDS):
         guess = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
         hint = f"did you mean '{field_name(guess[0])}'?" if guess else "remove it or check the spelling"

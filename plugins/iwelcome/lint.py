@@ -1,0 +1,77 @@
+"""Content lint: what validation of the metadata does not see, read from an item's HTML.
+
+Errors stop the build like validation problems (an image without alt text, a link to one of
+our own pages that does not exist, an image that is not there). Warnings only show in
+`invoke check` (a large image, a draft whose date has passed, a summary longer than share cards
+show, a press release without its own contact). Pure functions over plain data.
+"""
+
+import re
+from datetime import datetime
+from urllib.parse import unquote, urlsplit
+
+from .validation import Problem
+
+IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HREF = re.compile(r"""<a\b[^>]*?\bhref=(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+ATTR = re.compile(r"""\b(src|alt)=(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def site_path(target, site_url):
+    """'/updates/x/' (or SITEURL + that) -> 'updates/x/'; None for other sites and anchors."""
+    if site_url and target.startswith(site_url + "/"):
+        target = target[len(site_url):]
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return unquote(parts.path).lstrip("/")
+
+
+def lint_html(path, html, site_url, exists):
+    """Errors in an item's HTML. exists('updates/x/' or 'images/a.jpg') -> bool for our own site."""
+    problems = []
+    if "TODO" in re.sub(r"<(pre|code)\b.*?</\1>", "", html or "", flags=re.DOTALL | re.IGNORECASE):
+        problems.append(Problem(path, "Body", "the text still holds a TODO hint; replace it with the real text"))
+    for tag in IMG.findall(html or ""):
+        attrs = {name.lower(): value for name, _quote, value in ATTR.findall(tag)}
+        src = attrs.get("src", "")
+        if not attrs.get("alt", "").strip():
+            problems.append(Problem(path, "Body", f"the image {src} has no alt text; write ![what the image shows]({src})"))
+        target = site_path(src, site_url)
+        if "{static}" in src or "{filename}" in src or (target is not None and not exists(target)):
+            problems.append(Problem(path, "Body", f"the image {src} is not in the content folder; add it to content/images/ or fix the path"))
+    for _quote, href in HREF.findall(html or ""):
+        if "{filename}" in href or "{static}" in href:
+            problems.append(Problem(path, "Body", f"the link {href} points to a file that is not in the content folder; fix the path"))
+            continue
+        target = site_path(href, site_url)
+        if target is not None and not exists(target):
+            problems.append(Problem(path, "Body", f"the link {href} goes to a page this site does not have; fix it or link with {{filename}}"))
+    return problems
+
+
+def lint_warnings(path, kind, meta, html, today, image_size, settings):
+    """Warnings: worth fixing, not worth stopping the site for.
+
+    image_size(path under the site) -> bytes or None; settings: IMAGE_MAX_KB, SUMMARY_MAX_CHARS.
+    """
+    warnings = []
+    summary = re.sub(r"<[^>]*>", "", str(meta.get("summary", ""))).strip()
+    if len(summary) > settings["SUMMARY_MAX_CHARS"]:
+        warnings.append(Problem(path, "Summary", f"{len(summary)} characters; share cards show about {settings['SUMMARY_MAX_CHARS']}, so shorten it"))
+    date = meta.get("date")
+    if str(meta.get("status", "")).strip() == "draft" and isinstance(date, datetime) and date.date() <= today:
+        warnings.append(Problem(path, "Status", f"still a draft, though its date ({date:%Y-%m-%d}) has passed; remove 'Status: draft' to publish it"))
+    if kind == "press-release" and not str(meta.get("contact", "")).strip():
+        warnings.append(Problem(path, "Contact", "none given, so the site's media contact is shown; add 'Contact: Name, email, phone' if someone else handles this one"))
+    limit = settings["IMAGE_MAX_KB"] * 1024
+    for source in [meta.get("image")] + [image_source(tag) for tag in IMG.findall(html or "")]:
+        target = site_path("/" + str(source).lstrip("/"), "") if source else None
+        size = image_size(target) if target else None
+        if size and size > limit:
+            warnings.append(Problem(path, "Image", f"{target} is {size // 1024} KB; keep images under {settings['IMAGE_MAX_KB']} KB for readers on slow networks"))
+    return warnings
+
+
+def image_source(tag):
+    return {name.lower(): value for name, _q, value in ATTR.findall(tag)}.get("src", "")

@@ -1,0 +1,138 @@
+"""The editor's path: `invoke new` scaffolds, `invoke check` (validation plus lint), and the
+lint errors that stop a build."""
+
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+from conftest import ROOT, article
+from test_validation_rules import PNG, assert_fails_with
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from iwelcome.scaffold import KINDS  # noqa: E402
+
+FILLED = {  # what an editor writes in place of each hint
+    "Summary": "A judge paused four deportations.",
+    "Tags": "Asylum",
+    "Location": "Washington",
+    "Countries": "El Salvador",
+    "Person": "Ana Ruiz",
+    "Case_status": "detained",
+    "Kind": "letter",
+    "Button": "Write now",
+    "Url": "https://act.example.org/letters/now",
+}
+
+
+def tasks(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "tasks.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_scaffold_refuses_to_build_with_hints_then_builds_once_filled(build_site, tmp_path, kind):
+    content = tmp_path / "content"
+    content.mkdir()
+    result = tasks("new", kind, "Families win a hearing", "--content", str(content))
+    assert result.returncode == 0, result.stdout + result.stderr
+    path = next(content.rglob("*.md"))
+    assert path.name == "families-win-a-hearing.md"
+    text = path.read_text()
+    if kind in ("press-release", "update", "case-study"):
+        assert f"Date: {date.today():%Y-%m-%d}" in text
+
+    build = build_site({})  # the scaffold, as written, in the same content folder
+    assert build.returncode == 1 and "TODO" in build.stderr and "Traceback" not in build.log
+
+    filled = re.sub(r"^(\w+): TODO.*$", lambda m: f"{m.group(1)}: {FILLED[m.group(1)]}", text, flags=re.M)
+    path.write_text(filled.replace("TODO: ", "Written by the editor. ").replace("TODO", "Text"))
+    build = build_site({})
+    assert build.returncode == 0, build.log
+
+
+def test_new_refuses_to_overwrite(tmp_path):
+    assert tasks("new", "update", "Same title", "--content", str(tmp_path)).returncode == 0
+    again = tasks("new", "update", "Same title", "--content", str(tmp_path))
+    assert again.returncode != 0 and "already exists" in again.stderr
+    assert tasks("new", "blog-post", "Anything", "--content", str(tmp_path)).returncode != 0
+
+
+def test_lint_errors_stop_the_build(build_site):
+    body = ("![](/images/court.png)\n\n![A courtroom](/images/missing.png)\n\n"
+            "[gone](/updates/no-such-story/) and [lost]({filename}nowhere.md) and [fine](/updates/b/)\n")
+    build = build_site({
+        "updates/a.md": article() + "\n" + body,
+        "updates/b.md": article(),
+        "images/court.png": PNG,
+    })
+    assert_fails_with(
+        build,
+        r"^content/updates/a\.md: Body: the image /images/court\.png has no alt text",
+        r"^content/updates/a\.md: Body: the image /images/missing\.png is not in the content folder",
+        r"^content/updates/a\.md: Body: the link /updates/no-such-story/ goes to a page this site does not have",
+        r"^content/updates/a\.md: Body: the link \{filename\}nowhere\.md points to a file that is not in the content folder",
+    )
+
+
+def check(content):
+    return tasks("check", "--content", str(content))
+
+
+def write(folder, files):
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text) if isinstance(text, bytes) else path.write_text(text)
+
+
+def test_check_lists_errors_sorted_then_warnings_apart(tmp_path):
+    yesterday = date.today() - timedelta(days=1)
+    content = tmp_path / "content"
+    write(content, {
+        "updates/b.md": article(Summary="x" * 250, Image="images/big.png", Image_alt="A big picture"),
+        "updates/a.md": article(Date="2024-13-01") + "\n![](/images/small.png)\n",
+        "updates/c.md": article(Status="draft", Date=f"{yesterday:%Y-%m-%d}"),
+        "press-releases/d.md": article(Location="Washington"),
+        "images/big.png": PNG + b"\0" * 400 * 1024,
+        "images/small.png": PNG,
+    })
+    result = check(content)
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    errors, warnings = out.split("Warnings (the site still builds):")
+    error_lines = [line for line in errors.splitlines() if line.startswith("content/")]
+    assert error_lines == sorted(error_lines) and len(error_lines) == 2
+    assert re.match(r"content/updates/a\.md: Body: the image /images/small\.png has no alt text", error_lines[0])
+    assert re.match(r"content/updates/a\.md:2: Date: '2024-13-01' is not a date", error_lines[1])
+    warning_lines = [line for line in warnings.splitlines() if line.startswith("content/")]
+    for pattern in (
+        r"^content/press-releases/d\.md: Contact: none given",
+        r"^content/updates/b\.md:\d: Image: images/big\.png is 40\d KB; keep images under 300 KB",
+        r"^content/updates/b\.md:\d: Summary: 250 characters",
+        r"^content/updates/c\.md:\d: Status: still a draft, though its date",
+    ):
+        assert any(re.search(pattern, line) for line in warning_lines), (pattern, warning_lines)
+    assert "2 errors, 4 warnings." in out
+
+
+def test_check_passes_on_the_real_content_and_writes_nothing():
+    result = check(ROOT / "content")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^0 errors, \d+ warnings?\.$", result.stdout, re.M)
+    assert not (ROOT / "content" / "output").exists()
+
+
+def test_pre_commit_runs_the_check_on_content():
+    config = (ROOT / ".pre-commit-config.yaml").read_text()
+    assert "entry: python3 tasks.py check" in config and "files: ^content/" in config
+
+
+def test_every_example_in_the_editors_guide_builds(build_site):
+    guide = (ROOT / "EDITING.md").read_text()
+    examples = dict(re.findall(r"<!-- example: (\S+) -->\n```\n(.*?)```", guide, re.S))
+    assert len(examples) >= 2, "the guide marks its example files"
+    build = build_site(examples)
+    assert build.returncode == 0, build.log
+    assert (build.output / "press-releases/judge-halts-deportation/index.html").is_file()
+    assert (build.output / "get-involved/protect-children-at-the-border/index.html").is_file()
