@@ -117,6 +117,15 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
+# The Content-Security-Policy of every page, in a <meta http-equiv> tag (base.html). Scripts and
+# styles only from this site, never inline ('wasm-unsafe-eval' lets /search/ run Pagefind's
+# WebAssembly); images from this site or data: URLs; nothing from any other host. The CDN sends the
+# same policy as a header, plus what only a header can carry (README.md, "Content-Security-Policy").
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
 MENUITEMS = (
     ("Press releases", "/press-releases/"),
     ("Updates", "/updates/"),
