@@ -67,6 +67,8 @@ if __name__ == "__main__":
     sys.exit(subprocess.run([python, "-m", "invoke", *sys.argv[1:]], cwd=ROOT).returncode)
 
 
+from http.server import SimpleHTTPRequestHandler  # noqa: E402
+
 from invoke import task  # noqa: E402  (after the bootstrap above, which installs it)
 
 CONTENT = "content"
@@ -82,6 +84,22 @@ def pelican(c, settings="pelicanconf.py", extra=""):
 def search_index(c, warn=False):
     """Index the built site for /search/ (Pagefind) into output/pagefind/: after every Pelican build."""
     return c.run(f"{sys.executable} plugins/iwelcome/search.py {OUTPUT}", warn=warn, pty=False)
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves a built site; a missing page gets the site's 404.html with status 404, as on the CDN."""
+
+    def send_error(self, code, message=None, explain=None):
+        not_found = Path(self.directory) / "404.html"
+        if code != 404 or not not_found.is_file():
+            return super().send_error(code, message, explain)
+        body = not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @task
@@ -109,26 +127,13 @@ def rebuild(c):
 def serve(c, port=PORT):
     """Preview on http://127.0.0.1:8000/, drafts and embargoed items included (with a banner)."""
     from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(SimpleHTTPRequestHandler):
-        def send_error(self, code, message=None, explain=None):
-            """Answer a missing page with the site's 404 page, as the CDN does."""
-            not_found = ROOT / OUTPUT / "404.html"
-            if code != 404 or not not_found.is_file():
-                return super().send_error(code, message, explain)
-            body = not_found.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    from http.server import ThreadingHTTPServer
 
     pelican(c, extra=PREVIEW)
     search_index(c)
     print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
           "publish anything from output/: this preview includes drafts.")
-    with ThreadingHTTPServer((HOST, int(port)), partial(Handler, directory=ROOT / OUTPUT)) as httpd:
+    with ThreadingHTTPServer((HOST, int(port)), partial(SiteHandler, directory=ROOT / OUTPUT)) as httpd:
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, build_search_index
+from test_site import metadata
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from iwelcome.settings import DEFAULTS  # noqa: E402
@@ -27,17 +28,6 @@ from iwelcome.settings import DEFAULTS  # noqa: E402
 CONTENT = ROOT / "content"
 CASE_STUDY = "/case-studies/sara-beltran-hernandez/"  # the one English case study that says "aspirin"
 FRAGMENT_PREFIX = b"pagefind_dcd"  # Pagefind 1.x: a fragment is gzip("pagefind_dcd" + JSON)
-
-
-def metadata(path):
-    """The `Key: value` lines at the top of a content file, keys lower-cased."""
-    meta = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        meta[key.strip().lower()] = value.strip()
-    return meta
 
 
 def english_articles():

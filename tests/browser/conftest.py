@@ -27,12 +27,13 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
+from tasks import SiteHandler
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, as root (hence no sandbox), and quiet: without the background-networking flags
@@ -82,8 +83,8 @@ def ensure_system_package(is_present, package, what):
 
 # --- the site, served -------------------------------------------------------------------------
 
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files of the built site; a missing page gets 404.html with status 404, as on the CDN.
+class RecordingHandler(SiteHandler):
+    """tasks.py's server for a built site (a missing page gets 404.html with status 404).
 
     Every answer goes into `served` as (path, status): the server's side of the record, which
     also sees what the browser fetches on its own and Playwright does not report (/favicon.ico).
@@ -95,18 +96,6 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     def log_request(self, code="-", size="-"):
         self.served.append((self.path, int(code)))
-
-    def send_error(self, code, message=None, explain=None):
-        not_found = Path(self.directory) / "404.html"
-        if code != 404 or not not_found.is_file():
-            return super().send_error(code, message, explain)
-        body = not_found.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -121,7 +110,7 @@ def served():
 @pytest.fixture(scope="session")
 def server(site, served):
     """The built site on http://127.0.0.1:<free port>; the fixture stops the server after the session."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(site.output), served=served))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(RecordingHandler, directory=str(site.output), served=served))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
