@@ -19,9 +19,9 @@ the output when it finished without errors; once the index is written, `build_se
 the number of pages it indexed to that manifest, and `invoke deploy` refuses a build without it.
 """
 
-import asyncio
 import json
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,8 +41,6 @@ def build_search_index(output_dir):
     The previous bundle is removed first, so that no stale index file outlives its pages.
     Prints one line: how many pages were indexed and how long it took.
     """
-    from pagefind.index import PagefindIndex  # here, so that importing the plugin needs no Pagefind
-
     site = Path(output_dir).resolve()
     if not site.is_dir():
         raise FileNotFoundError(f"{site} does not exist: build the site first")
@@ -50,13 +48,7 @@ def build_search_index(output_dir):
     start = time.perf_counter()
     build_manifest.record_search_index(site, None)  # until this index is complete
     shutil.rmtree(bundle, ignore_errors=True)
-
-    async def index_site():
-        # Leaving the context writes the files to output_path, then stops Pagefind's process.
-        async with PagefindIndex(config={"output_path": str(bundle)}) as index:
-            await index.add_directory(str(site))
-
-    asyncio.run(index_site())
+    run_pagefind(site, bundle)
     stable_index.make_stable(bundle)
     by_language = indexed_pages(bundle)
     pages = sum(by_language.values())
@@ -65,6 +57,21 @@ def build_search_index(output_dir):
     print(f"Search index: {pages} pages ({languages}) indexed into {Path(output_dir) / BUNDLE}/ "
           f"in {time.perf_counter() - start:.2f} s", flush=True)
     return pages
+
+
+def run_pagefind(site, bundle):
+    """Pagefind's own command line, which returns once every file of the bundle is on disk.
+
+    (Not its Python API: in 1.5.2 the service answers WriteFiles while its writes may still be
+    in flight, and closing the service then stops them, which once left an empty
+    pagefind-entry.json.)
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
 
 
 def indexed_pages(bundle):
