@@ -69,3 +69,29 @@ def test_related_is_deterministic_across_builds(build_site):
 def test_unknown_related_slug_fails_the_build(build_site):
     build = build_site({"updates/a.md": article(Related="no-such-story"), "updates/b.md": article()})
     assert_fails_with(build, r"^content/updates/a\.md:\d+: Related: 'no-such-story' is not an article")
+
+
+def test_a_topic_page_shows_more_on_the_topic_from_outside_it(build_site):
+    build = build_site(FIXTURE)
+    assert build.returncode == 0, build.log
+    page = read(build, "/topics/detention/")
+    box = page.select_one(".more-on-topic .related-updates")
+    assert box.select_one("h2").get_text(strip=True) == "More on Detention"
+    listed = {a["href"] for a in page.select(".teasers a[href]")}
+    more = [a["href"] for a in box.select("li a")]
+    assert listed >= {"/updates/children-detained-el-salvador/", "/case-studies/salvadoran-family/"}
+    # The Children-and-Detention story's related list points at the asylum backlog (Children);
+    # nothing already listed, no draft, nothing embargoed.
+    assert "/updates/asylum-backlog/" in more
+    assert not listed & set(more)
+    assert not {"/updates/draft/", "/updates/future/"} & set(more)
+    assert len(more) <= 4
+
+
+def test_more_on_a_topic_shows_on_its_first_page_only(build_site):
+    build = build_site(FIXTURE, extra=["-e", "DEFAULT_PAGINATION=2"])
+    assert build.returncode == 0, build.log
+    assert read(build, "/topics/asylum/").select_one(".more-on-topic h2")
+    later = read(build, "/topics/asylum/page/2/")
+    assert later.select(".teasers article") or later.select(".teasers h2"), "the second page lists articles"
+    assert not later.select_one(".more-on-topic")

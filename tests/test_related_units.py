@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from iwelcome.related import Config, Doc, check_pins, related_updates  # noqa: E402
+from iwelcome.related import Config, Doc, check_pins, more_on, related_updates  # noqa: E402
 
 DAY = date(2024, 1, 1).toordinal()
 
@@ -135,3 +135,27 @@ def test_unknown_pins_are_problems_and_none_is_allowed():
     assert [str(p) for p in problems] == [
         "content/updates/a.md: Related: 'gone' is not an article; write the file name of one (without .md), or 'none'"
     ]
+
+
+def test_more_on_a_topic_ranks_what_its_articles_point_to_outside_it():
+    related = {
+        "detention-1": ["el-salvador-families", "detention-2", "asylum-news"],
+        "detention-2": ["el-salvador-families", "detention-1"],
+        "el-salvador-families": ["detention-1"],
+        "asylum-news": ["old-asylum-news"],
+    }
+    members = {"detention": ["detention-1", "detention-2"], "asylum": ["asylum-news"], "lonely": ["orphan"]}
+    order = {slug: i for i, slug in enumerate(["asylum-news", "detention-2", "el-salvador-families", "detention-1", "old-asylum-news", "orphan"])}
+    result = more_on(related, members, order, maximum=4)
+    # Two detention stories list the Salvadoran one first; one lists the asylum news third; the
+    # topic's own articles never appear.
+    assert result["detention"] == ["el-salvador-families", "asylum-news"]
+    assert result["asylum"] == ["old-asylum-news"]
+    assert result["lonely"] == []
+
+
+def test_more_on_breaks_ties_by_newer_then_keeps_the_maximum():
+    related = {"a": ["x", "y", "z"], "b": ["y", "x", "z"]}
+    order = {"a": 0, "b": 1, "y": 2, "x": 3, "z": 4}
+    assert more_on(related, {"t": ["a", "b"]}, order, maximum=3)["t"] == ["y", "x", "z"]
+    assert more_on(related, {"t": ["a", "b"]}, order, maximum=2)["t"] == ["y", "x"]

@@ -24,7 +24,7 @@ from .i18n import load_strings, template_globals
 from .lint import lint_html, lint_warnings
 from .get_involved import ActionsGenerator, inline_markers, place_actions, today_in
 from .related import Config as RelatedConfig
-from .related import Doc, check_pins, related_updates
+from .related import Doc, check_pins, more_on, related_updates
 from .settings import setting
 from .sitemap import Sitemap
 
@@ -205,7 +205,8 @@ def remember_urls(contents):
 
 
 def place_related(articles_gen, settings):
-    """Give every article its `related_updates` (Article objects), computed for all at once."""
+    """Give every article its `related_updates` (Article objects), computed for all at once, and
+    the context its `more_on_topic`: {topic slug: [Article]} for the topic pages."""
     config = RelatedConfig(
         weights=setting(settings, "RELATED_WEIGHTS"),
         half_life_days=setting(settings, "RELATED_HALF_LIFE_DAYS"),
@@ -237,6 +238,16 @@ def place_related(articles_gen, settings):
         original = by_slug.get(translation.slug)
         shown = original.related_updates if original else []
         translation.related_updates = [a for a in shown if a is not translation]
+    # "More on <topic>" on a topic's page: what its articles' related lists point to outside it.
+    members = {}
+    for article in articles:
+        for tag in getattr(article, "tags", []):
+            members.setdefault(tag.slug, []).append(article.slug)
+    order = {d.slug: i for i, d in enumerate(sorted(docs, key=lambda d: (-d.day, d.slug)))}
+    articles_gen.context["more_on_topic"] = {
+        topic: [by_slug[s] for s in slugs]
+        for topic, slugs in more_on(related, members, order, config.maximum).items()
+    }
 
 
 def slug_maker(settings):

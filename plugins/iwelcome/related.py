@@ -112,6 +112,27 @@ def _newest_sharing_dropped(keywords, postings, weight, taken, wanted):
     return extra
 
 
+def more_on(related, members, order, maximum):
+    """For each group of articles (a topic): up to `maximum` articles outside it that its members'
+    related lists point to most, best first. The "More on <topic>" list of a topic page.
+
+    related: {slug: [related slugs, best first]} (what `related_updates` returns);
+    members: {group: [slugs]}; order: {slug: position}, newest first (it breaks ties).
+    An item scores, from each member whose list has it, the maximum minus its place there
+    (first place counts most), so an item close to many members comes first.
+    """
+    result = {}
+    for group, slugs in members.items():
+        inside, score = set(slugs), {}
+        for slug in slugs:
+            for place, other in enumerate(related.get(slug, ())):
+                if other not in inside:
+                    score[other] = score.get(other, 0) + maximum - place
+        ranked = sorted(score, key=lambda other: (-score[other], order[other]))
+        result[group] = ranked[:maximum]
+    return result
+
+
 def check_pins(path, pinned, slugs):
     """Problems with an article's `Related:` line: every slug must be an article."""
     if [s.lower() for s in pinned] == ["none"]:
