@@ -98,8 +98,9 @@ def test_type_and_topic_filters_are_in_the_index(site):
     assert any(len(f["filters"].get("topic", [])) > 1 for f in by_url.values())
 
 
-def test_the_search_page_loads_its_scripts_from_this_site_and_no_other_page_has_a_script(site):
-    page = site.page("/search/")
+@pytest.mark.parametrize("url", ["/search/", "/es/search/"])
+def test_the_search_pages_load_their_scripts_from_this_site_and_no_other_page_has_a_script(site, url):
+    page = site.page(url)
     scripts = executable_scripts(page)
     assert [s.get("src") for s in scripts] == ["/pagefind/pagefind-ui.js", "/theme/js/search.js"]
     for script in scripts:
@@ -113,7 +114,7 @@ def test_the_search_page_loads_its_scripts_from_this_site_and_no_other_page_has_
         assert "style" not in element.attrs, element
         assert not any(attr.startswith("on") for attr in element.attrs), element
     for path in site.html_files():
-        if path != site.file("/search/"):
+        if path not in (site.file("/search/"), site.file("/es/search/")):
             url = "/" + str(path.relative_to(site.output))
             assert executable_scripts(site.page(url)) == [], f"{url} runs a script"
 
@@ -198,8 +199,8 @@ def served(site):
     server.server_close()
 
 
-def node_search(site, served, tmp_path, *queries):
-    """Real searches with Pagefind's own pagefind.js in Node, in the language of /search/.
+def node_search(site, served, tmp_path, *queries, page="/search/"):
+    """Real searches with Pagefind's own pagefind.js in Node, in the language of the search page.
 
     Each query is [term, filters]. Returns Pagefind's filters ({name: {value: count}}) and, for
     each query, the URL paths of its results, best first.
@@ -209,7 +210,7 @@ def node_search(site, served, tmp_path, *queries):
     script = tmp_path / "search.mjs"
     script.write_text(NODE_SEARCH, encoding="utf-8")
     result = subprocess.run(
-        [node, str(script), str(site.output / "pagefind"), f"{served}/pagefind/", site.page("/search/").html["lang"],
+        [node, str(script), str(site.output / "pagefind"), f"{served}/pagefind/", site.page(page).html["lang"],
          *map(json.dumps, queries)],
         capture_output=True, text=True, timeout=120,
     )
@@ -229,3 +230,26 @@ def test_a_search_for_a_word_of_a_case_study_finds_it(site, served, tmp_path):
     assert set(filters) == {"type", "topic"}
     assert set(filters["type"]) == {kind["label"] for kind in DEFAULTS["CONTENT_TYPES"].values()}
     assert {"Asylum", "Detention", "Health care"} <= set(filters["topic"])
+
+
+def test_the_spanish_search_page_searches_the_spanish_pages(site, served, tmp_path):
+    page = site.page("/es/search/")
+    assert page.html["lang"] == "es" and page.h1.get_text(strip=True) == "Buscar"
+    assert page.select_one("#search-form")["action"] == "/es/search/"
+    assert "JavaScript" in page.select_one("noscript").get_text() and "Puede encontrar" in page.select_one("noscript").get_text()
+    filters, (spanish, english_word) = node_search(
+        site, served, tmp_path, ["aspirinas", {}], ["aspirin", {}], page="/es/search/",
+    )
+    assert f"/es{CASE_STUDY}" in spanish, "the Spanish case study, found in the Spanish index"
+    assert all(url.startswith("/es/") for url in spanish)
+    assert CASE_STUDY not in english_word, "the English pages are not in the Spanish index"
+    assert set(filters) == {"tipo", "tema"}, "the filters have Spanish names"
+    assert "Caso" in filters["tipo"] and "Detención" in filters["tema"]
+
+
+def test_each_page_searches_in_its_own_language(site):
+    for url, search in (("/", "/search/"), ("/es/", "/es/search/"), (f"/es{CASE_STUDY}", "/es/search/"), (CASE_STUDY, "/search/")):
+        assert site.page(url).select_one("form.site-search")["action"] == search, url
+    english, spanish = site.page("/search/"), site.page("/es/search/")
+    assert {link["hreflang"]: link["href"] for link in english.select("link[hreflang]")} == {"en": "/search/", "es": "/es/search/"}
+    assert {link["hreflang"]: link["href"] for link in spanish.select("link[hreflang]")} == {"en": "/search/", "es": "/es/search/"}

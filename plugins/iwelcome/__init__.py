@@ -25,6 +25,7 @@ from .lint import lint_html, lint_warnings
 from .get_involved import ActionsGenerator, inline_markers, place_actions, today_in
 from .related import Config as RelatedConfig
 from .related import Doc, check_pins, more_on, related_updates
+from .search_page import SearchPagesGenerator
 from .settings import setting
 from .sitemap import Sitemap
 
@@ -99,7 +100,7 @@ def watch_pelican_errors(pelican):
 
 
 def add_generators(pelican):
-    return [CountriesGenerator, ActionsGenerator]
+    return [CountriesGenerator, ActionsGenerator, SearchPagesGenerator]
 
 
 def check_then_prepare(generators):
@@ -156,6 +157,14 @@ def check_then_prepare(generators):
     validated = time.perf_counter()
     default_lang = settings["DEFAULT_LANG"]
     langs = sorted({default_lang, *action_translations, *(c.lang for c in all_articles + all_pages)})
+    # The languages readers get (what is written at a public address: in a preview, drafts too):
+    # each has its own Get Involved page and search page. A language that has only drafts or
+    # embargoed items gets neither until one of them is published.
+    public = [
+        *articles_gen.articles, *articles_gen.translations, *articles_gen.hidden_articles, *articles_gen.hidden_translations,
+        *pages_gen.pages, *pages_gen.translations, *pages_gen.hidden_pages, *pages_gen.hidden_translations,
+    ]
+    site_langs = sorted({default_lang, *(c.lang for c in public)})
     actions = as_of(actions, today_in(settings))
     actions_by_lang = {
         lang: {a.slug: a for a in in_language(actions, action_translations.get(lang, {}))} for lang in langs
@@ -172,7 +181,11 @@ def check_then_prepare(generators):
         "HOME_URLS": homes,
         "GET_INVOLVED_URLS": {
             lang: setting(settings, "GET_INVOLVED_URL" if lang == default_lang else "GET_INVOLVED_LANG_URL").format(lang=lang)
-            for lang in langs
+            for lang in site_langs
+        },
+        "SEARCH_URLS": {
+            lang: settings.get("SEARCH_URL", "search.html") if lang == default_lang else setting(settings, "SEARCH_LANG_URL").format(lang=lang)
+            for lang in site_langs
         },
         "ACTION_UTM": setting(settings, "ACTION_UTM"),
         "ACTION_URL": setting(settings, "ACTION_URL"),

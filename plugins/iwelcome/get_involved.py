@@ -70,8 +70,8 @@ class ActionsGenerator(Generator):
                 relative_urls=relative, action=action, url=setting(self.settings, "ACTION_URL").format(slug=action.slug),
                 template_name="action",
             )
-        for lang, in_lang in by_lang.items():
-            groups, past = hub_groups(list(in_lang.values()))
+        for lang in self.context["GET_INVOLVED_URLS"]:  # the languages readers get
+            groups, past = hub_groups(list(by_lang[lang].values()))
             save_as = setting(self.settings, "GET_INVOLVED_SAVE_AS" if lang == default_lang else "GET_INVOLVED_LANG_SAVE_AS")
             writer.write_file(
                 save_as.format(lang=lang), self.get_template("get_involved"), self.context,

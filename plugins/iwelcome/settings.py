@@ -29,6 +29,9 @@ DEFAULTS = {
     "ACTION_SAVE_AS": "get-involved/{slug}/index.html",
     "ACTIONS_JSON_SAVE_AS": "get-involved/actions.json",
     "GET_INVOLVED_MAX": 2,
+    # The search page in each other language of the site, a folder (its page is index.html there);
+    # Pelican's SEARCH_URL is the default language's.
+    "SEARCH_LANG_URL": "{lang}/search/",
     # Add utm_source/utm_medium/utm_campaign to outbound action links (False turns it off).
     "ACTION_UTM": True,
     # Related updates beside each article (see plugins/iwelcome/related.py for how they are chosen).

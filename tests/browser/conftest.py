@@ -52,9 +52,11 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 # they follow the content: the newest item of each type, the first topic, country and action.
 ARTICLE_TYPES = {"press-release": "press-releases", "update": "updates", "case-study": "case-studies"}
 ARTICLES = [*ARTICLE_TYPES, "spanish"]  # the pages that are articles (the Spanish one too)
-PAGES = ["home", *ARTICLE_TYPES, "type-listing", "topic", "country", "get-involved", "action", "search",
+SEARCHES = ["search", "search-es"]  # the search page in each language, the only pages with scripts
+PAGES = ["home", *ARTICLE_TYPES, "type-listing", "topic", "country", "get-involved", "action", *SEARCHES,
          "spanish", "page", "topics", "archives", "404"]
 SEARCH_TERM = "asylum"  # /search/ is opened with a query, so that Pagefind's results are on it too
+SEARCH_TERM_ES = "asilo"  # ... and /es/search/ with a Spanish one
 NOT_FOUND = "/no-such-page/"
 
 
@@ -136,6 +138,7 @@ def pages(site):
     chosen["get-involved"] = "/get-involved/"
     chosen["action"] = first_link("/get-involved/", "main .action-permalink a")
     chosen["search"] = f"/search/?q={SEARCH_TERM}"
+    chosen["search-es"] = f"/es/search/?q={SEARCH_TERM_ES}"
     spanish = [path for path in sorted(site.output.glob("es/*/*/index.html")) if path.parts[-3] in ARTICLE_TYPES.values()]
     assert spanish, "no Spanish article was built"
     chosen["spanish"] = "/" + spanish[0].parent.relative_to(site.output).as_posix() + "/"
@@ -254,7 +257,7 @@ def tabs(browser):
 def visit(browser, tabs, server, served, pages):
     """visit(name_or_path, viewport="desktop"|"phone", javascript=True, fresh=False) -> Visit.
 
-    Loads the page (a name of PAGES or a path) and waits until it is complete; on /search/, until
+    Loads the page (a name of PAGES or a path) and waits until it is complete; on a search page, until
     Pagefind has shown its results. By default in the session's tab for that viewport, whose
     cache is off: each load downloads everything. `fresh=True` opens a new browser context for
     this test alone (a first visit, as the weight budget wants). After the test, a request to any
@@ -270,7 +273,7 @@ def visit(browser, tabs, server, served, pages):
             fresh_tabs.append(tab)
         else:
             tab = tabs(viewport, javascript)
-        visits.append(tab.open(server + path, search_results=path.startswith("/search/?")))
+        visits.append(tab.open(server + path, search_results="/search/?" in path))
         return visits[-1]
 
     yield open_page

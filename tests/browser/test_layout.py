@@ -5,7 +5,7 @@ test-artifacts/screenshots/ for people to look at."""
 
 import pytest
 
-from .conftest import ARTICLES, PAGES, PHONE, SCREENSHOTS
+from .conftest import ARTICLES, PAGES, PHONE, SCREENSHOTS, SEARCHES
 
 PHONE_WIDTH = PHONE["viewport"]["width"]
 MIN_TARGET = 24  # WCAG 2.2, 2.5.8 Target Size (Minimum), AA
@@ -45,7 +45,7 @@ SMALL_TARGETS = """(minimum) => {
 @pytest.mark.parametrize("name", PAGES)
 def test_on_a_phone_nothing_scrolls_sideways_and_targets_are_big_enough(visit, name):
     page = visit(name, viewport="phone").page
-    if name == "search":  # open the filters that Pagefind shows closed on a phone
+    if name in SEARCHES:  # open the filters that Pagefind shows closed on a phone
         closed = page.locator(".pagefind-ui__filter-block:not([open]) > summary")
         for _ in range(closed.count()):
             closed.first.click()
@@ -82,8 +82,8 @@ def test_without_javascript_everything_is_there_and_works(visit, name):
         visible(page.locator(".article-body p"), "article text")
     if page.locator(".get-involved").count() or name in ("get-involved", "action"):
         visible(page.locator(".action a.button"), "call-to-action button")
-    if name == "search":
-        visible(page.locator("main .search-note").filter(has_text="needs JavaScript"), "note that search needs JavaScript")
+    if name in SEARCHES:
+        visible(page.locator("main .search-note").filter(has_text="JavaScript"), "note that search needs JavaScript")
         visible(page.locator("main form#search-form input[name=q]"), "search field")
         visible(page.locator("main form#search-form button[type=submit]"), "search button")
 
@@ -98,7 +98,7 @@ def test_without_javascript_everything_is_there_and_works(visit, name):
     assert page.evaluate("!!document.activeElement.closest('main')"), "after the skip link, Tab does not go into main"
 
 
-@pytest.mark.parametrize("name", sorted(set(PAGES) - {"search"}))
+@pytest.mark.parametrize("name", sorted(set(PAGES) - set(SEARCHES)))
 def test_without_javascript_a_page_shows_the_same_text(visit, name):
     """Every page but /search/ is the same without JavaScript: nothing waits for a script to appear."""
     with_js = visit(name).page.locator("body").inner_text()
@@ -124,3 +124,12 @@ def test_screenshot(visit, name, viewport):
     path = SCREENSHOTS / f"{name}-{viewport}.png"
     page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
     assert path.stat().st_size > 1000
+
+
+def test_the_spanish_search_page_finds_spanish_pages_and_speaks_spanish(visit):
+    page = visit("search-es").page
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "(links) => links.map((a) => a.getAttribute('href'))")
+    assert links and all(link.startswith("/es/") for link in links), links
+    # Pagefind UI takes its own words from <html lang="es">: its search box and result count.
+    assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder") == "Buscar"
+    assert "resultado" in page.locator(".pagefind-ui__message").inner_text()

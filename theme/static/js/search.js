@@ -1,10 +1,11 @@
-/* The search page (/search/) and nothing else: start Pagefind UI in #search.
+/* The search pages (/search/, /es/search/) and nothing else: start Pagefind UI in #search.
  *
  * Loaded with `defer` after /pagefind/pagefind-ui.js. The page's own form (and the one in the site
  * header) is a plain GET form that sends ?q= here, so it works before and without this script;
  * once Pagefind UI is up, that form is hidden, Pagefind UI's own box takes the query and searches,
  * and the address keeps ?q= in step with what is searched, so a search can be shared or bookmarked.
- * The filters (type, topic) come from the data-pagefind-filter links of the indexed pages.
+ * The filters (type and topic, named in each language) come from the data-pagefind-filter links of
+ * the indexed pages.
  */
 (function () {
   "use strict";
@@ -23,6 +24,8 @@
   }
 
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  // The filters' names in the page's language ("type topic", "tipo tema"), as the pages give them.
+  var filterNames = (container.getAttribute("data-filters") || "").split(" ").filter(Boolean);
 
   function keepQueryInAddress(term) {
     var url = new URL(window.location.href);
@@ -42,7 +45,7 @@
     showEmptyFilters: false,
     // Beside the results on wide screens: open. Above them on narrow ones: closed, so that the
     // results are not pushed off the screen.
-    openFilters: window.matchMedia("(min-width: 60em)").matches ? ["type", "topic"] : [],
+    openFilters: window.matchMedia("(min-width: 60em)").matches ? filterNames : [],
     processTerm: function (term) {
       keepQueryInAddress(term.trim());
       return term;
