@@ -108,11 +108,6 @@ def add_generators(pelican):
 def check_then_prepare(generators):
     """Runs once all content is read and before anything is written: validate, then prepare."""
     started = time.perf_counter()
-    # What was read (content, settings, templates) lives until the build ends. Out of the cyclic
-    # garbage collector's sight, it is not scanned again and again while the plugin prepares and
-    # Pelican writes: about a tenth of a 5,000-article build. finish_build gives it back, and so
-    # does a stop here, so that repeated builds in one process (autoreload) do not keep it.
-    gc.freeze()
     articles_gen = next(g for g in generators if isinstance(g, ArticlesGenerator))
     pages_gen = next(g for g in generators if isinstance(g, PagesGenerator))
     actions_gen = next(g for g in generators if isinstance(g, ActionsGenerator))
@@ -155,14 +150,17 @@ def check_then_prepare(generators):
     _pelican_errors.messages.clear()
     problems = sorted(set(problems), key=lambda p: (p.path, p.field, p.message))
     root = os.path.dirname(settings["PATH"])
-    if setting(settings, "CHECK_ONLY") or problems or pelican_errors:
-        gc.unfreeze()  # this build stops here
     if setting(settings, "CHECK_ONLY"):
         warnings = content_warnings(items, all_articles + all_pages, settings)
         report.finish_check([*problems, *pelican_errors], warnings, root)
     if problems or pelican_errors:
         report.stop_build([*problems, *pelican_errors], root=root)
 
+    # What was read (content, settings, templates) lives until the build ends. Out of the cyclic
+    # garbage collector's sight, it is not scanned again and again while the plugin prepares and
+    # Pelican writes: about a tenth of a 5,000-article build. finish_build gives it back, so that
+    # repeated builds in one process (livereload) do not keep it.
+    gc.freeze()
     prepare_articles(all_articles, settings)
     validated = time.perf_counter()
     default_lang = settings["DEFAULT_LANG"]
