@@ -159,7 +159,7 @@ def check_then_prepare(generators):
     # What was read (content, settings, templates) lives until the build ends. Out of the cyclic
     # garbage collector's sight, it is not scanned again and again while the plugin prepares and
     # Pelican writes: about a tenth of a 5,000-article build. finish_build gives it back, so that
-    # repeated builds in one process (livereload) do not keep it.
+    # repeated builds in one process (`pelican --autoreload`) do not keep it.
     gc.freeze()
     prepare_articles(all_articles, settings)
     validated = time.perf_counter()
