@@ -151,7 +151,8 @@ def test_the_production_build_runs_without_deploy_credentials():
         assert "secrets." not in text and "secrets[" not in text, f"{where}: the build job reads secrets"
         assert "aws-actions/" not in text, f"{where}: the build job gets AWS credentials"
         assert "environment" not in job, f"{where}: the build job runs outside the production environment"
-        assert job.get("permissions", {}).get("id-token") != "write", f"{where}: the build job can get an OIDC token"
+        granted = permissions(job.get("permissions")) or {}
+        assert "write" not in (granted.get("id-token"), granted.get("*")), f"{where}: the build job can get an OIDC token"
         uploads = [step for step in steps(job) if step.get("uses", "").startswith("actions/upload-artifact@")]
         assert any((step.get("with") or {}).get("include-hidden-files") in (True, "true") for step in uploads), (
             f"{where}: upload output/ with include-hidden-files: true (deploy needs output/.build-manifest.json)")
