@@ -5,9 +5,10 @@
 `python3 tasks.py deploy` runs it on output/ with publishconf.py; README.md ("Deploy") is the
 user's guide. Where to deploy comes from the environment: DEPLOY_BUCKET, DEPLOY_PREFIX (optional),
 CDN_DISTRIBUTION_ID (optional, CloudFront), and boto3's own variables (AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL for any S3-compatible store). How to
-deploy comes from the settings file: DEPLOY_HEADERS, DEPLOY_MAX_DELETES, DEPLOY_MAX_DELETE_SHARE,
-DEPLOY_KEEP_SUPERSEDED, DEPLOY_INVALIDATION_MAX.
+AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL for any S3-compatible store,
+AWS_MAX_ATTEMPTS); DEPLOY_TIMEOUT says how long to wait for an answer. How to deploy comes from the
+settings file: DEPLOY_HEADERS, DEPLOY_MAX_DELETES, DEPLOY_MAX_DELETE_SHARE, DEPLOY_KEEP_SUPERSEDED,
+DEPLOY_INVALIDATION_MAX.
 
 What it does, in order:
 
@@ -15,6 +16,9 @@ What it does, in order:
    it at the end of a Pelican build without errors, and the search step adds to it), no SITEURL,
    another SITEURL than the environment's, drafts in the output, or a file to be cached for a year
    whose name carries no content hash.
+   Then a preflight, which changes nothing (and runs in --dry-run too): boto3 finds credentials,
+   the store accepts them, the bucket exists and they may list it, and the CDN distribution, if
+   one is set, exists and they may read it.
 2. Compares the build with the bucket by content: the MD5 of each file with the object's ETag
    (the MD5 of a single-part upload) or, where they differ, with the MD5 the deploy stored in the
    object's metadata (stores and encryption modes whose ETag is not the MD5). Never by time: an
@@ -36,6 +40,10 @@ What it does, in order:
 
 A killed deploy leaves the bucket with some files of the new build and all of the old one (deletions
 come last); the next run uploads the rest and converges to the build.
+
+No failure of boto3 or of the store ends in a traceback: failure_message() turns each into one line
+that says what is wrong and what to do, and failure_line() adds how far the deploy got. Neither
+ever shows a credential.
 """
 
 import argparse
@@ -106,6 +114,31 @@ class DeployError(Exception):
     """The deploy was refused before it changed anything; the message says why and what to do."""
 
 
+class DeployFailed(DeployError):
+    """boto3, the store or the CDN failed, or the deploy was interrupted: the message is the whole
+    line to show (failure_line), which says what failed, how far the deploy got and what to do."""
+
+    def __init__(self, line, interrupted=False):
+        super().__init__(line)
+        self.interrupted = interrupted
+
+
+class BuildChanged(Exception):
+    """A file of the build changed between planning and uploading."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.path = path
+
+
+class StepFailed(Exception):
+    """One step on one file (reading, uploading, marking or deleting it) failed: which, and why."""
+
+    def __init__(self, path, error):
+        super().__init__(path, error)
+        self.path, self.error = path, error
+
+
 # --- Settings and target ---------------------------------------------------------------------
 
 def load_settings(path):
@@ -150,6 +183,33 @@ class Target:
 
     def __str__(self):
         return f"s3://{self.bucket}/{self.list_prefix}"
+
+
+@dataclass(frozen=True)
+class Network:
+    """How long to wait for the store and the CDN, and how often to try a request."""
+    connect_timeout: float = 10.0  # seconds to open a connection
+    read_timeout: float = 60.0  # seconds to wait for (each part of) an answer
+    attempts: int = 5  # tries of each request in all; throttling and 5xx answers are tried again
+
+    @classmethod
+    def from_env(cls, environ):
+        """DEPLOY_TIMEOUT (the read timeout, in seconds; the connect timeout is the smaller of it
+        and 10) and AWS_MAX_ATTEMPTS (boto3's own variable)."""
+        text = environ.get("DEPLOY_TIMEOUT", "").strip()
+        try:
+            timeout = float(text) if text else cls.read_timeout
+        except ValueError:
+            timeout = -1
+        if not 0 < timeout < float("inf"):
+            raise DeployError(f"DEPLOY_TIMEOUT is {text!r}: set it to a number of seconds, such as 60, or unset it "
+                              "(README.md, \"Deploy\")")
+        text = environ.get("AWS_MAX_ATTEMPTS", "").strip()
+        attempts = int(text) if text.isdigit() else (cls.attempts if not text else 0)
+        if attempts < 1:
+            raise DeployError(f"AWS_MAX_ATTEMPTS is {text!r}: set it to a whole number of tries, such as 5, or unset "
+                              "it (README.md, \"Deploy\")")
+        return cls(min(cls.connect_timeout, timeout), timeout, attempts)
 
 
 # --- The build ------------------------------------------------------------------------------
@@ -408,7 +468,7 @@ class Bucket:
             time.sleep(delay)  # tests only: a deploy slow enough to be killed half way
         data = f.full.read_bytes()
         if hashlib.md5(data).hexdigest() != f.md5:
-            raise RuntimeError(f"{f.path} changed while deploying: build again, then deploy")
+            raise BuildChanged(f.path)
         self.client.put_object(
             Bucket=self.target.bucket, Key=self.target.key(f.path), Body=data,
             ContentMD5=base64.b64encode(bytes.fromhex(f.md5)).decode(), Metadata={"md5": f.md5}, **f.headers)
@@ -423,12 +483,26 @@ class Bucket:
             Bucket=self.target.bucket, Key=key, CopySource={"Bucket": self.target.bucket, "Key": key},
             MetadataDirective="REPLACE", Metadata={**head.get("Metadata", {}), SUPERSEDED: since}, **keep)
 
-    def delete(self, paths):
+    def delete(self, paths, done):
+        """Delete the objects, 1000 a request, adding each deleted path to `done`. Raises StepFailed
+        for the first object (or request) that fails."""
+        from botocore.exceptions import ClientError
+
         for start in range(0, len(paths), 1000):
-            batch = [{"Key": self.target.key(p)} for p in paths[start:start + 1000]]
-            answer = self.client.delete_objects(Bucket=self.target.bucket, Delete={"Objects": batch, "Quiet": True})
-            if answer.get("Errors"):
-                raise RuntimeError(f"could not delete {answer['Errors'][0]['Key']}: {answer['Errors'][0]['Message']}")
+            chunk = paths[start:start + 1000]
+            batch = [{"Key": self.target.key(p)} for p in chunk]
+            try:
+                answer = self.client.delete_objects(Bucket=self.target.bucket, Delete={"Objects": batch, "Quiet": True})
+            except Exception as error:
+                raise StepFailed(chunk[0] + (f" and {len(chunk) - 1} more" if len(chunk) > 1 else ""), error) from error
+            errors = answer.get("Errors") or []
+            failed = {error["Key"] for error in errors}
+            done += [path for path in chunk if self.target.key(path) not in failed]
+            if errors:  # each object has its own answer: AccessDenied, ...
+                first = errors[0]
+                error = ClientError({"Error": {"Code": first.get("Code", ""), "Message": first.get("Message", "")}},
+                                    "DeleteObjects")
+                raise StepFailed(self.target.path(first["Key"]), error)
 
     def pending_invalidation(self):
         try:
@@ -447,9 +521,11 @@ class Bucket:
         self.client.delete_object(Bucket=self.target.bucket, Key=self.target.key(PENDING_INVALIDATION))
 
 
-def clients():
-    """S3 and CloudFront clients from boto3's usual environment variables. Checksums only where the
-    API requires them: other S3-compatible stores do not all accept the newer ones."""
+def clients(network=Network()):
+    """A boto3 session, and S3 and CloudFront clients, from boto3's usual environment variables, with
+    the timeouts and attempts of `network` (standard retries: throttling, 5xx answers, timeouts and
+    lost connections are tried again, with backoff). Checksums only where the API requires them:
+    other S3-compatible stores do not all accept the newer ones."""
     import boto3
     from botocore.config import Config
 
@@ -457,8 +533,257 @@ def clients():
     for name in [name for name, value in os.environ.items() if name.startswith("AWS_") and not value.strip()]:
         del os.environ[name]
     config = Config(request_checksum_calculation="when_required", response_checksum_validation="when_required",
-                    retries={"max_attempts": 5, "mode": "standard"}, max_pool_connections=32)
-    return boto3.client("s3", config=config), boto3.client("cloudfront", config=config)
+                    connect_timeout=network.connect_timeout, read_timeout=network.read_timeout,
+                    retries={"total_max_attempts": network.attempts, "mode": "standard"}, max_pool_connections=32)
+    session = boto3.session.Session()
+    try:
+        return session, session.client("s3", config=config), session.client("cloudfront", config=config)
+    except ValueError as error:  # botocore: "Invalid endpoint: ..."
+        raise DeployError(f"boto3 cannot use the endpoint ({scrub(error)}): AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3) "
+                          f"must be a URL such as https://host (README.md, \"Deploy\")") from error
+
+
+def preflight(target, session, s3, cloudfront):
+    """Check what the deploy needs before it changes anything: credentials that boto3 finds, that the
+    store accepts, a bucket that exists and that they may list and, when CDN_DISTRIBUTION_ID is set,
+    a distribution that exists and that they may read. Raises the error of the first check that
+    fails (failure_message says it in one line)."""
+    from botocore.exceptions import NoCredentialsError
+
+    if session.get_credentials() is None:
+        raise NoCredentialsError()
+    s3.list_objects_v2(Bucket=target.bucket, Prefix=target.list_prefix, MaxKeys=1)
+    if target.distribution_id:
+        cloudfront.get_distribution(Id=target.distribution_id)
+
+
+# --- When something fails --------------------------------------------------------------------
+
+README_DEPLOY = 'README.md, "Deploy"'
+README_PERMISSIONS = 'README.md, "Deploy" > "The CDN"'  # the permissions the deploy's identity needs
+README_SECRETS = 'README.md, "Deploy" > "CI"'  # the secrets and variables CI passes
+CLOUDFRONT_OPERATIONS = {"GetDistribution", "CreateInvalidation"}
+OPERATIONS = {  # boto3 operation -> (what it does to the bucket or distribution, the permission it needs)
+    "ListObjectsV2": ("list", "s3:ListBucket"),
+    "HeadBucket": ("list", "s3:ListBucket"),
+    "HeadObject": ("read the objects of", "s3:GetObject"),
+    "GetObject": ("read the objects of", "s3:GetObject"),
+    "PutObject": ("write to", "s3:PutObject"),
+    "CopyObject": ("copy objects in", "s3:GetObject and s3:PutObject"),
+    "DeleteObject": ("delete from", "s3:DeleteObject"),
+    "DeleteObjects": ("delete from", "s3:DeleteObject"),
+    "GetDistribution": ("read", "cloudfront:GetDistribution"),
+    "CreateInvalidation": ("invalidate paths on", "cloudfront:CreateInvalidation"),
+}
+UNKNOWN_KEY = {"InvalidAccessKeyId", "InvalidClientTokenId", "UnrecognizedClientException", "AuthFailure"}
+BAD_SIGNATURE = {"SignatureDoesNotMatch", "IncompleteSignature", "InvalidSignatureException"}
+EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired", "InvalidToken"}
+DENIED = {"AccessDenied", "AccessDeniedException", "AllAccessDisabled", "Forbidden", "UnauthorizedOperation"}
+WRONG_REGION = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException",
+                "IncorrectEndpoint"}
+THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
+             "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
+             "BandwidthLimitExceeded", "ProvisionedThroughputExceededException", "LimitExceededException",
+             "PriorRequestNotComplete", "ServiceUnavailable"}
+# What looks like a credential in a message a server or botocore wrote: access key IDs, signatures,
+# session tokens. (deploy never puts a credential in a message; this is for text it passes on.)
+CREDENTIAL = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{12,}\b"
+                        r"|\b((?:X-Amz-)?(?:Credential|Signature|Security-Token|SignedHeaders))=[^\s,&\"'<>]*",
+                        re.IGNORECASE)
+
+
+def scrub(text, limit=240):
+    """`text` on one line, at most `limit` characters, with whatever looks like a credential replaced."""
+    text = CREDENTIAL.sub(lambda match: f"{match.group(1)}=(hidden)" if match.group(1) else "(an access key)",
+                          " ".join(str(text).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def host_of(url):
+    """scheme://host:port of a URL, without user, password, path or query (a presigned URL carries credentials)."""
+    parts = urlsplit(url or "")
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    if not parts.hostname:
+        return "the endpoint"
+    return f"{parts.scheme}://{parts.hostname}{port}" if parts.scheme else f"{parts.hostname}{port}"
+
+
+def failure_message(error, target, network=Network(), endpoint=""):
+    """What is wrong and how to fix it, in one line, for a failure of boto3, of the store, of the CDN
+    or of the build's files. Names the variable or secret to set or check and the README section;
+    never shows a credential. Pure: it only reads its arguments.
+
+    error: the exception; target: the Target; network: the Network the clients were made with;
+    endpoint: the S3 endpoint URL the clients use (only its host is shown)."""
+    from botocore import exceptions as boto
+
+    if isinstance(error, StepFailed):
+        error = error.error
+    if isinstance(error, BuildChanged):
+        return f"{error.path} changed while deploying: build again (python3 tasks.py publish), then deploy"
+    if isinstance(error, boto.ClientError):
+        return client_error_message(error, target, network, endpoint)
+    tries = f"{network.attempts} attempts" if network.attempts != 1 else "1 attempt"
+    if isinstance(error, boto.NoCredentialsError):
+        return ("boto3 found no AWS credentials: in CI, set the variable AWS_ROLE_ARN (the OIDC role) or, as a "
+                "fallback, the secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; by hand, set those two variables "
+                f"({README_SECRETS})")
+    if isinstance(error, boto.PartialCredentialsError):
+        return (f"the AWS credentials are incomplete ({error.kwargs.get('cred_var', 'a part')} is missing): set both "
+                f"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ({README_SECRETS})")
+    if isinstance(error, boto.ProfileNotFound):
+        return (f"AWS_PROFILE names the profile {error.kwargs.get('profile')!r}, which no AWS config file has: unset "
+                "AWS_PROFILE, or add the profile")
+    if isinstance(error, (boto.CredentialRetrievalError, boto.TokenRetrievalError)):
+        return (f"boto3 could not get credentials from {error.kwargs.get('provider', 'its provider')} "
+                f"({scrub(error.kwargs.get('error_msg', ''), 160)}): check the credentials the deploy is given "
+                f"({README_SECRETS})")
+    if isinstance(error, boto.NoRegionError):
+        return f"boto3 has no AWS region: set AWS_DEFAULT_REGION to the bucket's region ({README_DEPLOY})"
+    if isinstance(error, boto.ParamValidationError):
+        report = scrub(error.kwargs.get("report", error), 200)
+        if "bucket name" in report.lower():
+            return f"DEPLOY_BUCKET is not a valid bucket name ({report}): check DEPLOY_BUCKET ({README_DEPLOY})"
+        return (f"boto3 refused a request before sending it ({report}): check DEPLOY_BUCKET, DEPLOY_PREFIX and "
+                f"CDN_DISTRIBUTION_ID ({README_DEPLOY})")
+    if isinstance(error, boto.BotoCoreError):
+        host = host_of(error.kwargs.get("endpoint_url") or endpoint)
+        if isinstance(error, boto.ConnectTimeoutError):
+            return (f"no connection to {host} within {network.connect_timeout:g} s ({tries}): check AWS_ENDPOINT_URL "
+                    "and the network, or raise DEPLOY_TIMEOUT (seconds)")
+        if isinstance(error, boto.ProxyConnectionError):
+            return (f"cannot connect to the proxy {host_of(error.kwargs.get('proxy_url'))} ({tries}): check "
+                    "HTTPS_PROXY and HTTP_PROXY, and the network")
+        if isinstance(error, boto.SSLError):
+            return (f"the TLS connection to {host} failed ({scrub(error.kwargs.get('error', ''), 160)}): check "
+                    "AWS_ENDPOINT_URL and the endpoint's certificate (AWS_CA_BUNDLE)")
+        if isinstance(error, boto.ConnectionError):  # EndpointConnectionError and the like
+            return (f"cannot connect to {host} ({tries}): check that the store is up, AWS_ENDPOINT_URL and "
+                    "AWS_DEFAULT_REGION, and the network")
+        if isinstance(error, boto.ReadTimeoutError):
+            return (f"{host} did not answer within {network.read_timeout:g} s ({tries}): deploy again later; on a slow "
+                    "connection, raise DEPLOY_TIMEOUT (seconds)")
+        if isinstance(error, boto.HTTPClientError):  # ConnectionClosedError, ResponseStreamingError
+            return f"{host} broke off the connection ({tries}; {type(error).__name__}): deploy again later"
+        return f"boto3 failed ({type(error).__name__}: {scrub(error, 200)}): see {README_DEPLOY}"
+    if isinstance(error, OSError):
+        return (f"cannot read {error.filename or 'a file of the build'} ({error.strerror or type(error).__name__}): "
+                "build again (python3 tasks.py publish), then deploy")
+    return f"{type(error).__name__}: {scrub(error, 200)}"
+
+
+def client_error_message(error, target, network, endpoint):
+    """failure_message for an error answer of the store or the CDN (botocore's ClientError)."""
+    info = error.response.get("Error") or {}
+    meta = error.response.get("ResponseMetadata") or {}
+    status = meta.get("HTTPStatusCode")
+    code = str(info.get("Code") or status or "no error code")  # HEAD answers have no body, so no code
+    operation = error.operation_name
+    on_cdn = operation in CLOUDFRONT_OPERATIONS
+    service = "CloudFront" if on_cdn else "S3"
+    retries = meta.get("RetryAttempts")
+    tries = (retries + 1) if isinstance(retries, int) else network.attempts
+    verb, permission = OPERATIONS.get(operation, (f"call {operation} on", None))
+    thing = f'distribution "{target.distribution_id}"' if on_cdn else f'bucket "{target.bucket}"'
+    check = "CDN_DISTRIBUTION_ID" if on_cdn else "DEPLOY_BUCKET"
+    answer = f"{code}, HTTP {status}" if status and code != str(status) else code
+    if code in UNKNOWN_KEY:
+        return (f"{service} does not know the access key in AWS_ACCESS_KEY_ID (mistyped, deleted or deactivated, or a "
+                f"key of another store than AWS_ENDPOINT_URL): check the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                f"secrets, or use the role (AWS_ROLE_ARN) ({README_SECRETS})")
+    if code in BAD_SIGNATURE:
+        return (f"{service} rejected the request signature: AWS_SECRET_ACCESS_KEY is not the secret of the access key "
+                f"in AWS_ACCESS_KEY_ID; set both secrets again, as one pair ({README_SECRETS})")
+    if code in EXPIRED:
+        return (f"{service} says the temporary credentials have expired or are invalid ({code}): deploy again, which "
+                "takes new ones from the role (AWS_ROLE_ARN); by hand, set new AWS_ACCESS_KEY_ID, "
+                f"AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN ({README_SECRETS})")
+    if code == "RequestTimeTooSkewed":
+        return f"{service} rejected the request because this machine's clock is wrong: set it right, then deploy again"
+    if code in WRONG_REGION or (status == 301 and not on_cdn):
+        return (f'bucket "{target.bucket}" is in another region than AWS_DEFAULT_REGION ({code}): set '
+                f"AWS_DEFAULT_REGION to the bucket's region ({README_DEPLOY})")
+    if code == "NoSuchBucket" or (code == "404" and operation in ("HeadBucket", "ListObjectsV2")):
+        where = f" at {host_of(endpoint)}" if endpoint else ""
+        return (f'bucket "{target.bucket}" does not exist{where}: check DEPLOY_BUCKET, and AWS_ENDPOINT_URL and '
+                f"AWS_DEFAULT_REGION ({README_DEPLOY})")
+    if code == "NoSuchDistribution":
+        return (f'CloudFront has no distribution "{target.distribution_id}": check CDN_DISTRIBUTION_ID (the ID the '
+                f"CloudFront console shows, such as E2QWRUHAPOMQZL), or unset it to deploy without invalidating "
+                f"({README_DEPLOY})")
+    if code in DENIED or status == 403:
+        return (f"the deploy's credentials may not {verb} {thing} ({permission or operation}; {answer}): give the "
+                f"role (or the deploy identity) the permissions listed in {README_PERMISSIONS}, or check {check}")
+    if code == "TooManyInvalidationsInProgress":
+        return (f'CloudFront has too many invalidations in progress on distribution "{target.distribution_id}": '
+                "wait until some are done, then deploy again")
+    if code in THROTTLED or status == 429:
+        return (f"{service} is throttling the deploy ({answer}) and still was after {tries} attempts: wait a few "
+                "minutes, then deploy again (fewer uploads at a time with --jobs, or more attempts with "
+                "AWS_MAX_ATTEMPTS, also help)")
+    if isinstance(status, int) and status >= 500:
+        return f"{service} failed ({answer}) {tries} times in a row, a fault on its side: deploy again later"
+    message = scrub(info.get("Message") or "", 160)
+    return (f"{service} refused {operation} on {thing} ({answer}{': ' + message if message else ''}): "
+            f"see {README_DEPLOY}")
+
+
+STAGES = {  # stage of the deploy -> what it was doing (with the path it was doing it to)
+    "preflight": "",
+    "reading": "reading {path}",
+    "saving": f"saving the paths to invalidate ({PENDING_INVALIDATION})",
+    "uploading": "uploading {path}",
+    "marking": "marking {path} superseded",
+    "deleting": "deleting {path}",
+    "invalidating": "invalidating {count} paths on CDN {distribution}",
+    "forgetting": f"removing {PENDING_INVALIDATION}",
+}
+
+
+def failure_line(stage, reason, *, path=None, uploaded=0, uploads=0, deleted=0, paths=0, distribution=None,
+                 interrupted=False):
+    """The one line a failed (or interrupted) deploy ends with: what failed, how far the deploy got,
+    what state the live site is in, and what to do. Pure.
+
+    stage: a key of STAGES; reason: failure_message's line (None when interrupted); path: the file
+    (or object) the step was for; uploaded/uploads: uploads done, of how many; deleted: deletions
+    done; paths: how many paths were to be invalidated on `distribution`."""
+    doing = "" if interrupted else STAGES[stage].format(path=path or "the bucket", count=paths, distribution=distribution)
+    what = ": ".join(part for part in (doing, reason) if part)
+    what = f": {what}" if what else ""
+    how = "interrupted" if interrupted else "failed"
+    then = "deploy again" if interrupted else "once this is fixed, deploy again"
+    if stage in ("preflight", "reading", "saving"):
+        return f"{'Deploy preflight' if stage == 'preflight' else 'Deploy'} {how}, nothing was changed{what}."
+    if stage == "uploading":
+        return (f"Deploy {how} after {uploaded} of {uploads} uploads, nothing deleted{what}. The live site is still "
+                f"consistent (files go up before the pages that name them, deletions come last): {then} and it "
+                "uploads the rest.")
+    done = f"all {uploads} uploads" if uploads else "the uploads (none were needed)"
+    if stage == "marking":
+        return (f"Deploy {how} after {done}, nothing deleted{what}. The live site is the new build and consistent: "
+                f"{then} and it finishes.")
+    if stage == "deleting":
+        return (f"Deploy {how} after {done} and {deleted} deletions{what}. The live site is the new build and "
+                f"consistent, with some objects it no longer uses left over: {then} and it deletes them.")
+    if stage == "invalidating":
+        return (f"Deploy {how} after {done} and {deleted} deletions{what}. The bucket holds the new build, but the "
+                "CDN may serve old copies of the changed pages until they expire; the paths are saved in the "
+                f"bucket ({PENDING_INVALIDATION}) and the next deploy invalidates them.")
+    return (f"Deploy {how} at its very end{what}. The site is deployed and invalidated; the next deploy "
+            "invalidates these paths once more.")
+
+
+def redact(line, environ):
+    """The line without the values of the credential variables (a last guard: messages never hold them)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        value = environ.get(name, "").strip()
+        if len(value) >= 8:
+            line = line.replace(value, "(hidden)")
+    return line
 
 
 # --- Running it -----------------------------------------------------------------------------
@@ -466,7 +791,7 @@ def clients():
 @dataclass
 class Result:
     plan: Plan
-    uploaded: list = field(default_factory=list)  # paths, in the order they were started
+    uploaded: list = field(default_factory=list)  # paths, in the order they were done
     deleted: list = field(default_factory=list)
     marked: list = field(default_factory=list)
     invalidation_id: str | None = None
@@ -474,35 +799,92 @@ class Result:
     seconds: float = 0.0
 
 
+@dataclass
+class Progress:
+    """How far a deploy got, for the line that reports a failure (failure_line)."""
+    stage: str = "preflight"  # a key of STAGES
+    endpoint: str = ""  # the S3 endpoint URL of the clients
+    result: Result | None = None
+    paths: int = 0  # paths to invalidate
+
+    def line(self, reason, path=None, distribution=None, interrupted=False):
+        result = self.result or Result(Plan(uploads=[[], [], []]))
+        return failure_line(self.stage, reason, path=path, uploaded=len(result.uploaded),
+                            uploads=result.plan.upload_count, deleted=len(result.deleted), paths=self.paths,
+                            distribution=distribution, interrupted=interrupted)
+
+
+def is_failure(error):
+    """Whether an exception is a failure of boto3, the store, the CDN or the build's files (and so
+    reported in one line), rather than a bug in deploy.py (reported with its traceback)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return isinstance(error, (BotoCoreError, ClientError, OSError, BuildChanged))
+
+
+def step(path, function, *args):
+    """function(*args), with the path it was for attached to any failure (StepFailed)."""
+    try:
+        return function(*args)
+    except Exception as error:
+        raise StepFailed(path, error) from error
+
+
 def deploy(output, settings, *, dry_run=False, force=False, reupload=False, jobs=16, upload_delay=0, out=print):
     """Deploy the build in `output` where the environment says; return a Result.
 
-    Raises DeployError, having changed nothing, when it refuses."""
+    Raises DeployError, having changed nothing, when it refuses (the build, the settings, the
+    deletion guard), and DeployFailed (one line: what failed, how far the deploy got, what to do)
+    when the preflight, boto3, the store or the CDN fails, or when it is interrupted."""
     started = time.perf_counter()
     target = Target.from_env(os.environ)
+    network = Network.from_env(os.environ)
     files = local_files(output, settings["DEPLOY_HEADERS"])
     problems = check_build(output, files, os.environ)
     if problems:
         raise DeployError("the build cannot be deployed: " + "; ".join(problems))
     siteurl = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["siteurl"].rstrip("/")
+    progress = Progress()
+    try:
+        return run(output, settings, files, siteurl, target, network, progress, started, dry_run=dry_run,
+                   force=force, reupload=reupload, jobs=jobs, upload_delay=upload_delay, out=out)
+    except KeyboardInterrupt:
+        raise DeployFailed(progress.line(None, distribution=target.distribution_id, interrupted=True),
+                           interrupted=True) from None
+    except Exception as error:
+        path, cause = (error.path, error.error) if isinstance(error, StepFailed) else (None, error)
+        if not is_failure(cause):
+            raise cause
+        reason = failure_message(cause, target, network, progress.endpoint)
+        raise DeployFailed(progress.line(reason, path, target.distribution_id)) from cause
+
+
+def run(output, settings, files, siteurl, target, network, progress, started, *, dry_run, force, reupload, jobs,
+        upload_delay, out):
+    """deploy(), once the build has passed its checks; keeps `progress` up to date."""
     site = site_path(siteurl)
-    s3, cloudfront = clients()
+    session, s3, cloudfront = clients(network)
+    progress.endpoint = s3.meta.endpoint_url
+    preflight(target, session, s3, cloudfront)
+    progress.stage = "reading"
     bucket = Bucket(target, s3)
     now = time.time()
+    rules = settings["DEPLOY_HEADERS"]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         remote = bucket.list()
         # Read the metadata where the listing does not settle it: an ETag that is not this MD5,
         # and fingerprinted files the build no longer has (are they superseded, since when?).
-        rules = settings["DEPLOY_HEADERS"]
         to_read = [p for p, f in files.items() if p in remote and not is_same(f, remote[p])]
         if settings["DEPLOY_KEEP_SUPERSEDED"] > 0:
             to_read += [p for p in remote if p not in files and is_immutable(headers_for(p, rules))]
-        for path, read in zip(to_read, pool.map(lambda p: bucket.with_metadata(p, remote[p]), to_read)):
-            remote[path] = read
+        read = pool.map(lambda p: step(p, bucket.with_metadata, p, remote[p]), to_read)
+        for path, found in zip(to_read, read):
+            remote[path] = found
         plan = make_plan(files, remote, rules, site, now, settings["DEPLOY_KEEP_SUPERSEDED"], reupload)
-        pending = bucket.pending_invalidation() if target.distribution_id else []
+        pending = step(PENDING_INVALIDATION, bucket.pending_invalidation) if target.distribution_id else []
         paths = sorted(set(plan.invalidations) | set(pending))
         batch = invalidation_batch(paths, settings["DEPLOY_INVALIDATION_MAX"], site)
+        progress.paths = len(batch)
         for line in describe(plan, remote, pending, target, siteurl, batch if paths else [],
                              settings["DEPLOY_KEEP_SUPERSEDED"]):
             out(line)
@@ -512,25 +894,37 @@ def deploy(output, settings, *, dry_run=False, force=False, reupload=False, jobs
             raise DeployError(problem)
         if problem:
             out(f"  --force: {problem.split('. If')[0]}; going ahead.")
-        result = Result(plan)
+        result = progress.result = Result(plan)
         if dry_run:
             out("Dry run: nothing was changed.")
             return result
+
+        def upload(f):
+            step(f.path, bucket.put, f, upload_delay)
+            result.uploaded.append(f.path)
+
+        def mark(path):
+            step(path, bucket.mark_superseded, path, now)
+            result.marked.append(path)
+
         if target.distribution_id and paths and paths != pending:
+            progress.stage = "saving"
             bucket.save_pending_invalidation(paths)
+        progress.stage = "uploading"
         for group in plan.uploads:
-            list(pool.map(lambda f: bucket.put(f, upload_delay), group))  # the whole group, then the next
-            result.uploaded += [f.path for f in group]
-        list(pool.map(lambda p: bucket.mark_superseded(p, now), plan.supersede))
-        result.marked = list(plan.supersede)
-        bucket.delete(plan.deletions)
-        result.deleted = list(plan.deletions)
+            list(pool.map(upload, group))  # the whole group, then the next
+        progress.stage = "marking"
+        list(pool.map(mark, plan.supersede))
+        progress.stage = "deleting"
+        bucket.delete(plan.deletions, result.deleted)
     if target.distribution_id and paths:
+        progress.stage = "invalidating"
         answer = cloudfront.create_invalidation(
             DistributionId=target.distribution_id,
             InvalidationBatch={"Paths": {"Quantity": len(batch), "Items": batch},
                                "CallerReference": f"deploy-{time.time_ns()}"})
         result.invalidation_id, result.invalidated = answer["Invalidation"]["Id"], batch
+        progress.stage = "forgetting"
         bucket.forget_pending_invalidation()
     result.seconds = time.perf_counter() - started
     invalidated = f", invalidation {result.invalidation_id} ({len(batch)} paths)" if result.invalidation_id else ""
@@ -554,9 +948,15 @@ def main(argv=None):
         deploy(args.output, load_settings(args.settings), dry_run=args.dry_run, force=args.force,
                reupload=args.reupload, jobs=args.jobs, upload_delay=args.upload_delay,
                out=lambda line: print(line, flush=True))
+    except DeployFailed as error:
+        print(redact(str(error), os.environ), file=sys.stderr, flush=True)
+        return 130 if error.interrupted else 1
     except DeployError as error:
-        print(f"Deploy refused: {error}.", file=sys.stderr, flush=True)
+        print(redact(f"Deploy refused: {error}.", os.environ), file=sys.stderr, flush=True)
         return 1
+    except KeyboardInterrupt:  # before the deploy reached the bucket
+        print("Deploy interrupted, nothing was changed.", file=sys.stderr, flush=True)
+        return 130
     return 0
 
 

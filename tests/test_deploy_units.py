@@ -1,6 +1,7 @@
 """Unit tests of deploy.py's planning: plain functions over plain data, no bucket."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -185,3 +186,155 @@ def test_an_unknown_header_in_the_settings_is_an_error(tmp_path):
     settings.write_text('DEPLOY_HEADERS = [("**", {"X-Frame-Options": "DENY"})]\n')
     with pytest.raises(deploy.DeployError, match="X-Frame-Options"):
         deploy.load_settings(settings)
+
+
+# --- Failures: one line, what is wrong and what to do, no credentials -------------------------
+
+from botocore import exceptions as boto  # noqa: E402
+
+TARGET = deploy.Target("site-bucket", "", "E2QWRUHAPOMQZL")
+NETWORK = deploy.Network(connect_timeout=10, read_timeout=60, attempts=5)
+ENDPOINT = "https://s3.us-east-1.amazonaws.com"
+KEY, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def client_error(code, operation, status, message="", retries=None):
+    meta = {"HTTPStatusCode": status} if status else {}
+    if retries is not None:
+        meta |= {"RetryAttempts": retries, "MaxAttemptsReached": True}
+    return boto.ClientError({"Error": {"Code": code, "Message": message}, "ResponseMetadata": meta}, operation)
+
+
+FAILURES = [  # (the exception, what the line must say)
+    (boto.NoCredentialsError(), ["no AWS credentials", "AWS_ROLE_ARN", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                                 '"Deploy" > "CI"']),
+    (boto.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
+     ["incomplete (AWS_SECRET_ACCESS_KEY is missing)"]),
+    (boto.ProfileNotFound(profile="deploy"), ["AWS_PROFILE", "'deploy'"]),
+    (boto.CredentialRetrievalError(provider="custom-process", error_msg=f"key {KEY} refused"),
+     ["custom-process", "(an access key)"]),
+    (boto.NoRegionError(), ["AWS_DEFAULT_REGION"]),
+    (client_error("InvalidAccessKeyId", "ListObjectsV2", 403, f"The AWS Access Key Id {KEY} does not exist"),
+     ["S3 does not know the access key in AWS_ACCESS_KEY_ID", "check the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY secrets"]),
+    (client_error("InvalidClientTokenId", "GetDistribution", 403), ["CloudFront does not know the access key"]),
+    (client_error("SignatureDoesNotMatch", "ListObjectsV2", 403),
+     ["rejected the request signature", "AWS_SECRET_ACCESS_KEY is not the secret", "as one pair"]),
+    (client_error("ExpiredToken", "PutObject", 400), ["temporary credentials have expired", "AWS_ROLE_ARN"]),
+    (client_error("RequestTimeTooSkewed", "PutObject", 403), ["clock"]),
+    (client_error("AccessDenied", "ListObjectsV2", 403),
+     ['may not list bucket "site-bucket" (s3:ListBucket; AccessDenied, HTTP 403)', '"Deploy" > "The CDN"', "DEPLOY_BUCKET"]),
+    (client_error("AccessDenied", "PutObject", 403), ['may not write to bucket "site-bucket" (s3:PutObject;']),
+    (client_error("403", "HeadObject", 403), ['may not read the objects of bucket "site-bucket" (s3:GetObject; 403)']),
+    (client_error("AccessDenied", "DeleteObjects", None), ['may not delete from bucket "site-bucket" (s3:DeleteObject; AccessDenied)']),
+    (client_error("AccessDenied", "GetDistribution", 403),
+     ['may not read distribution "E2QWRUHAPOMQZL" (cloudfront:GetDistribution;', "CDN_DISTRIBUTION_ID"]),
+    (client_error("AccessDenied", "CreateInvalidation", 403), ["cloudfront:CreateInvalidation"]),
+    (client_error("", "GetDistribution", 403), ["cloudfront:GetDistribution; 403"]),
+    (client_error("NoSuchBucket", "ListObjectsV2", 404),
+     ['bucket "site-bucket" does not exist at https://s3.us-east-1.amazonaws.com: check DEPLOY_BUCKET']),
+    (client_error("404", "HeadBucket", 404), ['bucket "site-bucket" does not exist']),
+    (client_error("PermanentRedirect", "ListObjectsV2", 301), ["another region", "AWS_DEFAULT_REGION"]),
+    (client_error("NoSuchDistribution", "GetDistribution", 404),
+     ['CloudFront has no distribution "E2QWRUHAPOMQZL": check CDN_DISTRIBUTION_ID']),
+    (client_error("TooManyInvalidationsInProgress", "CreateInvalidation", 400), ["too many invalidations in progress"]),
+    (client_error("SlowDown", "PutObject", 503, "Please reduce your request rate.", retries=4),
+     ["S3 is throttling the deploy (SlowDown, HTTP 503) and still was after 5 attempts", "--jobs", "AWS_MAX_ATTEMPTS"]),
+    (client_error("Throttling", "CreateInvalidation", 400, "Rate exceeded", retries=2),
+     ["CloudFront is throttling the deploy (Throttling, HTTP 400) and still was after 3 attempts"]),
+    (client_error("RequestLimitExceeded", "ListObjectsV2", 400), ["throttling", "after 5 attempts"]),
+    (client_error("ServiceUnavailable", "PutObject", 503, retries=4), ["throttling", "HTTP 503"]),
+    (client_error("InternalError", "PutObject", 500, retries=4), ["S3 failed (InternalError, HTTP 500) 5 times"]),
+    (client_error("InvalidArgument", "PutObject", 400, f"bad header; Credential={KEY}/20260101/us-east-1/s3"),
+     ["S3 refused PutObject", "InvalidArgument", "Credential=(hidden)"]),
+    (boto.EndpointConnectionError(endpoint_url="http://127.0.0.1:9/site-bucket?list-type=2&prefix="),
+     ["cannot connect to http://127.0.0.1:9 (5 attempts)", "AWS_ENDPOINT_URL"]),
+    (boto.ConnectTimeoutError(endpoint_url="https://s3.us-east-1.amazonaws.com/site-bucket", error="timed out"),
+     ["no connection to https://s3.us-east-1.amazonaws.com within 10 s (5 attempts)", "DEPLOY_TIMEOUT"]),
+    (boto.ReadTimeoutError(endpoint_url="https://s3.us-east-1.amazonaws.com/site-bucket/index.html", error="timed out"),
+     ["https://s3.us-east-1.amazonaws.com did not answer within 60 s (5 attempts)", "DEPLOY_TIMEOUT"]),
+    (boto.ConnectionClosedError(endpoint_url="https://s3.us-east-1.amazonaws.com/x"),
+     ["broke off the connection", "ConnectionClosedError"]),
+    (boto.SSLError(endpoint_url="https://minio.example:9000/x", error="CERTIFICATE_VERIFY_FAILED"),
+     ["TLS connection to https://minio.example:9000 failed", "AWS_CA_BUNDLE"]),
+    (boto.ProxyConnectionError(proxy_url="http://deploy:hunter2-password@proxy.example:3128", error="refused"),
+     ["the proxy http://proxy.example:3128", "HTTPS_PROXY"]),
+    (boto.ParamValidationError(report='Invalid bucket name "site bucket": Bucket name must match the regex'),
+     ["DEPLOY_BUCKET is not a valid bucket name", '"site bucket"']),
+    (boto.ParamValidationError(report="Invalid length for parameter Key, value: 0, valid min length: 1"),
+     ["boto3 refused a request before sending it", "DEPLOY_PREFIX"]),
+    (FileNotFoundError(2, "No such file or directory", "output/index.html"),
+     ["cannot read output/index.html (No such file or directory)", "tasks.py publish"]),
+    (deploy.BuildChanged("updates/x/index.html"), ["updates/x/index.html changed while deploying", "build again"]),
+    (deploy.StepFailed("index.html", client_error("SlowDown", "PutObject", 503)), ["throttling"]),
+]
+
+
+@pytest.mark.parametrize("error, says", FAILURES, ids=[f"{type(e).__name__}-{n}" for n, (e, _) in enumerate(FAILURES)])
+def test_each_failure_is_one_line_saying_what_is_wrong_and_what_to_do(error, says):
+    line = deploy.failure_message(error, TARGET, NETWORK, ENDPOINT)
+    for words in says:
+        assert words in line, line
+    assert "\n" not in line and 30 < len(line) < 400, line
+    for secret in (KEY, SECRET, "hunter2", "Traceback"):
+        assert secret not in line
+    # Every line says what to do: a variable, a README section, a command or "again".
+    assert re.search(r"[A-Z]{3,}_[A-Z_]+|README\.md|tasks\.py|again|--jobs", line), line
+
+
+def test_messages_pass_on_no_credential_a_server_or_botocore_wrote():
+    text = (f"Credential={KEY}/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc123 "
+            f"X-Amz-Security-Token=IQoJb3JpZ2lu ASIAQWERTYUIOPASDFGH\nsecond line")
+    scrubbed = deploy.scrub(text)
+    assert KEY not in scrubbed and "abc123" not in scrubbed and "IQoJb3JpZ2lu" not in scrubbed
+    assert "ASIAQWERTYUIOPASDFGH" not in scrubbed and "\n" not in scrubbed
+    assert deploy.host_of("https://user:pass@proxy.example:3128/a?X-Amz-Credential=x") == "https://proxy.example:3128"
+    assert deploy.redact(f"key {KEY}, secret {SECRET}", {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET}) \
+        == "key (hidden), secret (hidden)"
+
+
+def test_the_timeouts_and_attempts_come_from_the_environment():
+    assert deploy.Network.from_env({}) == deploy.Network(10, 60, 5)
+    assert deploy.Network.from_env({"DEPLOY_TIMEOUT": "120", "AWS_MAX_ATTEMPTS": "3"}) == deploy.Network(10, 120, 3)
+    assert deploy.Network.from_env({"DEPLOY_TIMEOUT": "0.25", "AWS_MAX_ATTEMPTS": "1"}) == deploy.Network(0.25, 0.25, 1)
+    assert deploy.Network.from_env({"DEPLOY_TIMEOUT": " ", "AWS_MAX_ATTEMPTS": ""}) == deploy.Network()
+    for environ, variable in [({"DEPLOY_TIMEOUT": "1m"}, "DEPLOY_TIMEOUT"), ({"DEPLOY_TIMEOUT": "0"}, "DEPLOY_TIMEOUT"),
+                              ({"DEPLOY_TIMEOUT": "nan"}, "DEPLOY_TIMEOUT"), ({"AWS_MAX_ATTEMPTS": "0"}, "AWS_MAX_ATTEMPTS"),
+                              ({"AWS_MAX_ATTEMPTS": "two"}, "AWS_MAX_ATTEMPTS")]:
+        with pytest.raises(deploy.DeployError, match=variable):
+            deploy.Network.from_env(environ)
+
+
+def test_the_failure_line_says_how_far_the_deploy_got():
+    reason = "S3 is throttling the deploy (SlowDown, HTTP 503)"
+    assert deploy.failure_line("preflight", "boto3 found no AWS credentials: set X") == \
+        "Deploy preflight failed, nothing was changed: boto3 found no AWS credentials: set X."
+    assert deploy.failure_line("reading", reason, path="theme/a.0123456789.css").startswith(
+        f"Deploy failed, nothing was changed: reading theme/a.0123456789.css: {reason}.")
+    line = deploy.failure_line("uploading", reason, path="updates/x/index.html", uploaded=37, uploads=112)
+    assert line.startswith(f"Deploy failed after 37 of 112 uploads, nothing deleted: uploading updates/x/index.html: {reason}. ")
+    assert "The live site is still consistent" in line and "deploy again and it uploads the rest." in line
+    line = deploy.failure_line("deleting", reason, path="old/index.html", uploads=3, deleted=1)
+    assert line.startswith("Deploy failed after all 3 uploads and 1 deletions: deleting old/index.html") and "deletes them" in line
+    line = deploy.failure_line("invalidating", reason, uploads=3, paths=2, distribution="E1")
+    assert "invalidating 2 paths on CDN E1" in line and deploy.PENDING_INVALIDATION in line and "the next deploy invalidates" in line
+    line = deploy.failure_line("uploading", None, uploaded=5, uploads=20, interrupted=True)
+    assert line.startswith("Deploy interrupted after 5 of 20 uploads, nothing deleted. The live site is still consistent")
+    assert line.endswith(": deploy again and it uploads the rest.")
+    assert deploy.failure_line("reading", None, interrupted=True) == "Deploy interrupted, nothing was changed."
+    for stage in deploy.STAGES:
+        assert "\n" not in deploy.failure_line(stage, reason, path="p", uploads=1)
+
+
+def test_objects_that_could_not_be_deleted_stop_the_deploy_with_their_key_and_code():
+    class Client:
+        def delete_objects(self, Bucket, Delete):
+            keys = [item["Key"] for item in Delete["Objects"]]
+            return {"Errors": [{"Key": keys[1], "Code": "AccessDenied", "Message": "Access Denied"}]}
+
+    bucket = deploy.Bucket(deploy.Target("b", "site"), Client())
+    done = []
+    with pytest.raises(deploy.StepFailed) as stopped:
+        bucket.delete(["a.html", "b.html", "c.html"], done)
+    assert done == ["a.html", "c.html"] and stopped.value.path == "b.html"
+    assert "may not delete from bucket \"site-bucket\" (s3:DeleteObject; AccessDenied)" in \
+        deploy.failure_message(stopped.value, TARGET)
