@@ -8,16 +8,21 @@ What changed between two builds is worked out here from their bytes, not by depl
 """
 
 import hashlib
+import http.server
+import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -368,3 +373,258 @@ def test_a_killed_deploy_converges_on_the_next_run(aws, build_a, build_b, monkey
     expected = {viewer_path(path) for path in changed if not is_fingerprinted_asset(path)}
     assert invalidated_paths(aws, distribution, result.invalidation_id) == expected
     assert deploy.PENDING_INVALIDATION not in {item["Key"] for item in aws.s3.list_objects_v2(Bucket=aws.bucket)["Contents"]}
+
+
+# --- failures: a preflight before any change, one line and no traceback for each ---------------
+
+README_CI = 'README.md, "Deploy" > "CI"'
+README_PERMISSIONS = 'README.md, "Deploy" > "The CDN"'
+NO_CREDENTIALS = {  # the environment of a machine where boto3 finds no credentials at all
+    "AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_SESSION_TOKEN": None, "AWS_PROFILE": None,
+    "AWS_WEB_IDENTITY_TOKEN_FILE": None, "AWS_ROLE_ARN": None, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": None,
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI": None, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+    "AWS_CONFIG_FILE": "/nonexistent/config", "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def deploy_command(output, *options, env=None, **popen):
+    """deploy.py as `python3 tasks.py deploy` runs it, in the test's environment changed by `env` (None: unset)."""
+    environ = dict(os.environ)
+    for name, value in (env or {}).items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
+    command = [sys.executable, "deploy.py", str(output), "--settings", "publishconf.py", *options]
+    if popen:
+        return subprocess.Popen(command, cwd=ROOT, env=environ, text=True, **popen)
+    return subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60)
+
+
+def failure(run, code=1):
+    """The one line a failed deploy wrote to stderr, having checked the exit code and that no traceback was printed."""
+    output = run.stdout + run.stderr
+    assert "Traceback" not in output, output
+    assert run.returncode == code, output
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1, run.stderr
+    return lines[0]
+
+
+def seeded(aws):
+    """The bucket holding one page, as it is: a failed deploy must leave it exactly so."""
+    aws.s3.put_object(Bucket=aws.bucket, Key="index.html", Body=b"<!doctype html><title>the live site</title>")
+    return bucket_state(aws)
+
+
+def closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def moto_checks_credentials(endpoint):
+    """Inside the block moto_server checks signatures and IAM policies, as AWS does (the
+    INITIAL_NO_AUTH_ACTION_COUNT of its docs, set to 0 through /moto-api/reset-auth); after it, no more.
+    (moto cannot check CloudFront's signatures: it rejects even good ones, so no CDN inside.)"""
+    def reset(count):
+        request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=count, method="POST",
+                                         headers={"Content-Type": "text/plain"})
+        urllib.request.urlopen(request, timeout=5).read()
+
+    reset(b"0")
+    try:
+        yield
+    finally:
+        reset(b"inf")
+
+
+def iam_user(statements):
+    """A new IAM user in moto with these policy statements: {AWS_ACCESS_KEY_ID: ..., AWS_SECRET_ACCESS_KEY: ...}."""
+    import boto3
+
+    iam, name = boto3.client("iam"), f"deploy-{uuid.uuid4().hex[:8]}"
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="deploy",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+
+
+@contextmanager
+def local_server(answer):
+    """A server on a free port of 127.0.0.1 that `answer(connection)`s every connection, each in a thread."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(32)
+    connections = []
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return  # closed
+            connections.append(connection)
+            threading.Thread(target=answer, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", connections
+    finally:
+        listener.close()
+        for connection in connections:
+            connection.close()
+
+
+def test_no_credentials(aws, build_a):
+    before = seeded(aws)
+    line = failure(deploy_command(build_a, env=NO_CREDENTIALS))
+    assert line == ("Deploy preflight failed, nothing was changed: boto3 found no AWS credentials: in CI, set the "
+                    "variable AWS_ROLE_ARN (the OIDC role) or, as a fallback, the secrets AWS_ACCESS_KEY_ID and "
+                    f"AWS_SECRET_ACCESS_KEY; by hand, set those two variables ({README_CI}).")
+    assert bucket_state(aws) == before
+
+
+def test_wrong_credentials_name_the_secret_to_check_and_never_show_it(aws, build_a):
+    before = seeded(aws)
+    unknown = {"AWS_ACCESS_KEY_ID": "AKIAWRONGKEY0000TEST", "AWS_SECRET_ACCESS_KEY": "wrong-secret-never-printed"}
+    deployer = iam_user([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}])
+    wrong_secret = {**deployer, "AWS_SECRET_ACCESS_KEY": "wrong-secret-never-printed"}
+    with moto_checks_credentials(aws.endpoint):
+        runs = [deploy_command(build_a, env=unknown), deploy_command(build_a, "--dry-run", env=wrong_secret)]
+    assert failure(runs[0]) == (
+        "Deploy preflight failed, nothing was changed: S3 does not know the access key in AWS_ACCESS_KEY_ID "
+        "(mistyped, deleted or deactivated, or a key of another store than AWS_ENDPOINT_URL): check the "
+        f"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY secrets, or use the role (AWS_ROLE_ARN) ({README_CI}).")
+    assert failure(runs[1]) == (
+        "Deploy preflight failed, nothing was changed: S3 rejected the request signature: AWS_SECRET_ACCESS_KEY is "
+        "not the secret of the access key in AWS_ACCESS_KEY_ID; set both secrets again, as one pair "
+        f"({README_CI}).")
+    for run in runs:
+        for value in (*unknown.values(), *deployer.values(), "wrong-secret"):
+            assert value not in run.stdout + run.stderr
+    assert bucket_state(aws) == before
+
+
+def test_a_bucket_that_does_not_exist(aws, build_a, monkeypatch):
+    before = seeded(aws)
+    line = failure(deploy_command(build_a, env={"DEPLOY_BUCKET": "no-such-bucket-here"}))
+    assert line == ('Deploy preflight failed, nothing was changed: bucket "no-such-bucket-here" does not exist at '
+                    f"{aws.endpoint}: check DEPLOY_BUCKET, and AWS_ENDPOINT_URL and AWS_DEFAULT_REGION "
+                    '(README.md, "Deploy").')
+    assert bucket_state(aws) == before
+
+
+def test_a_wrong_distribution_is_found_before_any_upload(aws, build_a):
+    before = seeded(aws)
+    for options in ((), ("--dry-run",)):
+        line = failure(deploy_command(build_a, *options, env={"CDN_DISTRIBUTION_ID": "E0000000WRONG"}))
+        assert line == ('Deploy preflight failed, nothing was changed: CloudFront has no distribution '
+                        '"E0000000WRONG": check CDN_DISTRIBUTION_ID (the ID the CloudFront console shows, such as '
+                        "E2QWRUHAPOMQZL), or unset it to deploy without invalidating (README.md, \"Deploy\").")
+    assert bucket_state(aws) == before, "nothing uploaded"
+
+
+def test_the_endpoint_is_down(aws, build_a):
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    line = failure(deploy_command(build_a, env={"AWS_ENDPOINT_URL": endpoint, "AWS_MAX_ATTEMPTS": "2"}))
+    assert line == (f"Deploy preflight failed, nothing was changed: cannot connect to {endpoint} (2 attempts): "
+                    "check that the store is up, AWS_ENDPOINT_URL and AWS_DEFAULT_REGION, and the network.")
+
+
+def test_an_endpoint_that_never_answers_times_out(aws, build_a):
+    with local_server(lambda connection: None) as (endpoint, connections):
+        started = time.monotonic()
+        run = deploy_command(build_a, env={"AWS_ENDPOINT_URL": endpoint, "DEPLOY_TIMEOUT": "0.3",
+                                           "AWS_MAX_ATTEMPTS": "2"})
+        took = time.monotonic() - started
+        assert len(connections) == 2, "each attempt on a connection of its own"
+    assert failure(run) == (f"Deploy preflight failed, nothing was changed: {endpoint} did not answer within 0.3 s "
+                            "(2 attempts): deploy again later; on a slow connection, raise DEPLOY_TIMEOUT (seconds).")
+    assert took < 10
+
+
+def test_throttling(aws, build_a):
+    """A store that answers every request 503 SlowDown, as S3 does past its request rate."""
+    requests = []
+
+    class SlowDown(http.server.BaseHTTPRequestHandler):
+        def answer(self):
+            requests.append(self.command)
+            body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
+                    b"<Message>Please reduce your request rate.</Message></Error>")
+            self.send_response(503)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = answer
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowDown)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        run = deploy_command(build_a, env={"AWS_ENDPOINT_URL": endpoint, "AWS_MAX_ATTEMPTS": "2"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == ["GET", "GET"], "tried again once"
+    assert failure(run) == (
+        "Deploy preflight failed, nothing was changed: S3 is throttling the deploy (SlowDown, HTTP 503) and still "
+        "was after 2 attempts: wait a few minutes, then deploy again (fewer uploads at a time with --jobs, or more "
+        "attempts with AWS_MAX_ATTEMPTS, also help).")
+
+
+def test_access_denied_half_way_leaves_a_consistent_site_and_the_next_deploy_converges(aws, build_a, build_b):
+    """Credentials that may list and upload, but not upload pages (*.html): the files and
+    stylesheets of build B go up, its pages do not, nothing is deleted."""
+    run_deploy(build_a)
+    before = bucket_state(aws)
+    no_pages = iam_user([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                         {"Effect": "Deny", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{aws.bucket}/*.html"}])
+    with moto_checks_credentials(aws.endpoint):
+        run = deploy_command(build_b, env=no_pages)
+    line = failure(run)
+    changed = changed_between(files_of(build_a), files_of(build_b))
+    found = re.fullmatch(
+        rf"Deploy failed after (\d+) of {len(changed)} uploads, nothing deleted: uploading (\S+\.html): the deploy's "
+        rf'credentials may not write to bucket "{aws.bucket}" \(s3:PutObject; AccessDenied, HTTP 403\): give the role '
+        rf"\(or the deploy identity\) the permissions listed in {re.escape(README_PERMISSIONS)}, or check DEPLOY_BUCKET\. "
+        r"The live site is still consistent \(files go up before the pages that name them, deletions come last\): "
+        r"once this is fixed, deploy again and it uploads the rest\.", line)
+    assert found, line
+    after = bucket_state(aws)
+    new = {key for key in after if after[key] != before.get(key)}
+    assert int(found[1]) == len(new) and new < changed and found[2] in changed - new
+    assert after.keys() >= before.keys(), "nothing deleted"
+    assert not any(key.endswith(".html") for key in new), "no page changed"
+    assert any(deploy.upload_group(key) < 2 for key in new), "the files the new pages need went up"
+
+    result = run_deploy(build_b, DEPLOY_KEEP_SUPERSEDED=0)
+    assert set(result.uploaded) == changed - new
+    assert etags_are_md5s_of(aws, files_of(build_b))
+
+
+def test_an_interrupted_deploy_says_how_far_it_got(aws, build_a, build_b):
+    run_deploy(build_a)
+    changed = changed_between(files_of(build_a), files_of(build_b))
+    before = bucket_state(aws)
+    running = deploy_command(build_b, "--jobs", "2", "--upload-delay", "0.2", stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and sum(bucket_state(aws).get(k) != before.get(k) for k in changed) < 4:
+        time.sleep(0.05)
+    running.send_signal(signal.SIGINT)
+    stdout, stderr = running.communicate(timeout=20)
+    run = subprocess.CompletedProcess(running.args, running.returncode, stdout, stderr)
+    line = failure(run, code=130)
+    uploaded = sum(bucket_state(aws).get(key) != before.get(key) for key in changed)
+    assert line == (f"Deploy interrupted after {uploaded} of {len(changed)} uploads, nothing deleted. The live site is "
+                    "still consistent (files go up before the pages that name them, deletions come last): deploy "
+                    "again and it uploads the rest.")
