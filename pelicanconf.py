@@ -11,6 +11,7 @@ SITEURL = ""
 RELATIVE_URLS = False
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
+LANGUAGES = ["en", "es"]  # what `Lang:` may say (the plugin refuses any other)
 DEFAULT_DATE_FORMAT = "%B %-d, %Y"
 
 PATH = "content"
@@ -25,6 +26,7 @@ ARTICLE_PATHS = [""]
 ARTICLE_EXCLUDES = ["pages", "images", "downloads", "actions"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "downloads"]
+IGNORE_FILES = [".*"]  # hidden files (.gitkeep, .DS_Store) are never read nor published
 USE_FOLDER_AS_CATEGORY = True
 SLUGIFY_SOURCE = "basename"  # the file name is the slug, so a new title never breaks a link
 
@@ -50,7 +52,9 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 TYPOGRIFY = False
 TYPOGRIFY_IN_READER = True
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd"]
-FORMATTED_FIELDS = ["summary", "typeset_summary"]  # the typeset copy gets its {filename} links too
+# Every metadata field is text, never Markdown or HTML: the plugin's reader escapes it (a Summary
+# holding <script> shows those characters) and typesets the summary for pages (typeset_summary).
+FORMATTED_FIELDS = []
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},

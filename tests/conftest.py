@@ -88,6 +88,10 @@ def published(tmp_path_factory):
     return Site(output)
 
 
+class Symlink(str):
+    """In `build_site` files: make a symbolic link to this target instead of a file."""
+
+
 def article(**fields):
     """A Markdown article with valid defaults; a field set to None is left out."""
     values = {
@@ -110,10 +114,87 @@ def build_site(tmp_path):
         for name, text in files.items():
             path = content / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
+            if isinstance(text, Symlink):
+                path.symlink_to(str(text))
+            elif isinstance(text, bytes):
                 path.write_bytes(text)
             else:
                 path.write_text(textwrap.dedent(text), encoding="utf-8")
         return run_pelican(content, tmp_path / "output", settings=settings, extra=extra)
 
     return build
+
+
+# --- What a reader may get: the allowlist, checked on a built site (tests/test_trust*.py) ------
+
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "background", "ping"}
+PAGE_ELEMENTS = {  # what the templates write around the text (the text itself: plugins/iwelcome/markup.py)
+    "html", "head", "body", "meta", "title", "link", "script", "header", "main", "footer", "nav", "section",
+    "article", "aside", "form", "label", "input", "button", "svg", "rect", "path", "noscript", "time",
+}
+
+
+def unsafe_markup(html, where):
+    """Problems with one HTML document or fragment: elements, attributes and URL schemes that
+    could run a script or reach another site, beyond what the site's own templates write."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from iwelcome.markup import TAGS, url_scheme
+
+    found = []
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(True):
+        name = element.name
+        if name not in TAGS and name not in PAGE_ELEMENTS:
+            found.append(f"{where}: <{name}>")
+        if name == "script":
+            if element.get("type") == "application/ld+json":
+                json.loads(element.string or "null")
+                if "</" in (element.string or ""):
+                    found.append(f"{where}: '</' inside JSON-LD")
+            elif not str(element.get("src", "")).split("/", 3)[-1].startswith(("pagefind/", "theme/js/")) or element.string:
+                found.append(f"{where}: a script that is not the site's own: {element}")
+        if name == "meta" and element.get("http-equiv") and element["http-equiv"].lower() != "content-security-policy":
+            found.append(f"{where}: <meta http-equiv={element['http-equiv']}>")
+        if name in ("form", "input", "button") and not element.find_parent("form", attrs={"role": "search"}) \
+                and not (name == "form" and element.get("role") == "search"):
+            found.append(f"{where}: <{name}> outside the site's search forms")
+        for attribute, value in element.attrs.items():
+            if attribute.lower().startswith("on"):
+                found.append(f"{where}: {attribute} on <{name}>")
+            if attribute.lower() in URL_ATTRIBUTES:
+                for url in value if isinstance(value, list) else [value]:
+                    scheme = url_scheme(url)
+                    if scheme and scheme not in SAFE_SCHEMES:
+                        found.append(f"{where}: {attribute}={url!r} on <{name}>")
+            if attribute.lower() == "style":
+                found.append(f"{where}: a style attribute on <{name}>")
+    return found
+
+
+def unsafe_output(output):
+    """Problems with every file of a built site: pages, feeds (their HTML) and JSON."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    found = []
+    for path in sorted(Path(output).rglob("*")):
+        if path.is_symlink():
+            found.append(f"{path}: a symbolic link in the output")
+            continue
+        if not path.is_file() or "pagefind" in path.parts:
+            continue
+        relative = path.relative_to(output).as_posix()
+        if path.suffix == ".html":
+            found += unsafe_markup(path.read_text(encoding="utf-8"), relative)
+        elif path.suffix == ".xml":
+            root = ET.fromstring(path.read_bytes())
+            for node in root.iter():
+                if node.get("type") == "html" and node.text:
+                    found += unsafe_markup(node.text, f"{relative} <{node.tag.split('}')[-1]}>")
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+    return found

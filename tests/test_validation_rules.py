@@ -115,7 +115,7 @@ def test_duplicate_slug(build_site):
 
 def test_page_over_a_listing(build_site):
     build = build_site({"updates/judge-rules.md": article(), "pages/updates.md": "Title: Updates\n\nText.\n"})
-    assert_fails_with(build, r"^content/pages/updates\.md: Slug: /updates/ is where the site puts the updates listing")
+    assert_fails_with(build, r"^content/pages/updates\.md: Slug: /updates/ would also be written by the Updates listing; rename the file")
 
 
 def test_tag_spelled_two_ways(build_site):

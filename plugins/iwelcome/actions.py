@@ -4,6 +4,7 @@ and choose the ones shown beside each article. Pure functions over plain data.
 An action file is `content/actions/<slug>.md`; EDITING.md documents its fields.
 """
 
+import difflib
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -12,7 +13,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from markupsafe import Markup
 
-from .validation import Problem, field_name, is_blank, split_list
+from . import dates
+from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
 
 # Kind -> (label on an action, heading of its group on /get-involved/), in the hub's order.
 KIND_LABELS = {
@@ -31,12 +33,11 @@ FIELDS = {
     "title", "kind", "button", "url", "file", "tags", "countries", "types", "priority", "default",
     "starts", "ends", "outcome", "victory", "followup", "goal", "signatures", "summary",
 }
-INTERNAL_FIELDS = {"category", "reader", "_unreadable", "_missing", "date", "slug", "typeset_summary", "reading_minutes", "lang"}
+INTERNAL_FIELDS = {
+    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_markup", "_action_slots", "_stray_markers",
+    "date", "slug", "typeset_summary", "reading_minutes", "lang",
+}
 YES, NO = {"yes", "true", "1"}, {"no", "false", "0", ""}
-# One line on its own in an article's Markdown: [action: free-sara-beltran-hernandez]. Matched in
-# the HTML, where typogrify may have joined the words with a no-break space.
-_SPACE = r"(?:\s|&nbsp;|&#160;|\xa0)*"
-MARKER = re.compile(rf"<p>\[action:{_SPACE}([^\]<\s&]*){_SPACE}\]</p>")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Action:
     goal: int | None = None
     signatures: int | None = None
     state: str = "live"  # the outcome as of the build: live, scheduled, victory or closed
+    next: str = ""  # for an action that is not live: the first live action its Followup chain reaches
+    banner: str = ""  # in a preview, why this is not public yet
 
     @property
     def is_live(self):
@@ -111,7 +114,7 @@ def tracked_url(url, slug, placement):
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def parse_action(slug, path, meta, pitch, file_exists, content_types):
+def parse_action(slug, path, meta, pitch, file_exists, content_types, static_folders=("images", "downloads")):
     """(Action or None, [Problem]) from one action file's metadata and body HTML."""
     problems = []
 
@@ -137,10 +140,18 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types):
         if not raw:
             return None
         try:
-            return datetime.strptime(raw[:10], "%Y-%m-%d").date()
-        except ValueError:
-            problem(key, f"'{raw}' is not a date; write it as YYYY-MM-DD, for example 2024-03-15")
+            moment = dates.parse_date(raw)
+        except dates.DateError as error:
+            problem(key, str(error))
             return None
+        if moment.tzinfo is not None or moment.time() != datetime.min.time() or len(raw) > 10:
+            problem(key, f"an action opens and closes by the day; write only the date, such as {moment:%Y-%m-%d}")
+            return None
+        return moment.date()
+
+    problems += reader_problems(path, meta)
+    if meta.get("_refused"):
+        return None, problems
 
     for key in ("title", "kind", "button"):
         if not text(key):
@@ -171,8 +182,8 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types):
     if kind == "download":
         if not file:
             problem("file", "missing; add the path of the file to download, such as downloads/toolkit.pdf")
-        elif not file_exists(file):
-            problem("file", f"{file} is not in the content folder; add the file there or correct the path")
+        else:
+            problems.extend(check_file_field(path, "file", file, static_folders, file_exists))
 
     types = tuple(t.lower() for t in split_list(meta.get("types")))
     known_types = [kind_["type"] for kind_ in content_types.values()]
@@ -211,7 +222,9 @@ TRANSLATED_FIELDS = ("title", "button", "victory")
 def parse_translation(slug, path, meta, pitch):
     """({field: text} or None, [Problem]) from a translated action file (`Lang:` and the
     original's `Slug:`): only the words change; kind, links, dates and numbers are the original's."""
-    problems = []
+    problems = reader_problems(path, meta)
+    if meta.get("_refused"):
+        return None, problems
     for key in ("title", "button"):
         if is_blank(meta.get(key)):
             problems.append(Problem(path, field_name(key), "missing; translate the original's"))
@@ -231,17 +244,74 @@ def in_language(actions, texts_by_slug):
 
 
 def check_actions(actions):
-    """Problems between action files: unknown follow-ups, more than one default."""
+    """Problems between action files: unknown follow-ups, Followup loops, more than one default."""
     slugs = {a.slug for a in actions}
     problems = [
-        Problem(a.path, "Followup", f"'{a.followup}' is not an action; write the file name of one in content/actions/ (without .md)")
+        Problem(a.path, "Followup", f"'{a.followup}' is not an action; write the file name of one in content/actions/ (without .md)"
+                + _did_you_mean(a.followup, slugs))
         for a in actions
         if a.followup and a.followup not in slugs
     ]
+    by_slug = {a.slug: a for a in actions}
+    for action in actions:
+        loop = followup_loop(action.slug, by_slug)
+        if loop and loop[0] == action.slug:  # reported once, on each action of the loop
+            problems.append(Problem(action.path, "Followup", f"the follow-ups go round in a loop ({' → '.join(loop)}); "
+                                    "end the chain with an action that is live, or remove a Followup line"))
     defaults = sorted(a.path for a in actions if a.default)
     for path in defaults[1:]:
         problems.append(Problem(path, "Default", f"{defaults[0]} is already the default action; only one can be"))
     return problems
+
+
+def followup_loop(slug, by_slug):
+    """The loop [slug, ..., slug] when following Followup from `slug` comes back to it, else []."""
+    seen, current = [slug], by_slug[slug].followup
+    while current in by_slug:
+        if current == slug:
+            return seen + [slug]
+        if current in seen:
+            return []  # a loop further on, reported from its own actions
+        seen.append(current)
+        current = by_slug[current].followup
+    return []
+
+
+def followup_warnings(actions):
+    """Warnings, as of the build: a closed or won action whose Followup chain reaches no live action."""
+    by_slug = {a.slug: a for a in actions}
+    return [
+        Problem(a.path, "Followup", f"no action that is live follows '{a.slug}' ({' → '.join(_chain(a.slug, by_slug))}); "
+                "it is shown without a next step, and not beside articles once closed")
+        for a in actions
+        if a.followup and a.state in ("closed", "victory") and not a.next and a.followup in by_slug
+    ]
+
+
+def _chain(slug, by_slug):
+    chain = [slug]
+    while by_slug[chain[-1]].followup in by_slug and by_slug[chain[-1]].followup not in chain:
+        chain.append(by_slug[chain[-1]].followup)
+    return chain
+
+
+def first_live(action, by_slug):
+    """The first live action on `action`'s Followup chain (not itself), or ''."""
+    for slug in _chain(action.slug, by_slug)[1:]:
+        if by_slug[slug].is_live:
+            return slug
+    return ""
+
+
+def worth_showing(action):
+    """Whether a box for this action gives a reader something: an action to take, a victory to
+    read of, or a next step. A closed action with nowhere to go, or one not open yet, is not."""
+    return action.is_live or action.state == "victory" or (action.state == "closed" and bool(action.next))
+
+
+def _did_you_mean(word, known):
+    guess = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean '{guess[0]}'?" if guess else ""
 
 
 def check_references(path, named, inline, slugs, stray=0):
@@ -261,10 +331,12 @@ def check_references(path, named, inline, slugs, stray=0):
     return problems
 
 
-def as_of(actions, today):
-    """The actions with their state on `today`: closed after Ends, scheduled before Starts.
+def as_of(actions, today, preview=False):
+    """The actions with their state on `today`: closed after Ends, scheduled before Starts, and
+    for each that is not live the first live action its Followup chain reaches.
 
     An event's Starts and Ends are the days it takes place, so it is promoted before it starts.
+    A scheduled action appears nowhere public; in a preview it is shown as live, with a banner.
     """
     def state(action):
         if action.outcome != "live":
@@ -275,7 +347,15 @@ def as_of(actions, today):
             return "scheduled"
         return "live"
 
-    return [replace(action, state=state(action)) for action in actions]
+    dated = [replace(action, state=state(action)) for action in actions]
+    if preview:
+        dated = [
+            replace(a, state="live", banner=f"Scheduled: this action opens on {a.starts:%B} {a.starts.day}, {a.starts.year}.")
+            if a.state == "scheduled" else a
+            for a in dated
+        ]
+    by_slug = {a.slug: a for a in dated}
+    return [a if a.is_live else replace(a, next=first_live(a, by_slug)) for a in dated]
 
 
 def select_actions(named, tags, countries, kind, actions, maximum, shown_inline=()):
@@ -305,10 +385,10 @@ class Chooser:
         """
         chosen = [
             self.by_slug[s] for s in dict.fromkeys(named)
-            if s in self.by_slug and self.by_slug[s].state != "scheduled" and s not in shown_inline
+            if s in self.by_slug and worth_showing(self.by_slug[s]) and s not in shown_inline
         ]
         # A closed action offers its follow-up itself: that one is not offered twice.
-        taken = {a.slug for a in chosen} | {a.followup for a in chosen if not a.is_live} | set(shown_inline)
+        taken = {a.slug for a in chosen} | {a.next for a in chosen if not a.is_live} | set(shown_inline)
         wanted = {("tag", _key(t)) for t in tags} | {("country", _key(c)) for c in countries} | {("type", kind)}
         matches = {}
         for target in wanted:

@@ -1,6 +1,7 @@
 """Wiring the calls to action into the build: read content/actions/, put the chosen actions
-beside each article and into inline markers, and write /get-involved/ with a page per action
-and actions.json. The choosing itself is in actions.py."""
+beside each article (the `[action: slug]` lines of the text are filled by the templates, see
+markup.body_parts), and write /get-involved/ with a page per action and actions.json. The
+choosing itself is in actions.py."""
 
 import json
 import logging
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from .actions import MARKER, Chooser, feed_entries, hub_groups, parse_action, parse_translation
+from .actions import Chooser, feed_entries, hub_groups, parse_action, parse_translation
 from .validation import Problem
 from .settings import setting
 
@@ -24,7 +25,8 @@ class ActionsGenerator(Generator):
     def generate_context(self):
         self.action_files = []  # (relative path, Pelican content) for each action file
         folder = setting(self.settings, "ACTIONS_PATH")
-        for path in sorted(self.get_files([folder])):
+        # ARTICLE_EXCLUDES holds the linked folders the plugin found (confinement.py): never walked.
+        for path in sorted(self.get_files([folder], exclude=self.settings["ARTICLE_EXCLUDES"])):
             try:
                 item = self.readers.read_file(base_path=self.path, path=path, content_class=Page, context=self.context)
             except Exception:
@@ -38,15 +40,24 @@ class ActionsGenerator(Generator):
         content_types = setting(self.settings, "CONTENT_TYPES")
         root = os.path.basename(self.settings["PATH"])
         default_lang = self.settings["DEFAULT_LANG"]
+        first_of = {}  # (lang, slug) -> the file that has it
         for path, item in self.action_files:
             shown_path = f"{root}/{path}"
             lang = item.metadata.get("lang", default_lang)
+            if (lang, item.slug) in first_of:
+                other = first_of[lang, item.slug]
+                problems.append(Problem(shown_path, "Slug", f"'{item.slug}' is already the slug of {other}; two actions cannot "
+                                        "share one: rename this file or change its 'Slug:' line"))
+                problems.append(Problem(other, "Slug", f"'{item.slug}' is also the slug of {shown_path}; every action needs its own"))
+                continue
+            first_of[lang, item.slug] = shown_path
             if lang != default_lang:
                 texts, found = parse_translation(item.slug, shown_path, item.metadata, item.content)
                 if texts:
                     translations.setdefault(lang, {})[item.slug] = texts
             else:
-                action, found = parse_action(item.slug, shown_path, item.metadata, item.content, file_exists, content_types)
+                action, found = parse_action(item.slug, shown_path, item.metadata, item.content, file_exists, content_types,
+                                             tuple(p.strip("/") for p in self.settings["STATIC_PATHS"]))
                 if action:
                     actions.append(action)
             problems += found
@@ -64,7 +75,7 @@ class ActionsGenerator(Generator):
             return
         relative = self.settings["RELATIVE_URLS"]
         page_template = self.get_template("action")
-        for action in actions:
+        for action in actions:  # scheduled ones are not there (as_of): they appear nowhere public
             writer.write_file(
                 setting(self.settings, "ACTION_SAVE_AS").format(slug=action.slug), page_template, self.context,
                 relative_urls=relative, action=action, url=setting(self.settings, "ACTION_URL").format(slug=action.slug),
@@ -86,30 +97,24 @@ class ActionsGenerator(Generator):
             f.write("\n")
 
 
-def place_actions(articles, actions_by_lang, settings, render_inline):
-    """Give each article its `get_involved` list, in its language, and replace its inline markers."""
+def place_actions(articles, actions_by_lang, settings):
+    """Give each article its `get_involved` list, in its language: the actions its `[action: slug]`
+    lines show are not repeated beside it."""
     maximum = setting(settings, "GET_INVOLVED_MAX")
     default_lang = settings["DEFAULT_LANG"]
     chooser = Chooser(list(actions_by_lang[default_lang].values()))
     for article in articles:
         in_lang = actions_by_lang.get(article.lang, actions_by_lang[default_lang])
-        inline, _stray = inline_markers(article)
         chosen = chooser.select(
             article.action_slugs, [t.name for t in getattr(article, "tags", [])],
-            article.country_names, article.type, maximum, shown_inline=inline,
+            article.country_names, article.type, maximum, shown_inline=inline_markers(article.metadata)[0],
         )
         article.get_involved = [in_lang[a.slug] for a in chosen]
-        if inline:
-            article._content = MARKER.sub(lambda m: render_inline(in_lang[m.group(1)], article), article._content)
 
 
-def inline_markers(article):
-    """(slugs of the article's inline markers, how many `[action:` are not proper markers)."""
-    html = article._content or ""
-    if "[action:" not in html:
-        return [], 0
-    slugs = MARKER.findall(html)
-    return slugs, html.count("[action:") - len(slugs)
+def inline_markers(metadata):
+    """(slugs of an item's `[action: slug]` lines, how many `[action:` are not on a line of their own)."""
+    return metadata.get("_action_slots", []), metadata.get("_stray_markers", 0)
 
 
 def today_in(settings):

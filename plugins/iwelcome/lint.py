@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
+from . import confinement
 from .validation import Problem
 
 IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -27,27 +28,47 @@ def site_path(target, site_url):
     return unquote(parts.path).lstrip("/")
 
 
-def lint_html(path, html, site_url, exists):
-    """Errors in an item's HTML. exists('updates/x/' or 'images/a.jpg') -> bool for our own site."""
+def lint_html(path, html, site_url, exists, relative_dir="", static_folders=("images", "downloads")):
+    """Errors in an item's HTML, links already resolved by Pelican (what is left as `{filename}` or
+    `{static}` was not found). exists('updates/x/' or 'images/a.jpg') -> bool for our own site;
+    relative_dir: the item's folder under content/, which its relative links start from."""
     problems = []
-    if "TODO" in re.sub(r"<(pre|code)\b.*?</\1>", "", html or "", flags=re.DOTALL | re.IGNORECASE):
-        problems.append(Problem(path, "Body", "the text still holds a TODO hint; replace it with the real text"))
+    if re.search(r"\bTODO\b", re.sub(r"<(pre|code)\b.*?</\1>", "", html or "", flags=re.DOTALL | re.IGNORECASE)):
+        problems.append(Problem(path, "Body", "the text still holds a TODO hint; replace it with the real text", locate="TODO"))
     for tag in IMG.findall(html or ""):
         attrs = {name.lower(): value for name, _quote, value in ATTR.findall(tag)}
         src = attrs.get("src", "")
         if not attrs.get("alt", "").strip():
-            problems.append(Problem(path, "Body", f"the image {src} has no alt text; write ![what the image shows]({src})"))
+            problems.append(Problem(path, "Body", f"the image {src} has no alt text; write ![what the image shows]({src})", locate=src))
         target = site_path(src, site_url)
-        if "{static}" in src or "{filename}" in src or (target is not None and not exists(target)):
-            problems.append(Problem(path, "Body", f"the image {src} is not in the content folder; add it to content/images/ or fix the path"))
+        if "{static}" in src or "{filename}" in src:
+            problems.append(unresolved(path, src, relative_dir, static_folders))
+        elif target is not None and not exists(target):
+            problems.append(Problem(path, "Body", f"the image {src} is not in the content folder; add it to content/images/ or fix the path", locate=src))
     for _quote, href in HREF.findall(html or ""):
-        if "{filename}" in href or "{static}" in href:
-            problems.append(Problem(path, "Body", f"the link {href} points to a file that is not in the content folder; fix the path"))
+        if "{filename}" in href or "{static}" in href or "{attach}" in href:
+            problems.append(unresolved(path, href, relative_dir, static_folders))
             continue
         target = site_path(href, site_url)
         if target is not None and not exists(target):
-            problems.append(Problem(path, "Body", f"the link {href} goes to a page this site does not have; fix it or link with {{filename}}"))
+            problems.append(Problem(path, "Body", f"the link {href} goes to a page this site does not have; fix it or link with {{filename}}", locate=href))
     return problems
+
+
+def unresolved(path, link, relative_dir, static_folders):
+    """Why Pelican could not resolve a {filename}, {static} or {attach} link, and what to write."""
+    kind, _, target = link.partition("}")
+    where = confinement.resolve(unquote(target.split("#")[0].split("?")[0]), relative_dir)
+    folders = " or ".join(f"content/{f}/" for f in static_folders)
+    if where is None:
+        message = f"the link {link} leaves the content folder; link to a file inside it"
+    elif kind != "{filename" and not confinement.in_folders(where, static_folders):
+        message = f"the link {link} names content/{where}, which is not in {folders}; {{static}} links go to files there"
+    elif kind == "{filename":
+        message = f"the link {link} points to content/{where}, which is not a file of the site; fix the path"
+    else:
+        message = f"the link {link} points to content/{where}, which is not there; add the file or fix the path"
+    return Problem(path, "Body", message, locate=link.split("}", 1)[-1] or link)
 
 
 def lint_warnings(path, kind, meta, html, today, image_size, settings):

@@ -1,34 +1,90 @@
-"""Reading content so that no file is silently dropped, and titles are text, not HTML.
+"""Reading content so that no file is silently dropped, nothing outside the content folder is read,
+metadata is text and the text's HTML passes the allowlist.
 
 Pelican skips a file whose Date it cannot parse, or that has no Title or Date, and the build
-goes on without it. Here such a file is kept, with what was wrong recorded in its metadata
-(`_unreadable`, `_missing`), so that validation can name the file and the field.
+goes on without it. Here such a file is kept, with what was wrong recorded in its metadata, so
+that validation can name the file and the field:
+
+- `_refused`: the file was not read at all (a symbolic link, not UTF-8 text): (line, message);
+- `_unreadable`: {field: raw value} for values that could not be parsed (dates: dates.py);
+- `_missing`: required fields Pelican could not do without (set by the generators' receivers);
+- `_hints`: {field: raw value} for fields that still hold a `new` hint (TODO ...);
+- `_invalid`: {field: (raw value, why)} for Slug, Lang, Save_as or URL values that cannot be
+  used (validation.address_problem): dropped before Pelican works out where the file goes;
+- `_markup`: [(message, text to find in the file)] for HTML the allowlist dropped (markup.py);
+- `_action_slots`, `_stray_markers`: the `[action: slug]` lines of the text, and markers that
+  are not on a line of their own.
+
+What a reader returns is what Pelican's content cache keeps, so typogrify runs here too (when
+TYPOGRIFY_IN_READER is set) and a rebuild does not do the work again for unchanged files.
 """
 
 import html
+import os
 from datetime import datetime
 
 import smartypants
-from pelican.readers import _DISCARD, MarkdownReader
+from pelican.readers import MarkdownReader
 from typogrify.filters import typogrify
 
+from pelican.utils import slugify
+
+from . import confinement, dates, markup, validation
 from .articles import reading_minutes
+from .scaffold import is_hint
 from .settings import setting
 
 # What Pelican cannot build a page without, and a stand-in used only until validation fails.
 PLACEHOLDERS = {"title": "", "date": datetime(1970, 1, 1)}
+DATE_FIELDS = ("date", "modified")  # Pelican's; an action's Starts and Ends are read by actions.py
+TEXT_FIELDS = ("title", "summary")  # shown as typeset text: escaped here, then typogrified
+ACTION_MARKERS = "iwelcome.action_markers"
+
+
+class _Unreadable:
+    """What process_metadata gives for a value it could not parse; read() takes it out."""
+
+
+UNREADABLE = _Unreadable()
 
 
 class EditorMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, keeping values it cannot parse for validation to report, and
-    applying typogrify itself when TYPOGRIFY_IN_READER is set: what a reader returns is what
-    Pelican's content cache keeps, so a rebuild does not typogrify unchanged files again."""
+    """Pelican's Markdown reader, with the checks above."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._unreadable, self._hints, self._invalid = {}, {}, {}
+        self._is_action = False
+        self._languages = tuple(dict.fromkeys([self.settings["DEFAULT_LANG"], *setting(self.settings, "LANGUAGES")]))
+        extensions = self.settings["MARKDOWN"]["extensions"]
+        if ACTION_MARKERS not in extensions:
+            extensions.append(ACTION_MARKERS)
 
     def read(self, source_path):
-        self._unreadable = {}
+        refused = self._refusal(source_path)
+        if refused:
+            return "", {"title": "", "_refused": refused}
+        self._unreadable, self._hints, self._invalid = {}, {}, {}
+        # An action's Url is where readers act, not its address on this site (actions.py checks it).
+        folder = setting(self.settings, "ACTIONS_PATH").strip("/")
+        self._is_action = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/").startswith(folder + "/")
         content, metadata = super().read(source_path)
+        metadata = {key: value for key, value in metadata.items() if value is not UNREADABLE}
         if self._unreadable:
             metadata["_unreadable"] = self._unreadable
+        if self._hints:
+            metadata["_hints"] = self._hints
+        if self._invalid:
+            metadata["_invalid"] = self._invalid
+        found, slots = markup.findings(content)
+        if found:
+            metadata["_markup"] = [(f.message, f.locate) for f in found]
+        content = markup.sanitize(content)
+        if slots:
+            metadata["_action_slots"] = slots
+        stray = content.count("[action:")
+        if stray:
+            metadata["_stray_markers"] = stray
         if setting(self.settings, "TYPOGRIFY_IN_READER"):
             content = typogrify_html(content, self.settings)
             if isinstance(metadata.get("title"), str):
@@ -39,32 +95,61 @@ class EditorMarkdownReader(MarkdownReader):
         metadata["reading_minutes"] = reading_minutes(content)
         return content, metadata
 
+    def _refusal(self, source_path):
+        """(line, message) when the file must not be read: a link, or not UTF-8 text."""
+        why = confinement.refusal(source_path, self.settings["PATH"])
+        if why:
+            return None, why
+        with open(source_path, "rb") as f:
+            return confinement.utf8_problem(f.read())
+
     def process_metadata(self, name, value):
-        if name == "title":
-            # A title is text: '<' stays visible. Escaped now, before typogrify adds its HTML.
-            value = html.escape(value, quote=False)
+        if isinstance(value, str) and is_hint(value):
+            self._hints[name] = value
+        if name in validation.ADDRESS_FIELDS and isinstance(value, str) and not (self._is_action and name in ("url", "save_as")):
+            why = validation.address_problem(name, value, self._languages, self._slugify)
+            if why:
+                self._invalid[name] = (value, why)
+                return UNREADABLE
+        if name in DATE_FIELDS:
+            try:
+                return dates.parse_date(value)
+            except dates.DateError:
+                self._unreadable[name] = value
+                return UNREADABLE
+        if name in TEXT_FIELDS and isinstance(value, str):
+            # Metadata is text: '<' stays visible. Escaped now, before typogrify adds its HTML.
+            value = html.escape(value.strip(), quote=False)
         try:
             return super().process_metadata(name, value)
         except (ValueError, OverflowError):
-            getattr(self, "_unreadable", {})[name] = value
-            return _DISCARD
+            self._unreadable[name] = value
+            return UNREADABLE
 
 
-def typogrify_html(html, settings):
+    def _slugify(self, text):
+        return slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+
+def typogrify_html(text, settings):
     """Typogrify as Pelican's reader does it, with the same TYPOGRIFY_* settings."""
-    if not html:
-        return html
+    if not text:
+        return text
     dashes = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
     # Like Pelican: also turn the &quot; entities Markdown leaves into curly quotes.
     smartypants.Attr.default = dashes.get(settings.get("TYPOGRIFY_DASHES"), smartypants.Attr.set1) | smartypants.Attr.w
     omitted = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
-    return typogrify(html, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omitted)
+    return typogrify(text, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omitted)
 
 
 def use_editor_reader(readers):
+    """Markdown files are read by the editor's reader; no other kind of file is read at all (an
+    .html file would bypass the allowlist): `invoke check` lists such files as ignored."""
+    for extension in list(readers.reader_classes):
+        if extension != "static" and extension not in EditorMarkdownReader.file_extensions:
+            del readers.reader_classes[extension]
     for extension in EditorMarkdownReader.file_extensions:
-        if extension in readers.reader_classes:
-            readers.reader_classes[extension] = EditorMarkdownReader
+        readers.reader_classes[extension] = EditorMarkdownReader
 
 
 def keep_incomplete_article(generator, metadata):

@@ -36,23 +36,57 @@ class ErrorCollector(logging.Handler):
 def line_of(path, field):
     """The line where `field:` is written at the top of `path`, or None."""
     pattern = re.compile(rf"^\s*{re.escape(field)}\s*:", re.IGNORECASE)
-    try:
-        with open(path, encoding="utf-8") as f:
-            for number, line in enumerate(f, start=1):
-                if not line.strip():
-                    return None  # the metadata block ends at the first blank line
-                if pattern.match(line):
-                    return number
-    except OSError:
-        return None
+    for number, line in _lines(path):
+        if not line.strip():
+            return None  # the metadata block ends at the first blank line
+        if pattern.match(line):
+            return number
     return None
 
 
+def body_line(path, text):
+    """The first line of the text (after the fields) of `path` that holds `text`, or None."""
+    needle = text.lower()
+    in_body = False
+    for number, line in _lines(path):
+        if not in_body:
+            in_body = not line.strip()
+            continue
+        if needle in line.lower():
+            return number
+    return None
+
+
+def _lines(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            yield from enumerate(f, start=1)
+    except OSError:
+        return
+
+
 def format_problem(problem, root):
-    """'path:line: Field: message', with the line when the field is written in the file."""
-    line = line_of(os.path.join(root, problem.path), problem.field)
+    """'path:line: Field: message', with the line when it is known or can be found in the file."""
+    line = problem.line
+    if line is None and problem.field:
+        full = os.path.join(root, problem.path)
+        if problem.field == "Body":
+            line = body_line(full, problem.locate) if problem.locate else None
+        else:
+            line = line_of(full, problem.field)
     where = f"{problem.path}:{line}" if line else problem.path
-    return f"{where}: {problem.field}: {problem.message}"
+    return f"{where}: {problem.field}: {problem.message}" if problem.field else f"{where}: {problem.message}"
+
+
+def formatted(problems, root):
+    """The lines of `problems` (Problems, or lines Pelican logged), by file, then line, then text."""
+    lines = [p if isinstance(p, str) else format_problem(p, root) for p in problems]
+
+    def order(line):
+        match = re.match(r"(.*?)(?::(\d+))?: (.*)", line)
+        return (match.group(1), int(match.group(2) or 0), match.group(3)) if match else (line, 0, "")
+
+    return sorted(dict.fromkeys(lines), key=order)
 
 
 def stop_build(problems, root, stream=None):
@@ -61,8 +95,8 @@ def stop_build(problems, root, stream=None):
     count = len(problems)
     noun = "problem" if count == 1 else "problems"
     stream.write(f"The site was not built: {count} {noun} in the content. Fix each line below and build again.\n")
-    for problem in problems:
-        stream.write(f"  {problem if isinstance(problem, str) else format_problem(problem, root)}\n")
+    for line in formatted(problems, root):
+        stream.write(f"  {line}\n")
     stream.flush()
     raise ContentError(f"{count} {noun} in the content (listed above); nothing was written.")
 
@@ -70,12 +104,12 @@ def stop_build(problems, root, stream=None):
 def finish_check(errors, warnings, root, stream=None):
     """`invoke check`: errors, then warnings apart, one line each; exit 1 when there are errors."""
     stream = stream or sys.stdout
-    for problem in errors:
-        stream.write(f"{problem if isinstance(problem, str) else format_problem(problem, root)}\n")
+    for line in formatted(errors, root):
+        stream.write(f"{line}\n")
     if warnings:
         stream.write("\nWarnings (the site still builds):\n")
-        for problem in warnings:
-            stream.write(f"{format_problem(problem, root)}\n")
+        for line in formatted(warnings, root):
+            stream.write(f"{line}\n")
     stream.write(f"\n{len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}.\n")
     stream.flush()
     raise SystemExit(1 if errors else 0)

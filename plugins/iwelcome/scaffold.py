@@ -1,6 +1,11 @@
 """New content files for `invoke new KIND "Title"`: every required field present, each with a
 hint of what goes there. A hint starts with TODO, and the build refuses a file that still has
-one, so a half-written file is never published. Pure function: tested without a build."""
+one in any field or in the text, so a half-written file is never published. Pure functions:
+tested without a build."""
+
+import re
+
+HINT = "TODO"
 
 KINDS = {
     # kind: (folder under content/, [(field, hint)], hint for the text)
@@ -30,12 +35,25 @@ KINDS = {
 DATED = {"press-release", "update", "case-study"}
 
 
+def is_hint(text):
+    """Whether a field's value is still a hint like those `new` writes ('TODO: ...'): the word
+    TODO in capitals first ('Todos los niños' is not one)."""
+    return re.match(rf"{HINT}\b", str(text).strip()) is not None
+
+
 def scaffold(kind, title, today, slugify):
     """(path under content/, file text) for a new item of `kind` titled `title`."""
     if kind not in KINDS:
         raise ValueError(f"'{kind}' is not a kind of content; use one of: {', '.join(KINDS)}")
+    if re.search(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", title):
+        raise ValueError("the title holds a line break; write it on one line")
     if not title.strip():
         raise ValueError("give the new item a title")
+    if is_hint(title):
+        raise ValueError("write the real title, not a TODO hint")
+    if not slugify(title):
+        raise ValueError(f"the title '{title.strip()}' has no letters or digits to make a file name from; "
+                         "give it a title with some, such as \"Children at the border\"")
     folder, fields, body = KINDS[kind]
     header = [("Title", title.strip())]
     if kind in DATED:

@@ -17,6 +17,21 @@ DEFAULTS = {
         "released": "Released",
         "resolved": "Resolved",
     },
+    # The languages content may be written in (`Lang:`), the site's DEFAULT_LANG first.
+    "LANGUAGES": ["en"],
+    # The layouts a page may ask for with `Template:` (an article's is its type's).
+    "PAGE_TEMPLATES": ["page", "home"],
+    # The kinds of file published from the folders copied as they are (STATIC_PATHS): nothing a
+    # browser would run as a page (.html, .svg, .js). Images and PDFs must be what they say.
+    "STATIC_EXTENSIONS": [
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".pdf", ".txt", ".csv", ".docx", ".xlsx",
+        ".pptx", ".odt", ".ods", ".odp", ".epub", ".zip", ".mp3", ".m4a", ".ogg", ".mp4", ".webm",
+    ],
+    # Country pages, the way Pelican writes topic pages.
+    "COUNTRY_URL": "countries/{slug}/",
+    "COUNTRY_SAVE_AS": "countries/{slug}/index.html",
+    "COUNTRIES_URL": "countries/",
+    "COUNTRIES_SAVE_AS": "countries/index.html",
     # Shown on press releases that have no Contact line: "Name, email, phone".
     "MEDIA_CONTACT": "",
     # Calls to action: the folder of action files under content/, and how many show beside an article.
@@ -62,3 +77,10 @@ DEFAULTS = {
 def setting(settings, name):
     """The value of one plugin setting: the site's own, else the default."""
     return settings.get(name, DEFAULTS[name])
+
+
+def apply_defaults(pelican):
+    """initialized: every plugin setting the site does not set takes its default, so that
+    Pelican's own classes (a Country's URL) find them too."""
+    for name, value in DEFAULTS.items():
+        pelican.settings.setdefault(name, value)

@@ -1,7 +1,7 @@
 """The editor's contract, checked: every problem in the content, each naming file and field.
 
-Pure functions over plain data (`Item`), so the rules are tested without a Pelican build.
-`validate()` returns every problem at once; the caller decides what to do with them.
+Pure functions over plain data (`Item`, `Rules`), so the rules are tested without a Pelican
+build. `validate()` returns every problem at once; the caller decides what to do with them.
 """
 
 import difflib
@@ -9,8 +9,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
 
-DATE_HINT = "write it as YYYY-MM-DD, for example 2024-03-15"
+from . import confinement, dates
+
+SLUG = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
+SAFE_PATH = re.compile(r"(?:[a-z0-9_][a-z0-9_.-]*/)*[a-z0-9_][a-z0-9_.-]*\.html")
+SAFE_URL = re.compile(r"(?:[a-z0-9_][a-z0-9_.-]*/)*(?:[a-z0-9_][a-z0-9_.-]*)?")
 
 # Fields an editor may write, by kind of item; anything else is probably a typo.
 COMMON_FIELDS = {"title", "slug", "status", "lang", "translation", "template", "summary"}
@@ -23,8 +28,11 @@ FIELDS_BY_TYPE = {
     "case-study": ARTICLE_FIELDS | {"person", "case_status"},
 }
 PAGE_FIELDS = COMMON_FIELDS | {"save_as", "url", "date", "modified", "image", "image_alt"}
-# Set by Pelican or by this plugin's reader, never by an editor.
-INTERNAL_FIELDS = {"category", "reader", "_unreadable", "_missing", "typeset_summary", "reading_minutes"}
+# Set by Pelican or by this plugin's reader, never by an editor (reading.py says what each holds).
+INTERNAL_FIELDS = {
+    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_markup", "_action_slots",
+    "_stray_markers", "typeset_summary", "reading_minutes",
+}
 
 REQUIRED_BY_TYPE = {
     "press-release": ["location"],
@@ -35,7 +43,7 @@ REQUIRED_HINTS = {
     "title": "add a line such as 'Title: Judge halts deportation of four families'",
     "date": "add a line such as 'Date: 2024-03-15'",
     "summary": "add one or two sentences that say what this is about",
-    "tags": "add at least one topic, such as 'Tags: detention, asylum'",
+    "tags": "add at least one topic, such as 'Tags: Detention, Asylum'",
     "location": "add the dateline city, such as 'Location: Washington'",
     "person": "add the name of the person this case is about",
     "case_status": "add one of: {statuses}",
@@ -46,11 +54,18 @@ REQUIRED_HINTS = {
 @dataclass(frozen=True)
 class Problem:
     path: str
-    field: str
+    field: str  # as the editor writes it ('Case_status'), 'Body' for the text, '' for the file
     message: str
+    line: int | None = None  # when known without reading the file again
+    locate: str = ""  # text to look for in the file's body to give the problem its line
 
     def __str__(self):
-        return f"{self.path}: {self.field}: {self.message}"
+        return f"{self.path}: {self.field}: {self.message}" if self.field else f"{self.path}: {self.message}"
+
+
+def sort_problems(problems):
+    """Every problem once, by file, then field, then message: the order editors read them in."""
+    return sorted(set(problems), key=lambda p: (p.path, p.field, p.message, p.line or 0))
 
 
 @dataclass
@@ -63,6 +78,24 @@ class Item:
     slug: str
     url: str  # where it is written, e.g. updates/judge-halts-deportations/index.html
     meta: dict = field(default_factory=dict)  # Pelican's metadata: lower-case keys
+    lang: str = "en"
+
+
+@dataclass
+class Rules:
+    """What the content is checked against: the site's settings, as plain data."""
+
+    content_types: dict  # folder -> {"type": ...}
+    case_statuses: dict  # the allowed Case_status values -> label
+    file_exists: Callable  # file_exists(path under content/) -> bool, for files the site copies
+    slugify: Callable  # slugify(text) -> the slug Pelican would make
+    languages: tuple = ("en",)  # the languages of the site, the default first
+    page_templates: tuple = ("page", "home")
+    static_folders: tuple = ("images", "downloads")
+
+    @property
+    def default_lang(self):
+        return self.languages[0]
 
 
 def field_name(key):
@@ -87,38 +120,63 @@ def is_blank(value):
     return not re.sub(r"<[^>]*>|&nbsp;|\s", "", str(value))
 
 
-def validate(items, content_types, case_statuses, reserved_urls, file_exists, slugify):
-    """Every problem in `items`, sorted by path: an empty list means the content is good.
+def suggestion(word, known, cutoff=0.75):
+    """' (did you mean 'x'?)' for the closest known word, or ''."""
+    guess = difflib.get_close_matches(str(word), sorted(known), n=1, cutoff=cutoff)
+    return f"; did you mean '{guess[0]}'?" if guess else ""
 
-    content_types: folder -> {"type": ...}; case_statuses: the allowed Case_status values;
-    reserved_urls: {output path: what the site writes there} for listings and other pages;
-    file_exists(path under content/) -> bool; slugify(text) -> the slug Pelican would make.
-    """
+
+def validate(items, rules):
+    """Every problem in `items`, sorted by path: an empty list means the content is good."""
     problems = []
     for item in items:
-        problems += check_item(item, content_types, case_statuses, file_exists)
-    problems += check_unique_urls(items, reserved_urls)
-    problems += check_spellings(items, "tags", slugify)
-    problems += check_spellings(items, "countries", slugify)
-    return sorted(set(problems), key=lambda p: (p.path, p.field, p.message))
+        problems += check_item(item, rules)
+    problems += check_unique_slugs(items)
+    problems += check_translations(items, rules)
+    problems += check_spellings(items, "tags", rules.slugify)
+    problems += check_spellings(items, "countries", rules.slugify)
+    return sort_problems(problems)
 
 
-def check_item(item, content_types, case_statuses, file_exists):
-    meta = item.meta
+def reader_problems(path, meta):
+    """What the reader found (reading.py): a file it refused, values it could not parse, hints
+    left from `new`, and HTML the allowlist dropped. Shared by articles, pages and actions."""
+    refused = meta.get("_refused")
+    if refused:
+        line, message = refused
+        return [Problem(path, "", message, line=line)]
     problems = []
+    for key, raw in meta.get("_unreadable", {}).items():
+        problems.append(Problem(path, field_name(key), dates.date_problem(raw) if key in ("date", "modified", "starts", "ends")
+                                else f"'{raw}' could not be read"))
+    for key, raw in sorted(meta.get("_hints", {}).items()):
+        problems.append(Problem(path, field_name(key), f"still holds the hint '{str(raw).strip()[:60]}'; replace it with the real {field_name(key)}"))
+    for key, (_raw, message) in sorted(meta.get("_invalid", {}).items()):
+        problems.append(Problem(path, field_name(key), message))
+    for message, locate in meta.get("_markup", []):
+        problems.append(Problem(path, "Body", message, locate=locate))
+    return problems
 
-    def problem(key, message):
-        problems.append(Problem(item.path, field_name(key), message))
+
+def check_item(item, rules):
+    meta = item.meta
+    if meta.get("_refused"):
+        return reader_problems(item.path, meta)
+    problems = reader_problems(item.path, meta)
+
+    def problem(key, message, **where):
+        problems.append(Problem(item.path, field_name(key), message, **where))
 
     if item.kind == "article":
-        if item.folder not in content_types:
-            folders = ", ".join(f"{f}/" for f in content_types)
+        if item.folder not in rules.content_types:
+            folders = ", ".join(f"{f}/" for f in rules.content_types)
             where = f"the folder '{item.folder}/'" if item.folder else "the top of content/"
             problem("folder", f"{where} is not a type of content; move the file into one of {folders}")
             return problems
-        kind = content_types[item.folder]["type"]
+        kind = rules.content_types[item.folder]["type"]
         allowed = FIELDS_BY_TYPE.get(kind, ARTICLE_FIELDS)
         required = ["title", "date", "summary", "tags"] + REQUIRED_BY_TYPE.get(kind, [])
+        templates = (kind,)
         category = meta.get("category")
         if category is not None and str(category) != item.folder:
             problem("category", f"remove this line: the folder ({item.folder}/) decides the type")
@@ -126,29 +184,20 @@ def check_item(item, content_types, case_statuses, file_exists):
         kind = "page"
         allowed = PAGE_FIELDS
         required = ["title"]
+        templates = rules.page_templates
 
     unreadable = meta.get("_unreadable", {})
     missing = set(meta.get("_missing", []))
-    for key, raw in unreadable.items():
-        if key in ("date", "modified"):
-            shown = f"'{raw}' is not a date" if str(raw).strip() else "is empty"
-            problem(key, f"{shown}; {DATE_HINT}")
-        else:
-            problem(key, f"'{raw}' could not be read")
-
+    hints = meta.get("_hints", {})
     for key in required:
-        if key in unreadable:
+        if key in unreadable or key in hints:
             continue
         if key in missing or key not in meta:
-            hint = REQUIRED_HINTS[key].format(statuses=", ".join(case_statuses))
+            hint = REQUIRED_HINTS[key].format(statuses=", ".join(rules.case_statuses))
             problem(key, f"missing; {hint}")
         elif is_blank(meta[key]):
-            hint = REQUIRED_HINTS[key].format(statuses=", ".join(case_statuses))
+            hint = REQUIRED_HINTS[key].format(statuses=", ".join(rules.case_statuses))
             problem(key, f"is empty; {hint}")
-
-    for key, value in sorted(meta.items()):
-        if isinstance(value, str) and value.strip().startswith("TODO"):
-            problem(key, f"still holds the hint '{value.strip()[:60]}'; replace it with the real {field_name(key)}")
 
     for key in sorted(set(meta) - allowed - INTERNAL_FIELDS):
         guess = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
@@ -160,53 +209,116 @@ def check_item(item, content_types, case_statuses, file_exists):
         isinstance(date, datetime)
         and isinstance(modified, datetime)
         and "date" not in missing
-        and modified < date
+        and _comparable(modified) < _comparable(date)
     ):
         problem("modified", f"{modified:%Y-%m-%d} is before the Date ({date:%Y-%m-%d}); it should be the day of the last real change")
 
     status = meta.get("case_status")
-    if kind == "case-study" and not is_blank(status) and str(status).strip() not in case_statuses:
-        problem("case_status", f"'{status}' is not a status this site knows; write one of: {', '.join(case_statuses)}")
+    if kind == "case-study" and not is_blank(status) and str(status).strip() not in rules.case_statuses:
+        problem("case_status", f"'{status}' is not a status this site knows; write one of: {', '.join(rules.case_statuses)}"
+                + suggestion(str(status).strip(), rules.case_statuses, 0.6).replace("; did", " (did").replace("?", "?)"))
+
+    problems += check_address(item, rules)
+
+    template = meta.get("template")
+    if template is not None and str(template).strip() not in templates:
+        problem("template", f"'{template}' is not a layout for this kind of file; "
+                + (f"write one of: {', '.join(templates)}" if len(templates) > 1 else "remove this line"))
 
     image, alt = meta.get("image"), meta.get("image_alt")
     if not is_blank(image):
-        path = str(image).strip().lstrip("/")
-        if not file_exists(path):
-            problem("image", f"{path} is not in the content folder; add the file there or correct the path (such as images/photo.jpg)")
+        problems += check_file_field(item.path, "image", str(image), rules.static_folders, rules.file_exists)
         if is_blank(alt):
             problem("image_alt", "missing; describe the image in a sentence for people who cannot see it")
+
+    for key, noun in (("tags", "topic"), ("countries", "country")):
+        for name in split_list(meta.get(key)):
+            if not rules.slugify(name):
+                problem(key, f"'{name}' has no letters or digits to make the {noun}'s address from; write the {noun} in words")
     return problems
 
 
-def check_unique_urls(items, reserved_urls):
-    """Two files that would be written to one place (or a file over a listing) lose a page.
+def _comparable(moment):
+    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
 
-    Article slugs are unique site-wide (`Related:` and `Actions:` name articles by slug), except
-    that a translation shares the slug of the article it translates.
-    """
+
+ADDRESS_FIELDS = ("slug", "lang", "save_as", "url")
+
+
+def address_problem(name, value, languages, slugify):
+    """Why the value of a field that decides where a file is written (Slug, Lang, Save_as, URL)
+    cannot be used, or None. The reader drops such a value before Pelican works out the address:
+    a Lang of '../..' must not send a page outside the site."""
+    value = str(value).strip()
+    if name == "slug" and not SLUG.fullmatch(value):
+        better = slugify(value) or "a-short-name"
+        return f"'{value}' is not an address: use lower-case letters, digits and hyphens only, such as '{better}'"
+    if name == "lang" and value not in languages:
+        return f"'{value}' is not a language of this site; write one of: {', '.join(languages)}" + suggestion(value, languages, 0.5)
+    if name == "save_as" and not SAFE_PATH.fullmatch(value):
+        return ("'" + value + "' is not a file of the site: write a path of lower-case letters, digits and hyphens "
+                "ending in .html, such as 'es/index.html'")
+    if name == "url" and not SAFE_URL.fullmatch(value):
+        return f"'{value}' is not an address of the site: write a path such as 'es/' (no http://, no ..)"
+    return None
+
+
+def check_address(item, rules):
+    """The slug the file name gives, when there is no usable `Slug:` line."""
+    if item.slug and SLUG.fullmatch(item.slug) or item.meta.get("_invalid", {}).get("slug"):
+        return []
+    file_name = item.path.rsplit("/", 1)[-1]
+    better = rules.slugify(str(item.meta.get("title", ""))) or "a-short-name"
+    if not item.slug:
+        return [Problem(item.path, "Slug", f"the file name '{file_name}' has no letters or digits to make an address "
+                        f"from; name the file with some, such as '{better}.md', or add a line 'Slug: {better}'")]
+    return [Problem(item.path, "Slug", f"the file name '{file_name}' does not make an address; name it with lower-case "
+                    f"letters, digits and hyphens, such as '{rules.slugify(item.slug) or better}.md'")]
+
+
+def check_file_field(path, key, raw, static_folders, file_exists):
+    """A field naming a file the site copies (`Image:`, an action's `File:`): inside the content
+    folder, in one of the folders copied as they are (static_folders), and there."""
+    target = confinement.resolve(raw.strip().removeprefix("{static}"))
+    folders = " or ".join(f"content/{f}/" for f in static_folders)
+    if target is None:
+        return [Problem(path, field_name(key), f"{raw.strip()} leaves the content folder; name a file in {folders}, such as images/photo.jpg")]
+    if not confinement.in_folders(target, static_folders):
+        return [Problem(path, field_name(key), f"{target} is not in {folders}; put the file there and write its path, such as images/photo.jpg")]
+    if not file_exists(target):
+        return [Problem(path, field_name(key), f"{target} is not in the content folder; add the file there or correct the path (such as images/photo.jpg)")]
+    return []
+
+
+def check_unique_slugs(items):
+    """Article slugs are unique site-wide (`Related:` and `Actions:` name articles by slug),
+    except that a translation shares the slug of the article it translates."""
     problems = []
     by_slug = defaultdict(list)
     for item in items:
-        if item.kind == "article":
-            by_slug[item.slug, item.meta.get("lang", "")].append(item)
+        if item.kind == "article" and item.slug:
+            by_slug[item.slug, item.lang].append(item)
     for (slug, _lang), same in by_slug.items():
         for item in same[1:] if len(same) > 1 else []:
             first = same[0].path
             problems.append(Problem(item.path, "Slug", f"'{slug}' is already used by {first}; rename this file or add a different 'Slug:' line"))
             problems.append(Problem(first, "Slug", f"'{slug}' is also used by {item.path}; every article needs its own slug"))
-    by_url = defaultdict(list)
+    return problems
+
+
+def check_translations(items, rules):
+    """A file in another language is a translation: it needs the original's Slug, in the same kind
+    of content, and `Translation: true`."""
+    originals = {(item.kind, item.slug) for item in items if item.lang == rules.default_lang}
+    problems = []
     for item in items:
-        by_url[item.url].append(item)
-    for url, same in by_url.items():
-        if not url:  # not written at all (a draft in a production build)
+        if item.lang == rules.default_lang or item.lang not in rules.languages or not item.slug:
             continue
-        if url in reserved_urls:
-            for item in same:
-                problems.append(Problem(item.path, "Slug", f"/{url.removesuffix('index.html')} is where the site puts {reserved_urls[url]}; rename the file or add a 'Slug:' line"))
-        elif len(same) > 1 and len({i.kind for i in same}) > 1:
-            for item in same:
-                others = ", ".join(o.path for o in same if o is not item)
-                problems.append(Problem(item.path, "Slug", f"/{url.removesuffix('index.html')} is also the address of {others}; rename one of them"))
+        if (item.kind, item.slug) not in originals:
+            same_kind = sorted(slug for kind, slug in originals if kind == item.kind)
+            problems.append(Problem(item.path, "Slug", f"'{item.slug}' is not the slug of a file in the site's language "
+                                    f"({rules.default_lang}), so this translation has no original; write the original's file "
+                                    "name (without .md) as 'Slug:'" + suggestion(item.slug, same_kind, 0.6)))
     return problems
 
 
@@ -217,8 +329,8 @@ def check_spellings(items, key, slugify):
         for name in split_list(item.meta.get(key)):
             uses[slugify(name)][name].append(item.path)
     problems = []
-    for spellings in uses.values():
-        if len(spellings) < 2:
+    for slug, spellings in uses.items():
+        if len(spellings) < 2 or not slug:
             continue
         # The spelling most files use is the one to keep; ties go to the first alphabetically.
         keep = min(spellings, key=lambda s: (-len(spellings[s]), s))

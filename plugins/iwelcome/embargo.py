@@ -1,0 +1,107 @@
+"""Embargoes: nothing unpublished, nor its text, slug or address, reaches a published file.
+
+Pelican already keeps drafts and future-dated items (embargoed: WITH_FUTURE_DATES = False) out of
+listings, feeds and archives, and publishconf.py writes none of them. What it does not do:
+
+- A translation follows its own Date: a Spanish file dated before its embargoed English original
+  was published with the original's text. Here a translation is published no earlier than its
+  original (`hold_back_translations`, before Pelican builds topics and archives).
+- A `{filename}` link from a published item to an unpublished one printed the unpublished item's
+  address (`/drafts/press-releases/<slug>/`). Here such links are plain text until the target is
+  published (`mark_hidden_links` here, `body.py` in pages, `hide_in_feeds` in feeds), and
+  `invoke check` warns.
+"""
+
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from . import dates
+from .body import hider
+from .markup import body_parts as split_at_actions
+from .markup import site_path_of, unlink
+from .validation import Problem
+
+HREF = re.compile(r"""<a\b[^>]*?\bhref=(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
+
+def hold_back_translations(generator):
+    """Articles (article_generator_pretaxonomy) and pages (page_generator_finalized): a translation
+    whose original is not published becomes a draft too, translations of translations included."""
+    default = generator.settings["DEFAULT_LANG"]
+    if hasattr(generator, "articles"):
+        groups = [("articles", "translations", "drafts_translations"),
+                  ("hidden_articles", "hidden_translations", "drafts_translations")]
+        published = {a.slug for a in [*generator.articles, *generator.hidden_articles] if a.lang == default}
+    else:
+        groups = [("pages", "translations", "draft_translations"),
+                  ("hidden_pages", "hidden_translations", "draft_translations")]
+        published = {p.slug for p in [*generator.pages, *generator.hidden_pages] if p.lang == default}
+    for originals, translations, drafts in groups:
+        for name in (originals, translations):
+            items = getattr(generator, name)
+            held = [item for item in items if item.lang != default and item.slug not in published]
+            for item in held:
+                item.status = "draft"
+                getattr(generator, drafts).append(item)
+            items[:] = [item for item in items if item not in held]
+        for item in getattr(generator, originals):  # what a published original lists as its versions
+            if hasattr(item, "translations"):
+                item.translations = [t for t in item.translations if t.status != "draft"]
+
+
+def unpublished(articles_gen, pages_gen):
+    """The items this build does not publish (after preview.py has moved them in a preview)."""
+    return [*articles_gen.drafts, *articles_gen.drafts_translations, *pages_gen.draft_pages, *pages_gen.draft_translations]
+
+
+def hidden_links(html, site_url, hidden_paths):
+    """The hrefs in `html` that go to an unpublished item's address."""
+    found = []
+    for _quote, href in HREF.findall(html or ""):
+        path = site_path_of(href, site_url)
+        if path is not None and (path in hidden_paths or path.removesuffix("index.html") in hidden_paths):
+            found.append(href)
+    return found
+
+
+def link_warnings(item_path, html, hidden_by_path, site_url):
+    """Warnings for `invoke check`: each link to an unpublished item, and when it will show.
+    hidden_by_path: {address: (its file, 'a draft' or 'embargoed until ...')}."""
+    warnings = []
+    for href in hidden_links(html, site_url, hidden_by_path):
+        path = site_path_of(href, site_url)
+        target, when = hidden_by_path.get(path) or hidden_by_path[path.removesuffix("index.html")]
+        warnings.append(Problem(item_path, "Body", f"the link to {target} shows as plain text until that item is published ({when})",
+                                locate=target.rsplit("/", 1)[-1]))
+    return warnings
+
+
+def status_words(content, settings, now=None):
+    """'a draft' or 'embargoed until December 6, 2026 at 09:00 New York time (EST, UTC-05:00)'."""
+    now = now or datetime.now(timezone.utc)
+    date = getattr(content, "date", None)
+    if getattr(content, "metadata", {}).get("status") != "draft" and date is not None and date > now:
+        return "embargoed until " + embargo_time(date, settings)
+    return "a draft"
+
+
+def embargo_time(moment, settings):
+    tz_name = settings.get("TIMEZONE", "UTC")
+    return dates.embargo_words(moment.astimezone(ZoneInfo(tz_name)), dates.zone_label(tz_name))
+
+
+def hide_in_feeds(context, feed):
+    """feed_generated: in each feed entry, links to unpublished items become plain text and the
+    `[action: slug]` places are left out (a feed shows the text, not the boxes)."""
+    links = context.get("LINKS_HIDDEN_URLS", ())
+    is_hidden = hider(context.get("SITEURL", ""), context.get("HIDDEN_PATHS", frozenset()))
+    for entry in feed.items:
+        content = entry.get("content")
+        if not content:
+            continue
+        if entry.get("link", "").split("?", 1)[0] in links:
+            content = unlink(content, is_hidden)
+        if "<action-slot" in content:
+            content = "".join(chunk for chunk, _slug in split_at_actions(content))
+        entry["content"] = content
