@@ -846,20 +846,22 @@ def deploy(output, settings, *, dry_run=False, force=False, reupload=False, jobs
     siteurl = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["siteurl"].rstrip("/")
     progress = Progress()
     try:
-        return run(output, settings, files, siteurl, target, network, progress, started, dry_run=dry_run,
+        return run(settings, files, siteurl, target, network, progress, started, dry_run=dry_run,
                    force=force, reupload=reupload, jobs=jobs, upload_delay=upload_delay, out=out)
     except KeyboardInterrupt:
         raise DeployFailed(progress.line(None, distribution=target.distribution_id, interrupted=True),
                            interrupted=True) from None
     except Exception as error:
         path, cause = (error.path, error.error) if isinstance(error, StepFailed) else (None, error)
-        if not is_failure(cause):
-            raise cause
+        if not is_failure(cause):  # a bug in deploy.py: its own traceback
+            if cause is error:
+                raise
+            raise cause from None
         reason = failure_message(cause, target, network, progress.endpoint)
         raise DeployFailed(progress.line(reason, path, target.distribution_id)) from cause
 
 
-def run(output, settings, files, siteurl, target, network, progress, started, *, dry_run, force, reupload, jobs,
+def run(settings, files, siteurl, target, network, progress, started, *, dry_run, force, reupload, jobs,
         upload_delay, out):
     """deploy(), once the build has passed its checks; keeps `progress` up to date."""
     site = site_path(siteurl)

@@ -628,3 +628,12 @@ def test_an_interrupted_deploy_says_how_far_it_got(aws, build_a, build_b):
     assert line == (f"Deploy interrupted after {uploaded} of {len(changed)} uploads, nothing deleted. The live site is "
                     "still consistent (files go up before the pages that name them, deletions come last): deploy "
                     "again and it uploads the rest.")
+
+
+def test_a_bug_in_deploy_py_is_not_dressed_up_as_a_store_failure(aws, build_a, monkeypatch):
+    def broken(self, f, delay=0):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(deploy.Bucket, "put", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        run_deploy(build_a)
