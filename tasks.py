@@ -215,6 +215,22 @@ def check(c, content=CONTENT):
     sys.exit(result.exited)
 
 
+@task(help={"examples": "how many generated sites to build", "seed": "Hypothesis's seed (default: a new one each run)"})
+def fuzz(c, examples=500, seed=None):
+    """Build many generated hostile sites (tests/test_trust_properties.py) and check each one."""
+    import random
+    import time
+
+    seed = int(seed) if seed is not None else random.randrange(2**32)
+    print(f"Fuzzing the trust boundary: {examples} generated sites, seed {seed} "
+          f"(again: python3 tasks.py fuzz --examples {examples} --seed {seed})", flush=True)
+    started = time.perf_counter()
+    result = c.run(f"{sys.executable} -m pytest -q -p no:cacheprovider tests/test_trust_properties.py",
+                   env={"TRUST_FUZZ_EXAMPLES": str(examples), "TRUST_FUZZ_SEED": str(seed)}, warn=True, pty=False)
+    print(f"{examples} sites in {time.perf_counter() - started:.0f} s: {'nothing found' if result.ok else 'see the failure above'}")
+    sys.exit(result.exited)
+
+
 @task
 def test(c):
     """Run the whole test suite (it builds the real site in a temporary folder)."""

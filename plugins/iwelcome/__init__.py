@@ -45,9 +45,9 @@ def register():
     signals.article_generator_context.connect(reading.keep_incomplete_article)
     signals.page_generator_context.connect(reading.keep_incomplete_page)
     # A translation is not published before its original; then a preview shows drafts in place.
-    signals.article_generator_pretaxonomy.connect(embargo.hold_back_translations)
+    signals.article_generator_pretaxonomy.connect(embargo.hold_back)
     signals.article_generator_pretaxonomy.connect(preview.show_drafts_in_preview)
-    signals.page_generator_finalized.connect(embargo.hold_back_translations)
+    signals.page_generator_finalized.connect(embargo.hold_back)
     signals.page_generator_finalized.connect(preview.show_draft_pages_in_preview)
     signals.page_generator_finalized.connect(confinement.confine_static_links)  # before static files are listed
     signals.get_generators.connect(add_generators)

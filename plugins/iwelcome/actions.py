@@ -34,7 +34,7 @@ FIELDS = {
     "starts", "ends", "outcome", "victory", "followup", "goal", "signatures", "summary",
 }
 INTERNAL_FIELDS = {
-    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_markup", "_action_slots", "_stray_markers",
+    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_control", "_markup", "_action_slots", "_stray_markers",
     "date", "slug", "typeset_summary", "reading_minutes", "lang",
 }
 YES, NO = {"yes", "true", "1"}, {"no", "false", "0", ""}

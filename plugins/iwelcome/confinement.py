@@ -13,6 +13,7 @@ the reader's own check of one file; the rest are pure functions over paths and b
 
 import os
 import posixpath
+import re
 import stat
 from dataclasses import dataclass, field
 
@@ -134,6 +135,25 @@ def refusal(source_path, root):
     if not os.path.isfile(absolute):
         return "is not a regular file; remove it"
     return None
+
+
+# Characters no page, feed or sitemap may hold (XML 1.0 refuses most of them), and which come into
+# a file only by accident: control characters but tab and line ends, and U+FFFE, U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def control_characters(text):
+    """[(line, field or '', character)] for each line of a file's text holding a control character;
+    `field` is the field of a header line ('' for the text after the first blank line)."""
+    found, in_body = [], False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            in_body = True
+        match = _CONTROL.search(line)
+        if match:
+            field = "" if in_body or ":" not in line else line.split(":", 1)[0].strip()
+            found.append((number, field, match.group()))
+    return found
 
 
 def utf8_problem(data):

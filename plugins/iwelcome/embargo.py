@@ -5,7 +5,8 @@ listings, feeds and archives, and publishconf.py writes none of them. What it do
 
 - A translation follows its own Date: a Spanish file dated before its embargoed English original
   was published with the original's text. Here a translation is published no earlier than its
-  original (`hold_back_translations`, before Pelican builds topics and archives).
+  original (`hold_back`, before Pelican builds topics and archives); a page
+  with a future Date waits for it as an article does.
 - A `{filename}` link from a published item to an unpublished one printed the unpublished item's
   address (`/drafts/press-releases/<slug>/`). Here such links are plain text until the target is
   published (`mark_hidden_links` here, `body.py` in pages, `hide_in_feeds` in feeds), and
@@ -25,9 +26,9 @@ from .validation import Problem
 HREF = re.compile(r"""<a\b[^>]*?\bhref=(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 
 
-def hold_back_translations(generator):
+def hold_back(generator):
     """Articles (article_generator_pretaxonomy) and pages (page_generator_finalized): a translation
-    whose original is not published becomes a draft too, translations of translations included."""
+    whose original is not published becomes a draft too, and so does a page with a future Date."""
     default = generator.settings["DEFAULT_LANG"]
     if hasattr(generator, "articles"):
         groups = [("articles", "translations", "drafts_translations"),
@@ -36,6 +37,17 @@ def hold_back_translations(generator):
     else:
         groups = [("pages", "translations", "draft_translations"),
                   ("hidden_pages", "hidden_translations", "draft_translations")]
+        published = {p.slug for p in [*generator.pages, *generator.hidden_pages] if p.lang == default}
+    if not hasattr(generator, "articles"):
+        # Pelican embargoes future-dated articles only: a page with a future Date waits too.
+        now = datetime.now(timezone.utc)
+        for name in ("pages", "translations", "hidden_pages", "hidden_translations"):
+            items = getattr(generator, name)
+            future = [p for p in items if getattr(p, "date", None) is not None and p.date > now]
+            for page in future:
+                page.status = "draft"
+                (generator.draft_pages if page.lang == default else generator.draft_translations).append(page)
+            items[:] = [p for p in items if p not in future]
         published = {p.slug for p in [*generator.pages, *generator.hidden_pages] if p.lang == default}
     for originals, translations, drafts in groups:
         for name in (originals, translations):

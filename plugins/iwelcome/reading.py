@@ -10,7 +10,9 @@ that validation can name the file and the field:
 - `_missing`: required fields Pelican could not do without (set by the generators' receivers);
 - `_hints`: {field: raw value} for fields that still hold a `new` hint (TODO ...);
 - `_invalid`: {field: (raw value, why)} for Slug, Lang, Save_as or URL values that cannot be
-  used (validation.address_problem): dropped before Pelican works out where the file goes;
+  used (validation.address_problem), dropped before Pelican works out where the file goes, and
+  for a Status that is not one (read as draft);
+- `_control`: [(line, field, character)] for control characters in the text (confinement.py);
 - `_markup`: [(message, text to find in the file)] for HTML the allowlist dropped (markup.py);
 - `_action_slots`, `_stray_markers`: the `[action: slug]` lines of the text, and markers that
   are not on a line of their own.
@@ -19,6 +21,7 @@ What a reader returns is what Pelican's content cache keeps, so typogrify runs h
 TYPOGRIFY_IN_READER is set) and a rebuild does not do the work again for unchanged files.
 """
 
+import hashlib
 import html
 import os
 from datetime import datetime
@@ -37,6 +40,7 @@ from .settings import setting
 # What Pelican cannot build a page without, and a stand-in used only until validation fails.
 PLACEHOLDERS = {"title": "", "date": datetime(1970, 1, 1)}
 DATE_FIELDS = ("date", "modified")  # Pelican's; an action's Starts and Ends are read by actions.py
+STATUSES = ("published", "draft", "hidden")
 TEXT_FIELDS = ("title", "summary")  # shown as typeset text: escaped here, then typogrified
 ACTION_MARKERS = "iwelcome.action_markers"
 
@@ -61,6 +65,7 @@ class EditorMarkdownReader(MarkdownReader):
             extensions.append(ACTION_MARKERS)
 
     def read(self, source_path):
+        self._control = []
         refused = self._refusal(source_path)
         if refused:
             return "", {"title": "", "_refused": refused}
@@ -74,8 +79,13 @@ class EditorMarkdownReader(MarkdownReader):
             metadata["_unreadable"] = self._unreadable
         if self._hints:
             metadata["_hints"] = self._hints
+        if "slug" not in metadata and not self._invalid.get("slug"):
+            self._address_from_name(source_path, metadata)
         if self._invalid:
             metadata["_invalid"] = self._invalid
+        if self._control:
+            metadata["_control"] = self._control
+
         found, slots = markup.findings(content)
         if found:
             metadata["_markup"] = [(f.message, f.locate) for f in found]
@@ -96,12 +106,17 @@ class EditorMarkdownReader(MarkdownReader):
         return content, metadata
 
     def _refusal(self, source_path):
-        """(line, message) when the file must not be read: a link, or not UTF-8 text."""
+        """(line, message) when the file must not be read: a link, or not UTF-8 text. Records the
+        control characters the text holds, which no feed or sitemap could carry."""
         why = confinement.refusal(source_path, self.settings["PATH"])
         if why:
             return None, why
         with open(source_path, "rb") as f:
-            return confinement.utf8_problem(f.read())
+            data = f.read()
+        problem = confinement.utf8_problem(data)
+        if problem is None:
+            self._control = confinement.control_characters(data.decode("utf-8"))
+        return problem
 
     def process_metadata(self, name, value):
         if isinstance(value, str) and is_hint(value):
@@ -111,6 +126,11 @@ class EditorMarkdownReader(MarkdownReader):
             if why:
                 self._invalid[name] = (value, why)
                 return UNREADABLE
+        if name == "status" and isinstance(value, str) and value.strip() not in STATUSES:
+            # Not what the editor meant to say, and the build stops on it: meanwhile, the safest reading.
+            self._invalid[name] = (value, f"'{value.strip()}' is not a status; write 'Status: draft' to keep it off the site, "
+                                          "or remove the line to publish it" + validation.suggestion(value.strip(), STATUSES, 0.6))
+            return "draft"
         if name in DATE_FIELDS:
             try:
                 return dates.parse_date(value)
@@ -126,6 +146,17 @@ class EditorMarkdownReader(MarkdownReader):
             self._unreadable[name] = value
             return UNREADABLE
 
+
+    def _address_from_name(self, source_path, metadata):
+        """A file without a Slug takes its address from its name (SLUGIFY_SOURCE = basename); a name
+        with no letters or digits would give none (`/index.html`): a stand-in, and a problem."""
+        if self.settings.get("SLUGIFY_SOURCE") != "basename":
+            return
+        name = os.path.basename(source_path)
+        why = validation.file_name_problem(name, metadata.get("title", ""), self._slugify)
+        if why:
+            self._invalid["slug"] = (name, why)
+            metadata["slug"] = "no-address-" + hashlib.sha256(source_path.encode("utf-8", "surrogateescape")).hexdigest()[:10]
 
     def _slugify(self, text):
         return slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))

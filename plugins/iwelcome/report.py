@@ -78,9 +78,19 @@ def format_problem(problem, root):
     return f"{where}: {problem.field}: {problem.message}" if problem.field else f"{where}: {problem.message}"
 
 
+# Characters that would break a message's line or change how it reads on screen: control
+# characters, line and paragraph separators, and the marks that reverse the direction of text.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text):
+    """`text` on one line, with what could hide or garble it shown as an escape (\\r, \\u202e)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def formatted(problems, root):
     """The lines of `problems` (Problems, or lines Pelican logged), by file, then line, then text."""
-    lines = [p if isinstance(p, str) else format_problem(p, root) for p in problems]
+    lines = [printable(p if isinstance(p, str) else format_problem(p, root)) for p in problems]
 
     def order(line):
         match = re.match(r"(.*?)(?::(\d+))?: (.*)", line)

@@ -30,7 +30,7 @@ FIELDS_BY_TYPE = {
 PAGE_FIELDS = COMMON_FIELDS | {"save_as", "url", "date", "modified", "image", "image_alt"}
 # Set by Pelican or by this plugin's reader, never by an editor (reading.py says what each holds).
 INTERNAL_FIELDS = {
-    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_markup", "_action_slots",
+    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_control", "_markup", "_action_slots",
     "_stray_markers", "typeset_summary", "reading_minutes",
 }
 
@@ -153,6 +153,10 @@ def reader_problems(path, meta):
         problems.append(Problem(path, field_name(key), f"still holds the hint '{str(raw).strip()[:60]}'; replace it with the real {field_name(key)}"))
     for key, (_raw, message) in sorted(meta.get("_invalid", {}).items()):
         problems.append(Problem(path, field_name(key), message))
+    for line, key, character in meta.get("_control", []):
+        shown = f"U+{ord(character):04X}"
+        problems.append(Problem(path, field_name(key) if key else "Body", f"holds an invisible control character ({shown}), "
+                                "which often comes with pasted text; delete it (retype the words around it)", line=line))
     for message, locate in meta.get("_markup", []):
         problems.append(Problem(path, "Body", message, locate=locate))
     return problems
@@ -263,17 +267,22 @@ def address_problem(name, value, languages, slugify):
     return None
 
 
+def file_name_problem(file_name, title, slugify):
+    """Why a file without a `Slug:` line gets no address from its name, or None."""
+    if slugify(file_name.rsplit(".", 1)[0]):
+        return None
+    better = slugify(str(title)) or "a-short-name"
+    return (f"the file name '{file_name}' has no letters or digits to make an address from; name the file with some, "
+            f"such as '{better}.md', or add a line 'Slug: {better}'")
+
+
 def check_address(item, rules):
-    """The slug the file name gives, when there is no usable `Slug:` line."""
-    if item.slug and SLUG.fullmatch(item.slug) or item.meta.get("_invalid", {}).get("slug"):
+    """The slug Pelican made, when the reader did not already refuse it (reading.py)."""
+    if SLUG.fullmatch(item.slug or "") or item.meta.get("_invalid", {}).get("slug"):
         return []
     file_name = item.path.rsplit("/", 1)[-1]
-    better = rules.slugify(str(item.meta.get("title", ""))) or "a-short-name"
-    if not item.slug:
-        return [Problem(item.path, "Slug", f"the file name '{file_name}' has no letters or digits to make an address "
-                        f"from; name the file with some, such as '{better}.md', or add a line 'Slug: {better}'")]
-    return [Problem(item.path, "Slug", f"the file name '{file_name}' does not make an address; name it with lower-case "
-                    f"letters, digits and hyphens, such as '{rules.slugify(item.slug) or better}.md'")]
+    return [Problem(item.path, "Slug", file_name_problem(file_name, item.meta.get("title", ""), rules.slugify)
+                    or f"'{item.slug}' is not an address: name the file with lower-case letters, digits and hyphens")]
 
 
 def check_file_field(path, key, raw, static_folders, file_exists):
