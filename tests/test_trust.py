@@ -246,6 +246,34 @@ def test_nothing_embargoed_reaches_any_file_of_a_production_build(build_site):
     assert len(link) == 1 and not link[0].has_attr("href"), "a link to an embargoed item is plain text"
 
 
+def test_files_only_embargoed_items_use_wait_for_them(build_site):
+    files = {
+        "press-releases/report.md": article(Date=FUTURE, Location="Geneva", Image="images/secret-photo.png",
+                                            Image_alt="The report's cover") + "\n[The report]({static}/downloads/secret-report.pdf)\n",
+        "updates/a.md": article() + "\n[Shared]({static}/downloads/shared.pdf)\n",
+        "updates/b.md": article(Date=FUTURE) + "\n[Shared]({static}/downloads/shared.pdf)\n",
+        "actions/kit.md": action(Kind="download", Url=None, File="downloads/kit.pdf", Starts=FUTURE),
+        "images/secret-photo.png": PNG, "downloads/secret-report.pdf": b"%PDF-1.4 secret",
+        "downloads/shared.pdf": b"%PDF-1.4 shared", "downloads/kit.pdf": b"%PDF-1.4 kit", "downloads/unused.pdf": b"%PDF-1.4 unused",
+    }
+    build = build_site(files, settings="publishconf.py")
+    assert build.returncode == 0, build.log
+    written = {p.relative_to(build.output).as_posix() for p in build.output.rglob("*") if p.is_file()}
+    assert {"downloads/shared.pdf", "downloads/unused.pdf"} <= written
+    assert not {"images/secret-photo.png", "downloads/secret-report.pdf", "downloads/kit.pdf"} & written
+    preview = run_pelican(build.output.parent / "content", build.output.parent / "preview", extra=("-e", "PREVIEW=true"))
+    assert (build.output.parent / "preview/downloads/secret-report.pdf").is_file(), preview.log
+
+
+def test_check_warns_of_references_to_actions_not_open_yet(build_site):
+    build = build_site({"updates/a.md": article(Actions="soon") + "\n[action: soon]\n", "actions/soon.md": action(Starts=FUTURE)},
+                       extra=("-e", "CHECK_ONLY=true"))
+    assert build.returncode == 0, build.log
+    assert re.search(r"^content/updates/a\.md:\d+: Actions: the action 'soon' opens on \w+ \d+, \d{4}; until then it is not shown",
+                     build.stdout, re.M), build.stdout
+    assert re.search(r"^content/updates/a\.md:9: Body: the action 'soon' opens on", build.stdout, re.M), build.stdout
+
+
 def test_check_warns_of_links_to_unpublished_items(build_site):
     build = build_site(embargo_site(), extra=("-e", "CHECK_ONLY=true"))
     assert build.returncode == 0, build.log

@@ -137,11 +137,17 @@ def check_then_prepare(generators):
     site_langs = checks.public_languages(articles_gen, pages_gen, default_lang)
     hidden = hidden_addresses(articles_gen, pages_gen, articles + pages, settings, context)
     is_hidden = hider(settings["SITEURL"], hidden)
+    dated = as_of(actions, today_in(settings), preview=setting(settings, "PREVIEW"))
     actions = [
         replace(a, pitch=unlink(a.pitch, is_hidden)) if hidden and embargo.hidden_links(a.pitch, settings["SITEURL"], hidden) else a
-        for a in as_of(actions, today_in(settings), preview=setting(settings, "PREVIEW"))
+        for a in dated
         if a.state != "scheduled"  # appears nowhere public until it opens
     ]
+    # A file only unpublished items use (an embargoed report's PDF) waits for them.
+    held = embargo.files_held_back(static_gen.staticfiles, [c for c in articles + pages if c.url not in hidden],
+                                   [c for c in articles + pages if c.url in hidden], actions,
+                                   [a for a in dated if a.state == "scheduled"])
+    static_gen.staticfiles[:] = [static for static in static_gen.staticfiles if static not in held]
     actions_by_lang = {
         lang: {a.slug: a for a in in_language(actions, action_translations.get(lang, {}))} for lang in langs
     }

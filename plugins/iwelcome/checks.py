@@ -265,6 +265,7 @@ def unpublished_reference_warnings(items, contents, articles_gen, pages_gen, act
         hidden[content.url] = (f"{root}/{content.relative_source_path.replace(os.sep, '/')}", embargo.status_words(content, settings))
     warnings = []
     published = {c.slug for c in articles_gen.articles}
+    opens = {a.slug: a.starts for a in as_of(actions, today_in(settings)) if a.state == "scheduled"}
     for item, content in zip(items, contents):
         if content in embargo.unpublished(articles_gen, pages_gen) or content.metadata.get("_refused"):
             continue
@@ -272,6 +273,13 @@ def unpublished_reference_warnings(items, contents, articles_gen, pages_gen, act
         for slug in validation.split_list(item.meta.get("related")):
             if slug.lower() != "none" and slug not in published and any(c.slug == slug for c in articles_gen.drafts):
                 warnings.append(validation.Problem(item.path, "Related", f"'{slug}' is not published yet, so it is left out until it is"))
+        named = validation.split_list(item.meta.get("actions"))
+        inline = inline_markers(content.metadata)[0]
+        for field, slugs in (("Actions", named), ("Body", inline)):
+            for slug in dict.fromkeys(s for s in slugs if s in opens):
+                day = opens[slug]
+                warnings.append(validation.Problem(item.path, field, f"the action '{slug}' opens on {day:%B} {day.day}, {day.year}; "
+                                                   "until then it is not shown", locate=f"[action: {slug}" if field == "Body" else ""))
     return warnings
 
 

@@ -13,6 +13,7 @@ listings, feeds and archives, and publishconf.py writes none of them. What it do
   `invoke check` warns.
 """
 
+import os
 import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from . import dates
 from .body import hider
 from .markup import body_parts as split_at_actions
+from .lint import linked_paths
 from .markup import site_path_of, unlink
 from .validation import Problem
 
@@ -65,6 +67,27 @@ def hold_back(generator):
 def unpublished(articles_gen, pages_gen):
     """The items this build does not publish (after preview.py has moved them in a preview)."""
     return [*articles_gen.drafts, *articles_gen.drafts_translations, *pages_gen.draft_pages, *pages_gen.draft_translations]
+
+
+def files_held_back(static_files, published, unpublished, actions, scheduled):
+    """The files of images/ and downloads/ that only unpublished items use (an embargoed report's
+    PDF, its photo; a download action not open yet): they are published with the first item that
+    uses them, not before.
+
+    published, unpublished: content objects; actions: the actions readers get, scheduled: those
+    not open yet (their File:)."""
+    def used_by(contents):
+        paths = set()
+        for content in contents:
+            paths |= linked_paths(content.get_content(""), "")
+            image = content.metadata.get("image")
+            if image:
+                paths.add(str(image).strip().removeprefix("{static}").lstrip("/"))
+        return paths
+
+    wanted = used_by(published) | {a.file for a in actions if a.file}
+    waiting = (used_by(unpublished) | {a.file for a in scheduled if a.file}) - wanted
+    return [static for static in static_files if static.save_as.replace(os.sep, "/") in waiting]
 
 
 def hidden_links(html, site_url, hidden_paths):

@@ -94,5 +94,11 @@ def lint_warnings(path, kind, meta, html, today, image_size, settings):
     return warnings
 
 
+def linked_paths(html, site_url):
+    """The paths on this site that an item's HTML links to or shows ('downloads/a.pdf', 'updates/x/')."""
+    targets = [href for _quote, href in HREF.findall(html or "")] + [image_source(tag) for tag in IMG.findall(html or "")]
+    return {path for path in (site_path(t, site_url) for t in targets) if path is not None}
+
+
 def image_source(tag):
     return {name.lower(): value for name, _q, value in ATTR.findall(tag)}.get("src", "")
