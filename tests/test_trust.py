@@ -350,6 +350,9 @@ def test_a_language_the_site_does_not_have(build_site):
      [r"^content/pages/es\.md: Slug: /es/ would also be written by content/pages/home-es\.md"]),
     ({"actions/a.md": action(Slug="actions.json")}, [r"^content/actions/a\.md:\d+: Slug: 'actions\.json' is not an address"]),
     ({"pages/a.md": "Title: A\nTemplate: search\n\nText.\n"}, [r"^content/pages/a\.md:2: Template: 'search' is not a layout for this kind of file; write one of: page, home"]),
+    ({"updates/2024/b.md": article()}, [r"^content/updates/2024/b\.md: Folder: a file goes directly in content/updates/, not in a folder inside it"]),
+    ({"updates/:/b.md": article()}, [r"^content/updates/:/b\.md: Folder: a file goes directly in content/updates/"]),
+    ({"🚸/b.md": article()}, [r"^content/🚸/b\.md: Folder: the folder '🚸/' is not a type of content"]),
     ({"updates/b.md": article(Tags="🚸")}, [r"^content/updates/b\.md:4: Tags: '🚸' has no letters or digits to make the topic's address from"]),
 ])
 def test_every_output_path_has_one_owner(build_site, files, patterns):

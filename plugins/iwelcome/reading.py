@@ -121,6 +121,10 @@ class EditorMarkdownReader(MarkdownReader):
     def process_metadata(self, name, value):
         if isinstance(value, str) and is_hint(value):
             self._hints[name] = value
+        if name == "category" and isinstance(value, str) and not self._slugify(value):
+            # A folder whose name has no letters or digits would give no address (`/x/`); the
+            # check stage says where the file belongs (validation.check_item).
+            value = "no-address"
         if name in validation.ADDRESS_FIELDS and isinstance(value, str) and not (self._is_action and name in ("url", "save_as")):
             why = validation.address_problem(name, value, self._languages, self._slugify)
             if why:

@@ -182,7 +182,9 @@ def check_item(item, rules):
         required = ["title", "date", "summary", "tags"] + REQUIRED_BY_TYPE.get(kind, [])
         templates = (kind,)
         category = meta.get("category")
-        if category is not None and str(category) != item.folder:
+        if item.path.count("/") > 2:
+            problem("folder", f"a file goes directly in content/{item.folder}/, not in a folder inside it; move it there")
+        elif category is not None and str(category) != item.folder:
             problem("category", f"remove this line: the folder ({item.folder}/) decides the type")
     else:
         kind = "page"
