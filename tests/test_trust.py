@@ -340,6 +340,7 @@ def test_a_language_the_site_does_not_have(build_site):
      [r"^content/pages/search\.md: Slug: /search/ would also be written by the search page"]),
     ({"pages/archives.md": "Title: Old\n\nText.\n"}, [r"^content/pages/archives\.md: Slug: /archives/ would also be written by the archives page"]),
     ({"pages/a.md": "Title: Map\nSlug: sitemap.xml\n\nText.\n"}, [r"^content/pages/a\.md:2: Slug: 'sitemap\.xml' is not an address"]),
+    ({"pages/:.md": "Title: Map\nSlug: \n\nText.\n"}, [r"^content/pages/:\.md:2: Slug: is empty; remove the line"]),
     ({"pages/a.md": "Title: Map\nSave_as: sitemap.xml\n\nText.\n"}, [r"^content/pages/a\.md:2: Save_as: 'sitemap\.xml' is not a file of the site"]),
     ({"pages/a.md": "Title: Map\nSave_as: ../../escape.html\n\nText.\n"}, [r"^content/pages/a\.md:2: Save_as: '\.\./\.\./escape\.html' is not a file"]),
     ({"pages/a.md": "Title: Theme\nSave_as: theme/css/site.css.html\n\nText.\n"},

@@ -76,6 +76,9 @@ def files_held_back(static_files, published, unpublished, actions, scheduled):
 
     published, unpublished: content objects; actions: the actions readers get, scheduled: those
     not open yet (their File:)."""
+    if not unpublished and not scheduled:
+        return []
+
     def used_by(contents):
         paths = set()
         for content in contents:

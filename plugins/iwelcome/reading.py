@@ -79,7 +79,7 @@ class EditorMarkdownReader(MarkdownReader):
             metadata["_unreadable"] = self._unreadable
         if self._hints:
             metadata["_hints"] = self._hints
-        if "slug" not in metadata and not self._invalid.get("slug"):
+        if "slug" not in metadata:
             self._address_from_name(source_path, metadata)
         if self._invalid:
             metadata["_invalid"] = self._invalid
@@ -152,15 +152,19 @@ class EditorMarkdownReader(MarkdownReader):
 
 
     def _address_from_name(self, source_path, metadata):
-        """A file without a Slug takes its address from its name (SLUGIFY_SOURCE = basename); a name
-        with no letters or digits would give none (`/index.html`): a stand-in, and a problem."""
-        if self.settings.get("SLUGIFY_SOURCE") != "basename":
-            return
+        """A file without a usable Slug takes its address from its name (SLUGIFY_SOURCE = basename);
+        a name with no letters or digits would give none (`/index.html`): then, as for a Slug the
+        reader refused, a stand-in, and a problem."""
         name = os.path.basename(source_path)
-        why = validation.file_name_problem(name, metadata.get("title", ""), self._slugify)
-        if why:
+        if not self._invalid.get("slug"):
+            if self.settings.get("SLUGIFY_SOURCE") != "basename":
+                return
+            why = validation.file_name_problem(name, metadata.get("title", ""), self._slugify)
+            if not why:
+                return
             self._invalid["slug"] = (name, why)
-            metadata["slug"] = "no-address-" + hashlib.sha256(source_path.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+        # The file is not written (the build stops on the problem): a stand-in that is no one's address.
+        metadata["slug"] = "no-address-" + hashlib.sha256(source_path.encode("utf-8", "surrogateescape")).hexdigest()[:10]
 
     def _slugify(self, text):
         return slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))

@@ -256,6 +256,8 @@ def address_problem(name, value, languages, slugify):
     cannot be used, or None. The reader drops such a value before Pelican works out the address:
     a Lang of '../..' must not send a page outside the site."""
     value = str(value).strip()
+    if name == "slug" and not value:
+        return "is empty; remove the line (the file name gives the address) or write one, such as 'judge-halts-deportations'"
     if name == "slug" and not SLUG.fullmatch(value):
         better = slugify(value) or "a-short-name"
         return f"'{value}' is not an address: use lower-case letters, digits and hyphens only, such as '{better}'"
