@@ -46,9 +46,11 @@ GZIP_CACHE = False  # a larger cache/, read and written faster  # a future Date 
 # Every value is escaped unless a template marks it safe: the HTML Pelican made from Markdown
 # (content, summary) and titles, which the plugin's reader escapes before typogrify.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
-# Typographic quotes, dashes and spacing. The plugin's reader applies typogrify (with these
-# TYPOGRIFY_* settings) so that the content cache keeps the result; Pelican's own TYPOGRIFY
-# step, which would run again on every build, stays off.
+# Typographic quotes, dashes and spacing, by typogrify's smartypants rather than Markdown's smarty
+# (whose entities the HTML allowlist would turn into characters, which take twice the memory in
+# Python's strings). The plugin's reader applies typogrify (with these TYPOGRIFY_* settings) so
+# that the content cache keeps the result; Pelican's own TYPOGRIFY step, which would run again on
+# every build, stays off.
 TYPOGRIFY = False
 TYPOGRIFY_IN_READER = True
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd"]
@@ -58,7 +60,6 @@ FORMATTED_FIELDS = []
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.smarty": {},
         "markdown.extensions.toc": {"anchorlink": False, "permalink": False},
     },
     "output_format": "html5",
