@@ -15,13 +15,12 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import build_manifest, checks, confinement, embargo, fingerprint, preview, reading, report
+from . import build_manifest, checks, confinement, embargo, fingerprint, i18n, preview, reading, report
 from .actions import KIND_LABELS, as_of, in_language, share_links
 from .articles import article_facts
 from .body import body_parts, hider
 from .countries import CountriesGenerator, Country, group_by_country
 from .get_involved import ActionsGenerator, place_actions, today_in
-from .i18n import load_strings, template_globals
 from .markup import unlink
 from .related import Config as RelatedConfig
 from .related import Doc, more_on, related_updates
@@ -39,6 +38,7 @@ def register():
     signals.initialized.connect(watch_pelican_errors)
     signals.initialized.connect(separate_cache_per_version)
     signals.initialized.connect(add_template_globals)
+    signals.initialized.connect(i18n.add_template_globals)
     signals.initialized.connect(forget_build_manifest)
     signals.initialized.connect(checks.exclude_linked_folders)
     signals.readers_init.connect(reading.use_editor_reader)
@@ -95,8 +95,6 @@ def separate_cache_per_version(pelican):
 
 
 def add_template_globals(pelican):
-    strings = load_strings(pelican.settings["THEME"])
-    pelican.settings["JINJA_GLOBALS"].update(template_globals(strings, pelican.settings["DEFAULT_LANG"]))
     pelican.settings["JINJA_GLOBALS"]["body_parts"] = body_parts
 
 

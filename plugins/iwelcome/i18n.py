@@ -44,6 +44,12 @@ def format_date(strings, lang, value):
     return pattern.format(day=value.day, month=months[value.month - 1], year=value.year)
 
 
+def add_template_globals(pelican):
+    """initialized: the interface's words for the templates, in each page's language."""
+    strings = load_strings(pelican.settings["THEME"])
+    pelican.settings["JINJA_GLOBALS"].update(template_globals(strings, pelican.settings["DEFAULT_LANG"]))
+
+
 def template_globals(strings, default_lang):
     """The functions templates use: `_`, `format_date` and `page_lang`."""
     return {
