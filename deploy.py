@@ -49,6 +49,7 @@ ever shows a credential.
 import argparse
 import base64
 import hashlib
+import importlib.util
 import json
 import mimetypes
 import os
@@ -62,7 +63,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-MANIFEST = ".build-manifest.json"  # written by the plugin (plugins/iwelcome/build_manifest.py)
+def _build_manifest():
+    """The plugin's build_manifest module, loaded from its file: the deploy needs its names, not
+    Pelican, which the plugin's package would import."""
+    path = Path(__file__).resolve().parent / "plugins" / "iwelcome" / "build_manifest.py"
+    spec = importlib.util.spec_from_file_location("iwelcome_build_manifest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_manifest = _build_manifest()
+MANIFEST = build_manifest.NAME  # written by the plugin at the end of a production build
 PENDING_INVALIDATION = ".deploy-pending-invalidation.json"  # in the bucket, under the prefix
 SUPERSEDED = "superseded"  # metadata of a fingerprinted object the build no longer has: since when
 FINGERPRINT = re.compile(r"[._][0-9a-f]{7,}\.[^/]+$")  # site.0123456789.css, en_67bbdb2.pf_filter
@@ -283,9 +295,8 @@ def check_build(output, files, environ):
     output = Path(output)
     if not output.is_dir():
         return [f"{output}/ does not exist: build the site with `python3 tasks.py publish` first"]
-    try:
-        manifest = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    manifest = build_manifest.read(output)
+    if manifest is None:
         return [f"{output}/ is not a finished production build (it has no {MANIFEST}): run "
                 "`python3 tasks.py publish`, and fix any problem it reports"]
     problems = []
@@ -843,7 +854,7 @@ def deploy(output, settings, *, dry_run=False, force=False, reupload=False, jobs
     problems = check_build(output, files, os.environ)
     if problems:
         raise DeployError("the build cannot be deployed: " + "; ".join(problems))
-    siteurl = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["siteurl"].rstrip("/")
+    siteurl = build_manifest.read(output)["siteurl"].rstrip("/")
     progress = Progress()
     try:
         return run(settings, files, siteurl, target, network, progress, started, dry_run=dry_run,

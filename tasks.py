@@ -81,11 +81,6 @@ def pelican(c, settings="pelicanconf.py", extra=""):
     c.run(f"{sys.executable} -m pelican {CONTENT} -s {settings} -o {OUTPUT} {extra}", pty=False)
 
 
-def search_index(c, warn=False):
-    """Index the built site for /search/ (Pagefind) into output/pagefind/: after every Pelican build."""
-    return c.run(f"{sys.executable} plugins/iwelcome/search.py {OUTPUT}", warn=warn, pty=False)
-
-
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serves a built site; a missing page gets the site's 404.html with status 404, as on the CDN."""
 
@@ -110,9 +105,8 @@ def clean(c):
 
 @task
 def build(c):
-    """Build the site into output/ with pelicanconf.py, then its search index."""
+    """Build the site into output/ with pelicanconf.py, its search index included."""
     pelican(c)
-    search_index(c)
     print(f"\nThe site is in {OUTPUT}/. Preview it with `python3 tasks.py serve`, "
           f"then open http://{HOST}:{PORT}/")
 
@@ -130,7 +124,6 @@ def serve(c, port=PORT):
     from http.server import ThreadingHTTPServer
 
     pelican(c, extra=PREVIEW)
-    search_index(c)
     print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
           "publish anything from output/: this preview includes drafts.")
     with ThreadingHTTPServer((HOST, int(port)), partial(SiteHandler, directory=ROOT / OUTPUT)) as httpd:
@@ -145,12 +138,11 @@ def livereload(c, port=PORT, search=True):
     """Preview like `serve`, rebuilding on every save and reloading the browser."""
     from livereload import Server
 
+    # The search index takes a third of a second for this site; about 2 s per 1,000 articles.
+    no_search = "" if search else " -e SEARCH_INDEX=false"
+
     def rebuild_site():
-        built = c.run(f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}",
-                      warn=True, pty=False)
-        # A third of a second for this site; about 2 s per 1,000 articles.
-        if built.ok and search:
-            search_index(c, warn=True)
+        c.run(f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}{no_search}", warn=True, pty=False)
 
     rebuild_site()
     server = Server()
@@ -161,9 +153,8 @@ def livereload(c, port=PORT, search=True):
 
 @task
 def publish(c):
-    """Build the production site into output/ with publishconf.py, then its search index."""
+    """Build the production site into output/ with publishconf.py (search index and manifest included)."""
     pelican(c, settings="publishconf.py")
-    search_index(c)
 
 
 @task(help={"articles": "how many articles the synthetic corpus has", "runs": "builds of each kind",

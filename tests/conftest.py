@@ -25,11 +25,12 @@ class Build:
         return self.stdout + self.stderr
 
 
-def run_pelican(content, output, settings="pelicanconf.py", extra=()):
-    """The plain Pelican call the README documents, in a subprocess like an editor's."""
+def run_pelican(content, output, settings="pelicanconf.py", extra=(), search=False):
+    """The plain Pelican call the README documents, in a subprocess like an editor's. Its search
+    index (Pagefind, a third of a second) only when the test needs it: `search=True`."""
     result = subprocess.run(
         [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings), "-o", str(output),
-         "--cache-path", f"{output}-cache", *extra],
+         "--cache-path", f"{output}-cache", *(() if search else ("-e", "SEARCH_INDEX=false")), *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -61,21 +62,11 @@ class Site:
         return sorted(self.output.rglob("*.html"))
 
 
-def build_search_index(output):
-    """The search index (Pagefind) of a built site, made the way `invoke build` makes it."""
-    result = subprocess.run(
-        [sys.executable, "plugins/iwelcome/search.py", str(output)], cwd=ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     output = tmp_path_factory.mktemp("site")
-    build = run_pelican(ROOT / "content", output)
+    build = run_pelican(ROOT / "content", output, search=True)
     assert build.returncode == 0, build.log
-    build_search_index(output)
     return Site(output)
 
 
@@ -83,7 +74,7 @@ def site(tmp_path_factory):
 def published(tmp_path_factory):
     """The production build (publishconf.py): absolute URLs, feeds, no drafts."""
     output = tmp_path_factory.mktemp("published")
-    build = run_pelican(ROOT / "content", output, settings="publishconf.py")
+    build = run_pelican(ROOT / "content", output, settings="publishconf.py", search=True)
     assert build.returncode == 0, build.log
     return Site(output)
 
@@ -109,7 +100,7 @@ def article(**fields):
 def build_site(tmp_path):
     """build_site({"updates/a.md": text, ...}) builds those files as a site and returns the Build."""
 
-    def build(files, settings="pelicanconf.py", extra=()):
+    def build(files, settings="pelicanconf.py", extra=(), search=False):
         content = tmp_path / "content"
         for name, text in files.items():
             path = content / name
@@ -120,7 +111,7 @@ def build_site(tmp_path):
                 path.write_bytes(text)
             else:
                 path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return run_pelican(content, tmp_path / "output", settings=settings, extra=extra)
+        return run_pelican(content, tmp_path / "output", settings=settings, extra=extra, search=search)
 
     return build
 

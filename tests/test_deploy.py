@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_search_index, run_pelican
+from conftest import ROOT, run_pelican
 
 sys.path.insert(0, str(ROOT))
 import deploy  # noqa: E402
@@ -90,10 +90,9 @@ def aws(endpoint, monkeypatch):
 
 
 def production_build(content, output):
-    """What `invoke publish` makes: Pelican with publishconf.py, then the search index."""
-    build = run_pelican(content, output, settings="publishconf.py")
+    """What `invoke publish` makes: Pelican with publishconf.py, its search index included."""
+    build = run_pelican(content, output, settings="publishconf.py", search=True)
     assert build.returncode == 0, build.log
-    build_search_index(output)
     return output
 
 
@@ -291,13 +290,12 @@ def test_a_build_that_did_not_finish_is_refused(aws, build_site, tmp_path):
     old.mkdir()
     (old / "index.html").write_text("<!doctype html>")
     (old / deploy.MANIFEST).write_text('{"siteurl": "https://iwelcome.example", "search_index": {"pages": 1}}')
-    broken = build_site({"updates/a.md": article(Title=None)}, settings="publishconf.py")
+    broken = build_site({"updates/a.md": article(Title=None)}, settings="publishconf.py", search=True)
     assert broken.returncode == 1 and broken.output == old
     with pytest.raises(deploy.DeployError, match="does not exist|not a finished production build"):
         run_deploy(broken.output)
-    preview = build_site({"updates/a.md": article()})  # pelicanconf.py, as `invoke build`
+    preview = build_site({"updates/a.md": article()}, search=True)  # pelicanconf.py, as `invoke build`
     assert preview.returncode == 0, preview.log
-    build_search_index(preview.output)
     with pytest.raises(deploy.DeployError, match="not a finished production build"):
         run_deploy(preview.output)
     assert "Contents" not in aws.s3.list_objects_v2(Bucket=aws.bucket)

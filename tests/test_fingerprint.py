@@ -123,7 +123,9 @@ def test_the_build_manifest_says_where_the_site_goes_and_what_was_renamed(publis
     assert manifest["siteurl"] == SITEURL
     for old, new in manifest["assets"].items():
         assert not (published.output / old).exists() and (published.output / new).is_file()
-    assert "search_index" not in manifest, "the search index is made after Pelican, by search.py"
+    indexed = json.loads((published.output / "pagefind/pagefind-entry.json").read_text())["languages"]
+    assert manifest["search_index"] == {"pages": sum(lang["page_count"] for lang in indexed.values()),
+                                        "languages": {code: lang["page_count"] for code, lang in indexed.items()}}
 
 
 def test_a_preview_build_writes_no_manifest_and_removes_an_old_one(build_site, tmp_path):
@@ -159,3 +161,19 @@ def test_embargoed_translations_are_not_written_in_production(build_site):
     assert "updates/public/index.html" in written
     assert not [p for p in written if p.startswith(("drafts/", "es/")) or "embargoed" in p], written
     assert not any("Embargado" in (build.output / p).read_text() for p in written)
+
+
+def test_a_search_index_that_fails_stops_the_build_in_one_line_and_leaves_no_manifest(tmp_path):
+    from conftest import run_pelican
+
+    content = tmp_path / "content" / "updates"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(article())
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "pagefind").write_text("a file where Pagefind needs its folder")
+    build = run_pelican(tmp_path / "content", output, extra=("-e", "BUILD_MANIFEST=true"), search=True)
+    assert build.returncode == 1, build.log
+    assert "Traceback" not in build.log
+    assert "the search index could not be made: Pagefind stopped" in build.log
+    assert not (output / build_manifest.NAME).exists()

@@ -19,10 +19,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, build_search_index
+from conftest import ROOT
 from test_site import metadata
 
 sys.path.insert(0, str(ROOT / "plugins"))
+from iwelcome import search, stable_index  # noqa: E402
 from iwelcome.settings import DEFAULTS  # noqa: E402
 
 CONTENT = ROOT / "content"
@@ -143,7 +144,7 @@ def test_indexing_again_gives_the_same_bytes(site, tmp_path):
     same index, byte for byte, and a deploy of an unchanged site uploads nothing."""
     again = tmp_path / "site"
     shutil.copytree(site.output, again, ignore=shutil.ignore_patterns("pagefind"))
-    build_search_index(again)
+    search.build_search_index(again)
     first = {p.relative_to(site.output): p.read_bytes() for p in (site.output / "pagefind").rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in (again / "pagefind").rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)
@@ -153,14 +154,14 @@ def test_indexing_again_gives_the_same_bytes(site, tmp_path):
 def test_the_index_files_are_read_and_written_back_unchanged(site):
     """stable_index.py rewrites Pagefind's CBOR: its reader and writer must agree with Pagefind's
     own encoding on every file, or it would change more than the order."""
-    from iwelcome import stable_index
+    import cbor2
 
     bundle = site.output / "pagefind"
     chunks = [*bundle.glob("index/*.pf_index"), *bundle.glob("filter/*.pf_filter"), *bundle.glob("*.pf_meta")]
     assert len(chunks) >= 5
     for path in chunks:
         data = gzip.decompress(path.read_bytes())
-        assert stable_index.encode(stable_index.decode(data[len(FRAGMENT_PREFIX):])) == data[len(FRAGMENT_PREFIX):], path
+        assert cbor2.dumps(cbor2.loads(data[len(FRAGMENT_PREFIX):])) == data[len(FRAGMENT_PREFIX):], path
     for path in bundle.glob("filter/*.pf_filter"):
         name, values = stable_index.read_chunk(path)
         assert [value for value, _pages in values] == sorted(value for value, _pages in values), path

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Symlink, article, build_search_index, run_pelican, unsafe_output
+from conftest import ROOT, Symlink, article, run_pelican, unsafe_output
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -232,9 +232,8 @@ def embargo_site():
 
 
 def test_nothing_embargoed_reaches_any_file_of_a_production_build(build_site):
-    build = build_site(embargo_site(), settings="publishconf.py")
+    build = build_site(embargo_site(), settings="publishconf.py", search=True)
     assert build.returncode == 0, build.log
-    build_search_index(build.output)
     texts = output_text(build.output)
     for path, text in texts.items():
         assert SECRET not in text, f"embargoed text in {path}"
@@ -411,9 +410,8 @@ def test_an_action_before_its_start_appears_nowhere_public(build_site):
         "actions/soon.md": action(Title=f"Soon {SECRET}", Starts=FUTURE, Tags="Asylum"),
         "actions/now.md": action(Title="Now", Tags="Asylum"),
     }
-    build = build_site(files, settings="publishconf.py")
+    build = build_site(files, settings="publishconf.py", search=True)
     assert build.returncode == 0, build.log
-    build_search_index(build.output)
     texts = output_text(build.output)
     assert not any(SECRET in text for text in texts.values())
     assert "get-involved/soon/index.html" not in texts

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from . import build_manifest, checks, confinement, embargo, fingerprint, i18n, preview, reading, report
+from . import build_manifest, checks, confinement, embargo, fingerprint, i18n, preview, reading, report, search
 from .actions import KIND_LABELS, as_of, in_language, share_links
 from .articles import article_facts
 from .body import body_parts, hider
@@ -39,7 +39,7 @@ def register():
     signals.initialized.connect(separate_cache_per_version)
     signals.initialized.connect(add_template_globals)
     signals.initialized.connect(i18n.add_template_globals)
-    signals.initialized.connect(forget_build_manifest)
+    signals.initialized.connect(build_manifest.forget)
     signals.initialized.connect(checks.exclude_linked_folders)
     signals.readers_init.connect(reading.use_editor_reader)
     signals.article_generator_context.connect(reading.keep_incomplete_article)
@@ -58,15 +58,11 @@ def register():
     signals.finalized.connect(finish_build)  # sitemap, then fingerprints, then the build manifest
 
 
-def forget_build_manifest(pelican):
-    """A build that has only started is not one that `invoke deploy` may upload (build_manifest.py)."""
-    build_manifest.remove(pelican.output_path)
-
-
 def finish_build(pelican):
     """The end of a build, in this order: sitemap.xml and robots.txt; in a production build the
     theme's files renamed after their content (fingerprint.py), which rewrites the references in
-    every text file written so far; last, the build manifest, if nothing logged an error."""
+    every text file written so far; the search index of the finished pages (search.py); last,
+    the build manifest, if nothing logged an error."""
     gc.unfreeze()  # what check_then_prepare froze
     _sitemap.finish(pelican)
     settings = pelican.settings
@@ -74,11 +70,15 @@ def finish_build(pelican):
     if setting(settings, "FINGERPRINT_ASSETS"):
         assets = fingerprint.fingerprint_output(pelican.output_path, settings["THEME_STATIC_DIR"])
         logger.info("iwelcome plugin: %d theme files fingerprinted", len(assets))
+    indexed = search.build_search_index(pelican.output_path) if setting(settings, "SEARCH_INDEX") else {}
     if setting(settings, "BUILD_MANIFEST"):
         if _pelican_errors.messages:
             logger.error("No build manifest: Pelican logged errors while writing the site; deploy will refuse it")
             return
-        build_manifest.write(pelican.output_path, settings["SITEURL"], assets)
+        if not setting(settings, "SEARCH_INDEX"):
+            logger.error("No build manifest: a production build needs its search index (SEARCH_INDEX)")
+            return
+        build_manifest.write(pelican.output_path, settings["SITEURL"], assets, indexed)
 
 
 def separate_cache_per_version(pelican):

@@ -1,16 +1,13 @@
 """The build manifest: proof, in the output folder, that a production build finished.
 
-`invoke deploy` uploads nothing unless the output holds this file with both parts:
+`invoke deploy` uploads nothing unless the output holds this file. The plugin writes it once, at
+the very end of a production build (`finalized`, BUILD_MANIFEST) that had no errors, after the
+search index: `siteurl`, `assets` (the fingerprinted theme files) and `search_index` (the pages
+indexed in each language). Every build removes it when it starts, so a failed build, a preview
+build or one whose search index failed never leaves one behind (a preview build over an old
+production output included).
 
-- `siteurl` and `assets`, written by the plugin at the very end of a Pelican build (`finalized`)
-  that had no errors. A build stopped by a content problem never gets there, and every build
-  removes the file when it starts, so a failed or a non-production build never leaves one behind
-  (a preview build over an old production output included).
-- `search_index` (the number of pages indexed), added by plugins/iwelcome/search.py once the
-  search index of that build is written. It is taken out when indexing starts, so an index that
-  failed half way is never deployed.
-
-The file is not part of the site: deploy never uploads it. Its name is also in deploy.py.
+The file is not part of the site: deploy never uploads it. deploy.py reads its name from here.
 """
 
 import json
@@ -30,9 +27,14 @@ def remove(output_path):
         pass
 
 
-def write(output_path, siteurl, assets):
-    """The manifest of a finished Pelican build; `assets`: {original path: fingerprinted path}."""
-    manifest = {"siteurl": siteurl, "assets": dict(sorted(assets.items()))}
+def write(output_path, siteurl, assets, search_index):
+    """The manifest of a finished build; `assets`: {original path: fingerprinted path},
+    `search_index`: {language: pages indexed}."""
+    manifest = {
+        "siteurl": siteurl,
+        "assets": dict(sorted(assets.items())),
+        "search_index": {"pages": sum(search_index.values()), "languages": dict(sorted(search_index.items()))},
+    }
     with open(path_in(output_path), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -47,14 +49,6 @@ def read(output_path):
         return None
 
 
-def record_search_index(output_path, pages):
-    """Add (or, with None, take out) the search index's page count, if the output has a manifest."""
-    manifest = read(output_path)
-    if manifest is None:
-        return
-    manifest.pop("search_index", None)
-    if pages is not None:
-        manifest["search_index"] = {"pages": pages}
-    with open(path_in(output_path), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=1, sort_keys=True)
-        f.write("\n")
+def forget(pelican):
+    """initialized: a build that has only started is not one that `invoke deploy` may upload."""
+    remove(pelican.output_path)

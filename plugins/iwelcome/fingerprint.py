@@ -23,6 +23,8 @@ import os
 import posixpath
 import re
 
+from .report import BuildStopped
+
 HASH_LENGTH = 10
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".css", ".js", ".txt")
 REFERRING_SUFFIXES = (".css", ".js")  # assets that can name other assets
@@ -31,8 +33,8 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
 PATH_CHARS = r"\w./-"  # a path goes on while these follow: site.css is not site.css.map
 
 
-class FingerprintError(Exception):
-    exitcode = 1
+class FingerprintError(BuildStopped):
+    """A page names a theme file in a way that cannot be rewritten (the message says which)."""
 
 
 def is_fingerprinted(path):

@@ -6,17 +6,21 @@ import re
 import sys
 
 
-class ContentError(Exception):
-    """The content has problems; the lines describing them are already printed."""
+class BuildStopped(Exception):
+    """The build cannot go on, for a reason its message says in one line (Pelican exits with 1)."""
 
     exitcode = 1
 
 
+class ContentError(BuildStopped):
+    """The content has problems; the lines describing them are already printed."""
+
+
 class HideContentErrorTraceback(logging.Filter):
-    """Pelican logs a failed build with its traceback; for a ContentError the lines say it all."""
+    """Pelican logs a failed build with its traceback; for a BuildStopped the message says it all."""
 
     def filter(self, record):
-        if record.exc_info and isinstance(record.exc_info[1], ContentError):
+        if record.exc_info and isinstance(record.exc_info[1], BuildStopped):
             record.msg, record.args = "%s", (str(record.exc_info[1]),)
             record.exc_info = None
         return True

@@ -5,18 +5,15 @@ that Pelican wrote. Only elements marked `data-pagefind-body` are indexed (artic
 bodies), and the links marked `data-pagefind-filter="type"` and `"topic"` become the search
 page's filters. Pages in another language (`<html lang="es">`) get an index of their own.
 
-`tasks.py` calls `build_search_index` after every Pelican build (build, publish, serve,
-livereload) and the tests call it the same way. It runs after Pelican rather than inside it
-because it needs the finished HTML files.
+The index is part of the build: the plugin makes it at the end of every Pelican build
+(`finalized`), once the pages are written and the theme's files renamed, when the SEARCH_INDEX
+setting is on (the default; `livereload --no-search` turns it off). Every caller of Pelican gets
+a complete site.
 
 Determinism: indexing the same site twice gives the same bytes. Pagefind 1.5.2 alone does not
 (the order inside its filter files changes from run to run, and with it their names: Pagefind
 issue #638); `stable_index.make_stable` puts them in a fixed order right after Pagefind, so that
 a deploy of an unchanged site uploads nothing.
-
-In a production build (the plugin's BUILD_MANIFEST setting), Pelican leaves a build manifest in
-the output when it finished without errors; once the index is written, `build_search_index` adds
-the number of pages it indexed to that manifest, and `invoke deploy` refuses a build without it.
 """
 
 import json
@@ -26,37 +23,33 @@ import sys
 import time
 from pathlib import Path
 
-if __package__:
-    from . import build_manifest, stable_index
-else:  # run as a script (tasks.py, the tests): this folder is on sys.path
-    import build_manifest
-    import stable_index
+from . import stable_index
+from .report import BuildStopped
 
 BUNDLE = "pagefind"  # the folder under the output, served as /pagefind/
 
 
+class SearchIndexError(BuildStopped):
+    """Pagefind failed; the message says so in one line (the build has no manifest, so no deploy)."""
+
+
 def build_search_index(output_dir):
-    """Index the built site in output_dir into output_dir/pagefind/; return the number of pages.
+    """Index the built site in output_dir into output_dir/pagefind/; return {language: pages}.
 
     The previous bundle is removed first, so that no stale index file outlives its pages.
-    Prints one line: how many pages were indexed and how long it took.
+    Prints one line, as Pelican does at the end of a build: how many pages, how long it took.
     """
     site = Path(output_dir).resolve()
-    if not site.is_dir():
-        raise FileNotFoundError(f"{site} does not exist: build the site first")
     bundle = site / BUNDLE
     start = time.perf_counter()
-    build_manifest.record_search_index(site, None)  # until this index is complete
     shutil.rmtree(bundle, ignore_errors=True)
     run_pagefind(site, bundle)
     stable_index.make_stable(bundle)
     by_language = indexed_pages(bundle)
-    pages = sum(by_language.values())
-    build_manifest.record_search_index(site, pages)
     languages = ", ".join(f"{lang} {count}" for lang, count in sorted(by_language.items()))
-    print(f"Search index: {pages} pages ({languages}) indexed into {Path(output_dir) / BUNDLE}/ "
+    print(f"Search index: {sum(by_language.values())} pages ({languages}) indexed into {bundle}/ "
           f"in {time.perf_counter() - start:.2f} s", flush=True)
-    return pages
+    return by_language
 
 
 def run_pagefind(site, bundle):
@@ -71,7 +64,8 @@ def run_pagefind(site, bundle):
         capture_output=True, text=True,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"Pagefind failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+        last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no message"]
+        raise SearchIndexError(f"the search index could not be made: Pagefind stopped (exit {result.returncode}): {last[0]}")
 
 
 def indexed_pages(bundle):
@@ -84,7 +78,3 @@ def indexed_pages(bundle):
     return {lang: language["page_count"] for lang, language in entry["languages"].items()}
 
 
-if __name__ == "__main__":  # tasks.py: python plugins/iwelcome/search.py OUTPUT_DIR
-    if len(sys.argv) != 2:
-        sys.exit("usage: python plugins/iwelcome/search.py OUTPUT_DIR")
-    build_search_index(sys.argv[1])

@@ -68,6 +68,8 @@ DEFAULTS = {
     # Production builds (publishconf.py): theme files renamed after their content, so that they can be
     # cached for a year (fingerprint.py), and the build manifest that `invoke deploy` requires.
     "FINGERPRINT_ASSETS": False,
+    # The search index (Pagefind) of every build, made at its end (search.py); off for a quicker preview.
+    "SEARCH_INDEX": True,
     "BUILD_MANIFEST": False,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.
     "PREVIEW": False,

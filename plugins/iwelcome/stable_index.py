@@ -13,16 +13,17 @@ finds, do not change. Each rewritten file is renamed after a hash of its new byt
 Pagefind's own pattern (`<lang>_<7 hex>.pf_filter`, `pagefind.<lang>_<10 hex>.pf_meta`), and
 pagefind-entry.json is written again with its languages in order.
 
-The files are gzip("pagefind_dcd" + CBOR). The CBOR they use is small (integers, text, arrays),
-so a few lines below read and write it; `encode(decode(x)) == x` holds for every file
-Pagefind writes (tests/test_search.py checks it), so a file is only ever rewritten in order.
+The files are gzip("pagefind_dcd" + CBOR), read and written with cbor2; `dumps(loads(x)) == x`
+holds for every file Pagefind writes (tests/test_search.py checks it), so a file is only ever
+rewritten in order.
 """
 
 import gzip
 import hashlib
 import json
-import struct
 from pathlib import Path
+
+import cbor2
 
 SIGNATURE = b"pagefind_dcd"
 FILTERS_IN_META = 3  # pf_meta: [version, pages, index chunks, filters, sorts, meta fields]
@@ -32,73 +33,21 @@ class UnknownFormat(ValueError):
     """A file is not in the format this module knows (a newer Pagefind?)."""
 
 
-# --- CBOR, the part Pagefind uses ------------------------------------------------------------
-
-def decode(data):
-    value, end = _decode(data, 0)
-    if end != len(data):
-        raise UnknownFormat(f"{len(data) - end} bytes left after the CBOR value")
-    return value
-
-
-def _decode(data, at):
-    major, info = data[at] >> 5, data[at] & 31
-    at += 1
-    if info < 24:
-        number = info
-    elif 24 <= info <= 27:
-        size = 1 << (info - 24)
-        number = int.from_bytes(data[at:at + size], "big")
-        at += size
-    else:
-        raise UnknownFormat(f"CBOR additional information {info}")
-    if major == 0:
-        return number, at
-    if major == 1:
-        return -1 - number, at
-    if major == 3:
-        return data[at:at + number].decode("utf-8"), at + number
-    if major == 4:
-        items = []
-        for _ in range(number):
-            item, at = _decode(data, at)
-            items.append(item)
-        return items, at
-    raise UnknownFormat(f"CBOR major type {major}")
-
-
-def encode(value):
-    if isinstance(value, bool) or not isinstance(value, (int, str, list)):
-        raise UnknownFormat(f"cannot encode {type(value).__name__}")
-    if isinstance(value, int):
-        return _head(0, value) if value >= 0 else _head(1, -1 - value)
-    if isinstance(value, str):
-        data = value.encode("utf-8")
-        return _head(3, len(data)) + data
-    return _head(4, len(value)) + b"".join(encode(item) for item in value)
-
-
-def _head(major, number):
-    if number < 24:
-        return bytes([major << 5 | number])
-    for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
-        if number < 1 << (8 * struct.calcsize(fmt)):
-            return bytes([major << 5 | info]) + struct.pack(fmt, number)
-    raise UnknownFormat(f"number too large: {number}")
-
-
 # --- Pagefind's files ------------------------------------------------------------------------
 
 def read_chunk(path):
     data = gzip.decompress(Path(path).read_bytes())
     if not data.startswith(SIGNATURE):
         raise UnknownFormat(f"{path} does not start with {SIGNATURE!r}")
-    return decode(data[len(SIGNATURE):])
+    try:
+        return cbor2.loads(data[len(SIGNATURE):])
+    except cbor2.CBORDecodeError as error:
+        raise UnknownFormat(f"{path}: {error}") from None
 
 
 def chunk_bytes(value):
     # mtime=0: the gzip header carries no time, so the same value gives the same bytes.
-    return gzip.compress(SIGNATURE + encode(value), compresslevel=9, mtime=0)
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
 
 
 def short_hash(data, length):
