@@ -1,13 +1,20 @@
 """Build, preview, test and publish the I WELCOME site.
 
 On a fresh machine, run a task as `python3 tasks.py TASK` (for example `python3 tasks.py build`):
-the first run creates `.venv/` with the pinned dependencies from requirements.txt, later runs
-reuse it and reinstall only when the pins change. Inside the virtual environment, `invoke TASK`
-does the same. `python3 tasks.py --list` lists the tasks.
+the first run creates `.venv/` and installs what the task needs, from the lock of its dependency
+group in requirements/ (pyproject.toml declares the groups): `test` and `fuzz` the test group,
+`deploy` the deploy group, every other task the build group. Later runs reuse `.venv/` and install
+a group again only when its lock changes; a `.venv/` made by another Python is made again. Inside
+the virtual environment, `invoke TASK` does the same without installing anything.
+`python3 tasks.py --list` lists the tasks.
+
+This file starts on whatever Python runs it: everything in it must parse on Python 3.6, so that an
+old Python gets check_python()'s one line instead of a SyntaxError (tests/test_bootstrap.py).
 """
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,26 +24,104 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-REQUIREMENTS = ROOT / "requirements.txt"
+LOCKS = ROOT / "requirements"  # <group>.txt: the lock of each dependency group of pyproject.toml
+MIN_PYTHON = (3, 11)
+# The dependency group each task needs; any other task, and --list, needs the build group.
+TASK_GROUPS = {"test": "test", "fuzz": "test", "deploy": "deploy"}
+# The groups each group includes (pyproject.toml): its lock pins everything theirs pin.
+INCLUDES = {"test": ("build", "deploy")}
 
 
-def ensure_venv():
-    """Create .venv/ and install the pins when missing or changed; return its Python."""
-    stamp = VENV / ".requirements.sha256"
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if VENV_PYTHON.exists() and stamp.exists() and stamp.read_text() == wanted:
+def check_python(version_info=sys.version_info, argv=sys.argv):
+    """Stop in one line, exit code 1, unless this Python is new enough for the site."""
+    if tuple(version_info[:2]) >= MIN_PYTHON:
+        return
+    again = " ".join(shlex.quote(arg) for arg in argv)
+    sys.exit("This is Python {}, and the site needs Python {}.{} or newer. Install one (from "
+             "https://www.python.org/downloads/, with `brew install python@3.12` on macOS, or with "
+             "`sudo apt-get install python3.11 python3.11-venv` on Debian or Ubuntu), then run this "
+             "again with it, for example `python3.12 {}`.".format(
+                 ".".join(str(part) for part in version_info[:3]), MIN_PYTHON[0], MIN_PYTHON[1], again))
+
+
+def groups_for(args):
+    """The dependency groups to install for a command line's tasks: build unless a task needs
+    another, and no group that another one to install already includes."""
+    names = [arg for arg in args if not arg.startswith("-")]  # task names, and option values
+    wanted = {TASK_GROUPS.get(name, "build") for name in names} or {"build"}
+    included = {part for group in wanted for part in INCLUDES.get(group, ())}
+    return sorted(wanted - included)
+
+
+def ensure_venv(groups=("build",)):
+    """Create .venv/ when missing or made by another Python, install each group's lock when it is
+    missing or changed, and return the environment's Python."""
+    made_by = _made_by_another_python()
+    if made_by:
+        print(".venv/ was made by {}, not by this {}: making it again ...".format(
+            made_by, _describe(sys.version_info, os.path.realpath(sys.executable))), flush=True)
+        _create_venv()
+    stale = [group for group in groups if not _installed(group)]
+    if VENV_PYTHON.exists() and not stale:
         return VENV_PYTHON
     if not VENV_PYTHON.exists() or not _has_pip():
         print("Creating .venv/ (first run only) ...", flush=True)
         _create_venv()
-    print("Installing the pinned dependencies into .venv/ ...", flush=True)
-    subprocess.run(
-        [VENV_PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-r", REQUIREMENTS],
-        check=True,
-    )
-    stamp.write_text(wanted)
+    # The stamps are written for the locks as they are now: a lock changed during the install
+    # counts as not installed.
+    digests = {part: _digest(part) for group in stale for part in (group, *INCLUDES.get(group, ()))}
+    print("Installing the {} dependencies into .venv/ ({}) ...".format(
+        " and ".join(stale), ", ".join("requirements/{}.txt".format(group) for group in stale)), flush=True)
+    command = [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    for group in stale:
+        command += ["-r", str(LOCKS / (group + ".txt"))]
+    if subprocess.run(command).returncode != 0:
+        sys.exit("Installing the {} dependencies failed (pip says why above); run this again once that "
+                 "is fixed.".format(" and ".join(stale)))
+    (VENV / ".requirements.sha256").unlink(missing_ok=True)  # the stamp of requirements.txt, before the groups
+    for group, digest in digests.items():
+        _stamp(group).write_text(digest)
     return VENV_PYTHON
+
+
+def _stamp(group):
+    return VENV / ".installed-{}.sha256".format(group)
+
+
+def _digest(group):
+    return hashlib.sha256((LOCKS / (group + ".txt")).read_bytes()).hexdigest()
+
+
+def _installed(group):
+    stamp = _stamp(group)
+    return stamp.exists() and stamp.read_text() == _digest(group)
+
+
+def _describe(version_info, executable):
+    return "Python {} ({})".format(".".join(str(part) for part in version_info[:3]), executable)
+
+
+def _made_by_another_python():
+    """Which Python made .venv/ if its pyvenv.cfg names another version or executable than this
+    one's, else None. The executable is compared as venv writes it: sys.executable, resolved."""
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return None  # running in .venv/ itself
+    try:
+        text = (VENV / "pyvenv.cfg").read_text(encoding="utf-8")
+    except OSError:
+        return None  # no .venv/, or not one that works: made again below
+    config = {}
+    for line in text.splitlines():
+        key, equals, value = line.partition("=")
+        if equals:
+            config[key.strip().lower()] = value.strip()
+    version = config.get("version") or config.get("version_info") or "?"  # venv; uv, virtualenv
+    executable = config.get("executable") or config.get("base-executable")  # venv 3.11+; virtualenv
+    same_version = version.split(".")[:3] == [str(part) for part in sys.version_info[:3]]
+    same_executable = not executable or os.path.realpath(executable) == os.path.realpath(sys.executable)
+    if same_version and same_executable:
+        return None
+    return "Python {} ({})".format(version, executable or config.get("home", "?"))
 
 
 def _has_pip():
@@ -63,8 +148,9 @@ def _create_venv():
 
 
 if __name__ == "__main__":
-    python = ensure_venv()
-    sys.exit(subprocess.run([python, "-m", "invoke", *sys.argv[1:]], cwd=ROOT).returncode)
+    check_python()
+    python = ensure_venv(groups_for(sys.argv[1:]))
+    sys.exit(subprocess.run([str(python), "-m", "invoke", *sys.argv[1:]], cwd=ROOT).returncode)
 
 
 from http.server import SimpleHTTPRequestHandler  # noqa: E402
