@@ -1,6 +1,5 @@
 """The real site, built once (see conftest.py), checked the way a reader gets it."""
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -115,8 +114,10 @@ def test_case_study_shows_status_badge_and_country(site, path):
     assert badge["data-status"] == meta["case_status"]
     label = {"detained": "Detained", "at-risk": "At risk", "released": "Released", "resolved": "Resolved"}[meta["case_status"]]
     if "lang" in meta:
-        strings = json.loads((ROOT / "theme/translations" / f"{meta['lang']}.json").read_text())
-        label = strings[label]
+        from babel.messages.pofile import read_po
+
+        with open(ROOT / "theme/translations" / meta["lang"] / "LC_MESSAGES/messages.po", "rb") as po:
+            label = read_po(po)[label].string
     assert badge.get_text(strip=True) == label
     country = meta["countries"].split(",")[0].strip()
     assert page.select_one("main .case-country").get_text(strip=True) == country

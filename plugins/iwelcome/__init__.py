@@ -38,7 +38,7 @@ def register():
     signals.initialized.connect(watch_pelican_errors)
     signals.initialized.connect(separate_cache_per_version)
     signals.initialized.connect(add_template_globals)
-    signals.initialized.connect(i18n.add_template_globals)
+    signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
     signals.initialized.connect(build_manifest.forget)
     signals.initialized.connect(checks.exclude_linked_folders)
     signals.readers_init.connect(reading.use_editor_reader)

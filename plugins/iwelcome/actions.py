@@ -14,18 +14,19 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from markupsafe import Markup
 
 from . import dates
+from .i18n import N_  # marks the labels readers see, for the translators' catalogue
 from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
 
 # Kind -> (label on an action, heading of its group on /get-involved/), in the hub's order.
 KIND_LABELS = {
-    "petition": ("Petition", "Petitions"),
-    "letter": ("Write a letter", "Letters"),
-    "call": ("Make a call", "Calls"),
-    "donate": ("Donate", "Donations"),
-    "download": ("Download", "Downloads"),
-    "share": ("Spread the word", "Spread the word"),
-    "event": ("Event", "Events"),
-    "signup": ("Sign up", "Sign up"),
+    "petition": (N_("Petition"), N_("Petitions")),
+    "letter": (N_("Write a letter"), N_("Letters")),
+    "call": (N_("Make a call"), N_("Calls")),
+    "donate": (N_("Donate"), N_("Donations")),
+    "download": (N_("Download"), N_("Downloads")),
+    "share": (N_("Spread the word"), N_("Spread the word")),
+    "event": (N_("Event"), N_("Events")),
+    "signup": (N_("Sign up"), N_("Sign up")),
 }
 KINDS = tuple(KIND_LABELS)
 OUTCOMES = ("live", "victory", "closed")

@@ -1,24 +1,72 @@
-"""The words of the interface in the reader's language.
+"""The interface in the language of each page: its words (gettext), dates and numbers (Babel),
+and the names of topics and countries (terms.py).
 
-The theme keeps one JSON file per language in `theme/translations/<lang>.json`: the English
-text as key, the translation as value, plus "months" and "date_format" for dates. Templates
-call `_("Related updates")` and `format_date(article.date)`; the language is the page's own
-(`lang` in the template context, else the article's or page's `lang`, else DEFAULT_LANG).
+Words. Templates mark every word of the interface with Jinja's i18n extension, in its newstyle
+form: `{{ _("Related updates") }}`, a value by name `{{ _("%(minutes)s min read", minutes=n) }}`,
+plurals `{{ ngettext("%(num)s item", "%(num)s items", n) }}`. The result is always %-formatted
+(a literal per cent sign is written `%%`) and, autoescape being on, the values are escaped while the
+translation itself is markup: catalogue_problems() refuses a translation whose tags or `&` differ
+from its English. Words that Python declares and templates translate later are marked there with
+`N_()` (the CONTENT_TYPES labels and CASE_STATUSES of settings.py, actions.KIND_LABELS);
+`extract_settings`, an extractor named in babel.cfg, finds the MENUITEMS labels and the SITE_TAGLINE
+of pelicanconf.py. No message id is built while rendering: every string a template translates is a
+literal that `pybabel extract` finds.
+
+Catalogues. `python3 tasks.py translations-extract` writes every marked string to
+theme/translations/messages.pot; `translations-update` merges it into each language's
+theme/translations/<lang>/LC_MESSAGES/messages.po, which translators edit (Poedit, Weblate, a text
+editor); `translations-compile` compiles them with pybabel and counts what is translated. The build
+does not read .mo files: `catalogues()` compiles each .po in memory when a build starts (a few
+milliseconds, the same bytes every time, no network), so the .po is the one file to edit and a
+change shows in the next build. A message that is missing, fuzzy or broken in a .po shows in English;
+`invoke check` lists those (translation_problems()) and the tests fail on them.
+
+The page's language is `language_of(context)`: the template context's `lang` (the search and Get
+Involved pages of each language set it), else the article's or page's `lang`, else DEFAULT_LANG.
+`install()` (generator_init) adds the extension to each generator's Jinja environment and installs
+gettext callables that receive the template context, so `_()` follows the page being rendered; it
+adds the template functions `format_date`, `format_number`, `page_lang`, `page_locale`,
+`topic_name` and `country_name` the same way. Nothing is put into the settings, which Pelican
+pickles into its content cache.
+
+Dates and numbers: babel.dates.format_date(..., format="long") and babel.numbers.format_decimal in
+the locale of the page's language (LOCALES): 'February 10, 2017', '10 de febrero de 2017'; 18,342.
+
+Topic and country names: theme/translations/terms.json, through terms.py (not the catalogue).
 """
 
-import json
+import ast
+import gettext
+import os
+import re
+from io import BytesIO
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
 from jinja2 import pass_context
 
-ENGLISH_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December"]
+from . import terms
+from .validation import Problem, split_list
+
+DOMAIN = "messages"
+CATALOGUE = "{lang}/LC_MESSAGES/messages.po"  # under theme/translations/
+TEMPLATE = "messages.pot"
+TERMS = "terms.json"
+# The Babel locale of each language of the site, for dates, numbers and og:locale: the campaign's
+# readers are in the United States (Spanish there groups thousands with a comma, as English does).
+# A language not listed uses its own code ('ar').
+LOCALES = {"en": "en_US", "es": "es_US"}
 
 
-def load_strings(theme_path):
-    """{lang: {english: translation}} from the theme's translations folder."""
-    folder = Path(theme_path) / "translations"
-    return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+def N_(message):
+    """Marks a string for extraction where it is declared; templates translate it when they show it."""
+    return message
 
 
 def language_of(context, default_lang):
@@ -32,54 +80,275 @@ def language_of(context, default_lang):
     return default_lang
 
 
-def translate(strings, lang, text):
-    return strings.get(lang, {}).get(text, text)
+def locale_of(lang):
+    """'es' -> 'es_US': the Babel locale of a language of the site."""
+    return LOCALES.get(lang, lang)
 
 
-def format_date(strings, lang, value):
-    """'February 10, 2017' in English, '10 de febrero de 2017' in Spanish."""
-    table = strings.get(lang, {})
-    months = table.get("months", ENGLISH_MONTHS)
-    pattern = table.get("date_format", "{month} {day}, {year}")
-    return pattern.format(day=value.day, month=months[value.month - 1], year=value.year)
+def _locale(lang):
+    try:
+        return Locale.parse(locale_of(lang))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en_US")
 
 
-def add_template_globals(pelican):
-    """initialized: the interface's words for the templates, in each page's language."""
-    strings = load_strings(pelican.settings["THEME"])
-    pelican.settings["JINJA_GLOBALS"].update(template_globals(strings, pelican.settings["DEFAULT_LANG"]))
+def format_date(value, lang):
+    """'February 10, 2017' in English, '10 de febrero de 2017' in Spanish (a date or a datetime,
+    whose own day counts)."""
+    return babel_format_date(value, format="long", locale=_locale(lang))
 
 
-def template_globals(strings, default_lang):
-    """The functions templates use: `_`, `format_date` and `page_lang`."""
-    return {
-        "_": Translate(strings, default_lang),
-        "format_date": FormatDate(strings, default_lang),
-        "page_lang": PageLang(strings, default_lang),
-    }
+def format_number(value, lang):
+    """18342 -> '18,342': a count or goal as readers of `lang` write it."""
+    return format_decimal(value, locale=_locale(lang))
 
 
-class _InPageLanguage:
-    """A template function that knows the page's language. Objects, not closures: Pelican
-    pickles its settings (where template globals live) into the content cache."""
+# --- Catalogues --------------------------------------------------------------------------------
 
-    jinja_pass_arg = pass_context(lambda: None).jinja_pass_arg  # what @pass_context marks
-
-    def __init__(self, strings, default_lang):
-        self.strings, self.default_lang = strings, default_lang
-
-
-class Translate(_InPageLanguage):
-    def __call__(self, context, text, **values):
-        words = translate(self.strings, language_of(context, self.default_lang), text)
-        return words.format(**values) if values else words
+def catalogue_paths(folder):
+    """{lang: path of its messages.po} in the theme's translations folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    return {child.name: child / "LC_MESSAGES" / "messages.po"
+            for child in sorted(folder.iterdir()) if (child / "LC_MESSAGES" / "messages.po").is_file()}
 
 
-class FormatDate(_InPageLanguage):
-    def __call__(self, context, value):
-        return format_date(self.strings, language_of(context, self.default_lang), value)
+def read_catalogue(path, lang):
+    with open(path, "rb") as f:
+        return read_po(f, locale=locale_of(lang), domain=DOMAIN)
 
 
-class PageLang(_InPageLanguage):
-    def __call__(self, context):
-        return language_of(context, self.default_lang)
+_TAGS = re.compile(r"<[^>]*>|&|<|>")
+
+
+def broken(message):
+    """Why a translated message cannot be used as it is, or None: Babel's checks (its %(name)s
+    placeholders, its number of plural forms), a stray %, or markup that its English does not have."""
+    errors = [str(e) for e in message.check()] if message.string else []
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+    for string in filter(None, strings):
+        try:
+            string % _AnyValue()
+        except (ValueError, TypeError, KeyError) as error:
+            errors.append(f"it is not a valid %-format ({error}): write a per cent sign as %%")
+        if sorted(_TAGS.findall(string)) != sorted(_TAGS.findall(ids[0])):
+            errors.append("its HTML tags or '&' differ from the English: keep the English markup, translate only the words")
+    return "; ".join(dict.fromkeys(errors)) or None
+
+
+class _AnyValue(dict):
+    def __missing__(self, key):
+        return 0
+
+
+def compile_catalogue(catalog):
+    """gettext translations from a Babel catalogue, in memory: what `pybabel compile` would write,
+    without the messages that are fuzzy, untranslated or broken (those show in English)."""
+    for message in list(catalog)[1:]:
+        if message.string and broken(message):
+            catalog.delete(message.id, context=message.context)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+_compiled = {}  # (path, size, mtime) -> Translations: a livereload rebuild reads a changed .po again
+
+
+def catalogues(folder):
+    """{lang: Translations}, compiled from the theme's .po files."""
+    found = {}
+    for lang, path in catalogue_paths(folder).items():
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in _compiled:
+            _compiled[key] = compile_catalogue(read_catalogue(path, lang))
+        found[lang] = _compiled[key]
+    return found
+
+
+def catalogue_problems(catalog, template, lang, path, language=None):
+    """[Problem]: what a language's catalogue lacks or gets wrong against the template (.pot)."""
+    language = language or lang
+    problems = []
+    expected = get_plural(locale_of(lang)).plural_forms
+    if catalog.plural_forms != expected:
+        problems.append(Problem(path, "", f"its Plural-Forms header is '{catalog.plural_forms}'; {language} needs "
+                                          f"'{expected}' (run python3 tasks.py translations-update)", line=1))
+    for message in list(template)[1:]:
+        shown = _shown(message.id)
+        translated = catalog.get(message.id, context=message.context)
+        if translated is None:
+            problems.append(Problem(path, "", f"{shown} is not in this catalogue: run python3 tasks.py translations-update, "
+                                              "then translate it"))
+            continue
+        strings = translated.string if isinstance(translated.string, (list, tuple)) else (translated.string,)
+        if not all(strings):
+            problems.append(Problem(path, "", f"{shown} has no {language} translation (it shows in English)",
+                                    line=translated.lineno))
+        elif translated.fuzzy:
+            problems.append(Problem(path, "", f"the translation of {shown} is marked fuzzy (a guess after the English "
+                                              "changed): check it, then remove the fuzzy flag", line=translated.lineno))
+        else:
+            why = broken(translated)
+            if why:
+                problems.append(Problem(path, "", f"the translation of {shown} is not used: {why}", line=translated.lineno))
+    return problems
+
+
+def _shown(message_id):
+    text = message_id[0] if isinstance(message_id, (list, tuple)) else message_id
+    return "'" + (text if len(text) <= 60 else text[:57] + "...") + "'"
+
+
+def translation_problems(settings, items):
+    """check: every problem of the translations folder, as warnings (a page shows English where a
+    translation is missing or cannot be used, so none of them stops a build): each catalogue of a
+    language of the site against messages.pot, and the terms table against the site's topics and
+    countries. `items` are the content files (validation.Item)."""
+    folder = Path(settings["THEME"]) / "translations"
+    root = os.path.dirname(settings["PATH"])
+    default_lang = settings["DEFAULT_LANG"]
+    languages = [lang for lang in dict.fromkeys(settings.get("LANGUAGES") or []) if lang != default_lang]
+    language_names = {lang: _locale("en").languages.get(lang, lang) for lang in languages}
+
+    def shown_path(path):
+        relative = os.path.relpath(path, root)
+        return str(path) if relative.startswith("..") else relative.replace(os.sep, "/")
+
+    problems = []
+    template_path = folder / TEMPLATE
+    if template_path.is_file():
+        with open(template_path, "rb") as f:
+            template = read_po(f)
+        paths = catalogue_paths(folder)
+        for lang in languages:
+            if lang not in paths:
+                problems.append(Problem(shown_path(folder), "", f"{language_names[lang]} ('{lang}') has no catalogue: "
+                                        f"run python3 tasks.py translations-init --lang {lang}"))
+                continue
+            catalog = read_catalogue(paths[lang], lang)
+            problems += catalogue_problems(catalog, template, lang, shown_path(paths[lang]), language_names[lang])
+
+    used = {kind: set() for kind in terms.KINDS}
+    shown = {}
+    for item in items:
+        for kind, field in (("topics", "tags"), ("countries", "countries")):
+            found = split_list(item.meta.get(field))
+            used[kind].update(found)
+            if item.lang != default_lang:
+                shown.setdefault(item.lang, {k: set() for k in terms.KINDS})[kind].update(found)
+    table_path = folder / TERMS
+    if table_path.is_file():
+        table, table_problems, lines = terms.parse(table_path.read_text(encoding="utf-8"), shown_path(table_path))
+        problems += table_problems
+        problems += terms.check_table(table, used, shown, languages, shown_path(table_path), lines, language_names)
+    return problems
+
+
+def load_terms(folder):
+    """The terms table of the theme (whatever of it can be read; check lists the rest)."""
+    path = Path(folder) / TERMS
+    if not path.is_file():
+        return {}
+    return terms.parse(path.read_text(encoding="utf-8"), str(path))[0]
+
+
+# --- Templates ---------------------------------------------------------------------------------
+
+def install(generator):
+    """generator_init: give this generator's Jinja environment the i18n extension, gettext
+    callables and template functions that follow the language of the page being rendered."""
+    settings = generator.settings
+    env = generator.env
+    default_lang = settings["DEFAULT_LANG"]
+    folder = Path(settings["THEME"]) / "translations"
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace collapsed, as babel.cfg extracts them
+    by_lang = catalogues(folder)
+    english = gettext.NullTranslations()
+    table = load_terms(folder)
+
+    def lang_of(context):
+        return language_of(context, default_lang)
+
+    def translations(context):
+        return by_lang.get(lang_of(context), english)
+
+    @pass_context
+    def _gettext(context, message):
+        return translations(context).gettext(message) if message else message  # "" would give the .po's header
+
+    @pass_context
+    def _ngettext(context, singular, plural, n):
+        return translations(context).ngettext(singular, plural, n)
+
+    @pass_context
+    def _pgettext(context, message_context, message):
+        return translations(context).pgettext(message_context, message)
+
+    @pass_context
+    def _npgettext(context, message_context, singular, plural, n):
+        return translations(context).npgettext(message_context, singular, plural, n)
+
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
+
+    @pass_context
+    def page_lang(context):
+        return lang_of(context)
+
+    @pass_context
+    def page_locale(context):
+        return locale_of(lang_of(context))
+
+    @pass_context
+    def date_in_page_language(context, value):
+        return format_date(value, lang_of(context))
+
+    @pass_context
+    def number_in_page_language(context, value):
+        return format_number(value, lang_of(context))
+
+    @pass_context
+    def topic_name(context, name):
+        return terms.name_in(table, lang_of(context), "topics", str(name))
+
+    @pass_context
+    def country_name(context, name):
+        return terms.name_in(table, lang_of(context), "countries", str(name))
+
+    env.globals.update(
+        page_lang=page_lang, page_locale=page_locale, format_date=date_in_page_language,
+        format_number=number_in_page_language, topic_name=topic_name, country_name=country_name,
+    )
+
+
+# --- Extraction --------------------------------------------------------------------------------
+
+SETTINGS_WORDS = {"SITE_TAGLINE": "text", "MENUITEMS": "first of each pair"}
+
+
+def extract_settings(fileobj, keywords, comment_tags, options):
+    """A Babel extractor for pelicanconf.py (babel.cfg): the words of settings that templates
+    translate, SITE_TAGLINE and the label of each MENUITEMS entry. The file is parsed, not run."""
+    tree = ast.parse(fileobj.read())
+    for node in tree.body:
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if not isinstance(target, ast.Name) or target.id not in SETTINGS_WORDS:
+                continue
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            if target.id == "SITE_TAGLINE" and isinstance(value, str) and value:
+                yield node.lineno, "N_", value, ["The site's tagline (SITE_TAGLINE in pelicanconf.py)"]
+            elif target.id == "MENUITEMS":
+                for entry in value:
+                    if isinstance(entry, (list, tuple)) and entry and isinstance(entry[0], str):
+                        yield node.lineno, "N_", entry[0], ["A label of the main menu (MENUITEMS in pelicanconf.py)"]

@@ -3,19 +3,21 @@
 Each can be overridden in pelicanconf.py; README.md ("Settings") says what each one does.
 """
 
+from .i18n import N_  # marks the words readers see, for the translators' catalogue
+
 DEFAULTS = {
     # Folder under content/ -> how that type of article is named and shown.
     "CONTENT_TYPES": {
-        "press-releases": {"type": "press-release", "label": "Press release", "plural": "Press releases"},
-        "updates": {"type": "update", "label": "Update", "plural": "Updates"},
-        "case-studies": {"type": "case-study", "label": "Case study", "plural": "Case studies"},
+        "press-releases": {"type": "press-release", "label": N_("Press release"), "plural": N_("Press releases")},
+        "updates": {"type": "update", "label": N_("Update"), "plural": N_("Updates")},
+        "case-studies": {"type": "case-study", "label": N_("Case study"), "plural": N_("Case studies")},
     },
     # Case_status value -> the badge a reader sees.
     "CASE_STATUSES": {
-        "detained": "Detained",
-        "at-risk": "At risk",
-        "released": "Released",
-        "resolved": "Resolved",
+        "detained": N_("Detained"),
+        "at-risk": N_("At risk"),
+        "released": N_("Released"),
+        "resolved": N_("Resolved"),
     },
     # The languages content may be written in (`Lang:`), the site's DEFAULT_LANG first.
     "LANGUAGES": ["en"],
