@@ -20,7 +20,7 @@ from datetime import datetime
 from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 from pelican.utils import slugify
 
-from . import confinement, embargo, ownership, report, validation
+from . import confinement, embargo, i18n, ownership, report, validation
 from .actions import as_of, check_actions, check_references, followup_warnings
 from .countries import Country
 from .get_involved import ActionsGenerator, inline_markers, today_in
@@ -118,6 +118,7 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         warnings += [validation.Problem(f"{root_name}/{path}", "", message) for root_name, scan in scans for path, message in scan.warnings]
         warnings += unpublished_reference_warnings(items, contents, articles_gen, pages_gen, actions, settings)
         warnings += followup_warnings(as_of(actions, today_in(settings)))
+        warnings += i18n.translation_problems(settings, items)  # catalogues and the terms table
     return validation.sort_problems(problems) + list(collected_errors), validation.sort_problems(warnings)
 
 
