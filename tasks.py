@@ -321,3 +321,53 @@ def deploy(c, dry_run=False, force=False, reupload=False):
     """Upload the production build in output/ to DEPLOY_BUCKET and invalidate the CDN (deploy.py)."""
     options = " --dry-run" * dry_run + " --force" * force + " --reupload" * reupload
     c.run(f"{sys.executable} deploy.py {OUTPUT} --settings publishconf.py{options}", pty=False)
+
+
+# --- The interface's words in other languages (README.md, "Sharing, feeds and languages") -----
+
+TRANSLATIONS = "theme/translations"
+MESSAGES_POT = f"{TRANSLATIONS}/messages.pot"
+# pybabel as a module, run from the repository: babel.cfg's extractor for pelicanconf.py is
+# plugins.iwelcome.i18n:extract_settings, which Python then finds.
+PYBABEL = f"{sys.executable} -m babel.messages.frontend"
+
+
+@task
+def translations_extract(c):
+    """Write every word the templates and the plugin mark for translation to theme/translations/messages.pot."""
+    c.run(f"{PYBABEL} extract -F babel.cfg -o {MESSAGES_POT} --add-comments=Translators: --strip-comments "
+          f'--project="I WELCOME" --version=site --copyright-holder="I WELCOME" '
+          f'--ignore-dirs=".* ._ output cache content tests test-artifacts benchmarks __pycache__" .', pty=False)
+
+
+@task
+def translations_update(c):
+    """Merge messages.pot into each language's messages.po: new words to translate, changed ones marked fuzzy."""
+    c.run(f"{PYBABEL} update -i {MESSAGES_POT} -d {TRANSLATIONS} --previous", pty=False)
+
+
+@task(help={"lang": "the language's code, as `Lang:` writes it (ar)"})
+def translations_init(c, lang):
+    """Start the catalogue of a new language: theme/translations/<lang>/LC_MESSAGES/messages.po."""
+    import shlex
+
+    c.run(f"{PYBABEL} init -i {MESSAGES_POT} -d {TRANSLATIONS} -l {shlex.quote(lang)}", pty=False)
+
+
+@task
+def translations_compile(c):
+    """Compile each language's messages.po with pybabel and count what is translated; fails on a broken one.
+
+    The .mo files go to a temporary folder: the build compiles the .po files itself, in memory
+    (plugins/iwelcome/i18n.py), so nothing needs them."""
+    import tempfile
+
+    catalogues = sorted(Path(ROOT, TRANSLATIONS).glob("*/LC_MESSAGES/messages.po"))
+    failed = False
+    with tempfile.TemporaryDirectory() as scratch:
+        for po in catalogues:
+            lang = po.parent.parent.name
+            result = c.run(f"{PYBABEL} compile --statistics -l {lang} -i {po.relative_to(ROOT)} -o {Path(scratch, lang + '.mo')}",
+                           warn=True, pty=False)
+            failed = failed or not result.ok
+    sys.exit(1 if failed else 0)
