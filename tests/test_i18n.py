@@ -321,6 +321,20 @@ def test_the_sites_table_is_well_formed_and_clashes_with_nothing():
     assert terms.check_table(table, used, {}, OTHER_LANGUAGES, "terms.json", lines) == []
 
 
+def test_check_looks_at_the_names_of_a_language_only_once_pages_are_written_in_it():
+    from iwelcome.validation import Item
+
+    settings = {"THEME": str(ROOT / "theme"), "PATH": str(ROOT / "content"), "DEFAULT_LANG": "en", "LANGUAGES": ["en", "es"]}
+
+    def item(lang, tags):
+        return Item(f"content/updates/a-{lang}.md", "article", "updates", "a", "updates/a/index.html", {"tags": tags}, lang)
+
+    assert i18n.translation_problems(settings, [item("en", "Asylum")]) == []
+    found = [p.message for p in i18n.translation_problems(settings, [item("en", "Asylum"), item("es", "Asylum, Refuge")])]
+    assert any("the topic 'Children' is in no file's 'Tags:' line" in m for m in found)
+    assert any("the topic 'Refuge' is on Spanish pages but has no Spanish name here" in m for m in found)
+
+
 # --- On the built site ------------------------------------------------------------------------------
 
 def test_spanish_pages_show_spanish_topic_and_country_names(site):

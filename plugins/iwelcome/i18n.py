@@ -216,8 +216,9 @@ def _shown(message_id):
 def translation_problems(settings, items):
     """check: every problem of the translations folder, as warnings (a page shows English where a
     translation is missing or cannot be used, so none of them stops a build): each catalogue of a
-    language of the site against messages.pot, and the terms table against the site's topics and
-    countries. `items` are the content files (validation.Item)."""
+    language of the site against messages.pot, and the terms table of each language the content
+    is written in against the site's topics and countries. `items` are the content files
+    (validation.Item)."""
     folder = Path(settings["THEME"]) / "translations"
     root = os.path.dirname(settings["PATH"])
     default_lang = settings["DEFAULT_LANG"]
@@ -254,6 +255,8 @@ def translation_problems(settings, items):
     if table_path.is_file():
         table, table_problems, lines = terms.parse(table_path.read_text(encoding="utf-8"), shown_path(table_path))
         problems += table_problems
+        # A language of the site with no page yet uses none of its names: its list waits, unchecked.
+        table = {lang: kinds for lang, kinds in table.items() if lang in shown or lang not in languages}
         problems += terms.check_table(table, used, shown, languages, shown_path(table_path), lines, language_names)
     return problems
 
