@@ -5,12 +5,13 @@ Words. Templates mark every word of the interface with Jinja's i18n extension, i
 form: `{{ _("Related updates") }}`, a value by name `{{ _("%(minutes)s min read", minutes=n) }}`,
 plurals `{{ ngettext("%(num)s item", "%(num)s items", n) }}`. The result is always %-formatted
 (a literal per cent sign is written `%%`) and, autoescape being on, the values are escaped while the
-translation itself is markup: catalogue_problems() refuses a translation whose tags or `&` differ
-from its English. Words that Python declares and templates translate later are marked there with
-`N_()` (the CONTENT_TYPES labels and CASE_STATUSES of settings.py, actions.KIND_LABELS);
-`extract_settings`, an extractor named in babel.cfg, finds the MENUITEMS labels and the SITE_TAGLINE
-of pelicanconf.py. No message id is built while rendering: every string a template translates is a
-literal that `pybabel extract` finds.
+translation itself is markup: a translation whose tags or `&` differ from its English is not used
+(broken(), compile_catalogue()) and `check` names it. Words that Python declares and templates
+translate later (`{{ _(article.type_label) }}`) are marked where they are declared with `N_()` (the
+CONTENT_TYPES labels and CASE_STATUSES of settings.py, actions.KIND_LABELS); `extract_settings`,
+an extractor named in babel.cfg, finds the MENUITEMS labels and the SITE_TAGLINE of pelicanconf.py.
+No message id is built while rendering ("All " ~ plural): every string a template translates is a
+literal that `pybabel extract` finds, in the template or where Python declares it.
 
 Catalogues. `python3 tasks.py translations-extract` writes every marked string to
 theme/translations/messages.pot; `translations-update` merges it into each language's
@@ -18,14 +19,18 @@ theme/translations/<lang>/LC_MESSAGES/messages.po, which translators edit (Poedi
 editor); `translations-compile` compiles them with pybabel and counts what is translated. The build
 does not read .mo files: `catalogues()` compiles each .po in memory when a build starts (a few
 milliseconds, the same bytes every time, no network), so the .po is the one file to edit and a
-change shows in the next build. A message that is missing, fuzzy or broken in a .po shows in English;
-`invoke check` lists those (translation_problems()) and the tests fail on them.
+change shows in the next build; no compiled file can be stale or differ from its .po. Each .po's
+Plural-Forms header is the one `pybabel init` writes from Babel's (CLDR) rules, which the tests
+hold it to: Spanish has three forms (one; many, for whole millions; other). A message that is
+missing, fuzzy or broken in a .po shows in English; `invoke check` lists those
+(translation_problems()) and the tests fail on them.
 
 The page's language is `language_of(context)`: the template context's `lang` (the search and Get
 Involved pages of each language set it), else the article's or page's `lang`, else DEFAULT_LANG.
 `install()` (generator_init) adds the extension to each generator's Jinja environment and installs
-gettext callables that receive the template context, so `_()` follows the page being rendered; it
-adds the template functions `format_date`, `format_number`, `page_lang`, `page_locale`,
+gettext callables that receive the template context, so `_()` follows the page being rendered
+(`_` is the installed gettext itself, not the extension's alias that looks it up again); it adds
+the template functions `format_date`, `format_number`, `page_lang`, `page_locale`,
 `topic_name` and `country_name` the same way. Nothing is put into the settings, which Pelican
 pickles into its content cache.
 
@@ -57,7 +62,6 @@ from . import terms
 from .validation import Problem, split_list
 
 DOMAIN = "messages"
-CATALOGUE = "{lang}/LC_MESSAGES/messages.po"  # under theme/translations/
 TEMPLATE = "messages.pot"
 TERMS = "terms.json"
 # The Babel locale of each language of the site, for dates, numbers and og:locale: the campaign's
