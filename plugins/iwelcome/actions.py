@@ -7,13 +7,14 @@ An action file is `content/actions/<slug>.md`; EDITING.md documents its fields.
 import difflib
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
 from datetime import date, datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from markupsafe import Markup
 
 from . import dates
+from .markup import text_of
+from .topics import topic_key
 from .i18n import N_  # marks the labels readers see, for the translators' catalogue
 from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
 
@@ -70,14 +71,6 @@ class Action:
     @property
     def is_live(self):
         return self.state == "live"
-
-    @cached_property
-    def targets(self):
-        """What it is aimed at: {("tag", topic), ("country", name), ("type", type)}, normalised."""
-        return frozenset(
-            [("tag", _key(t)) for t in self.tags] + [("country", _key(c)) for c in self.countries]
-            + [("type", t) for t in self.types]
-        )
 
     def link(self, placement, site_url="", tracking=True):
         """Where the button goes, tagged with the placement (sidebar, inline, home, hub)."""
@@ -364,16 +357,26 @@ def select_actions(named, tags, countries, kind, actions, maximum, shown_inline=
     return Chooser(actions).select(named, tags, countries, kind, maximum, shown_inline)
 
 
+def targets(action, key=topic_key):
+    """What an action is aimed at: {("tag", topic key), ("country", key), ("type", type)}."""
+    return frozenset(
+        [("tag", key(t)) for t in action.tags] + [("country", key(c)) for c in action.countries]
+        + [("type", t) for t in action.types]
+    )
+
+
 class Chooser:
     """Chooses the actions beside articles; built once per build, with live actions indexed by
-    what they target so an article looks only at the actions aimed at it."""
+    what they target so an article looks only at the actions aimed at it. `key`: the topic key
+    (topics.py), the same the topic pages use."""
 
-    def __init__(self, actions):
+    def __init__(self, actions, key=topic_key):
+        self.key = key
         self.by_slug = {a.slug: a for a in actions}
         self.aimed_at = {}
         for action in actions:
             if action.is_live:
-                for target in action.targets:
+                for target in targets(action, key):
                     self.aimed_at.setdefault(target, []).append(action)
         self.default = [a for a in actions if a.default and a.is_live]
 
@@ -390,7 +393,7 @@ class Chooser:
         ]
         # A closed action offers its follow-up itself: that one is not offered twice.
         taken = {a.slug for a in chosen} | {a.next for a in chosen if not a.is_live} | set(shown_inline)
-        wanted = {("tag", _key(t)) for t in tags} | {("country", _key(c)) for c in countries} | {("type", kind)}
+        wanted = {("tag", self.key(t)) for t in tags} | {("country", self.key(c)) for c in countries} | {("type", kind)}
         matches = {}
         for target in wanted:
             for action in self.aimed_at.get(target, ()):
@@ -415,10 +418,6 @@ def share_links(page_url, title):
         ("X", "https://x.com/intent/post?" + urlencode({"text": title, "url": page_url}, quote_via=quote)),
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": page_url}, quote_via=quote)),
     ]
-
-
-def _key(name):
-    return " ".join(name.lower().split())
 
 
 def hub_groups(actions):
@@ -454,4 +453,4 @@ def feed_entries(actions, site_url, action_url):
 
 
 def _plain(html):
-    return Markup(html).striptags()
+    return text_of(html)

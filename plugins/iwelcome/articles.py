@@ -1,9 +1,13 @@
 """What the templates show about an article beyond Pelican's own fields, derived from its
-metadata. Pure functions: tested without a build."""
+metadata: pure functions, tested without a build, and `prepare`, which gives them to the build."""
 
 import re
 from dataclasses import dataclass
 
+from .contents import all_contents, generators_by_kind
+from .countries import Country
+from .markup import text_of
+from .settings import setting
 from .validation import split_list
 
 
@@ -55,5 +59,27 @@ def article_facts(folder, meta, content_types, case_statuses, media_contact):
 
 def reading_minutes(html, words_per_minute=200):
     """How long the text takes to read, in whole minutes (at least 1)."""
-    words = len(re.findall(r"\w+", re.sub(r"<[^>]*>", " ", html or "")))
+    words = len(re.findall(r"\w+", text_of(html)))
     return max(1, round(words / words_per_minute))
+
+
+def prepare(generators):
+    """all_generators_finalized, after the checks: every article gets its facts as attributes
+    (type, labels, countries as Country pages, media contact, case status), and the context the
+    content types (CONTENT_TYPES) for listings and menus."""
+    articles_gen, pages_gen, _actions_gen, _static_gen = generators_by_kind(generators)
+    settings = articles_gen.settings
+    content_types = setting(settings, "CONTENT_TYPES")
+    case_statuses = setting(settings, "CASE_STATUSES")
+    media_contact = setting(settings, "MEDIA_CONTACT")
+    countries = {}  # one Country per name: its slug is worked out once
+    for article in all_contents(articles_gen, pages_gen)[0]:
+        folder = article.relative_source_path.replace("\\", "/").split("/")[0]
+        facts = article_facts(folder, article.metadata, content_types, case_statuses, media_contact)
+        for name in facts["country_names"]:
+            if name not in countries:
+                countries[name] = Country(name, settings)
+        facts["countries"] = [countries[name] for name in facts["country_names"]]
+        for name, value in facts.items():
+            setattr(article, name, value)
+    articles_gen.context["CONTENT_TYPES"] = content_types

@@ -34,6 +34,11 @@ def published_html(html, source_path, context):
     return unlink(html, hider(context.get("SITEURL", ""), context.get("HIDDEN_PATHS", frozenset())))
 
 
+def add_template_globals(pelican):
+    """initialized: `body_parts` for the templates."""
+    pelican.settings["JINJA_GLOBALS"]["body_parts"] = body_parts
+
+
 @pass_context
 def body_parts(context, item):
     """[(html, action or None)]: the item's text, to be written out in order, each action's box

@@ -11,9 +11,11 @@ The file is not part of the site: deploy never uploads it. deploy.py reads its n
 """
 
 import json
+import logging
 import os
 
 NAME = ".build-manifest.json"
+logger = logging.getLogger(__name__)
 
 
 def path_in(output_path):
@@ -52,3 +54,19 @@ def read(output_path):
 def forget(pelican):
     """initialized: a build that has only started is not one that `invoke deploy` may upload."""
     remove(pelican.output_path)
+
+
+def finish(pelican, assets, search_index):
+    """finalized, last: in a production build (BUILD_MANIFEST), the manifest, unless Pelican
+    logged an error while writing or the build made no search index."""
+    from .report import logged_errors  # here, not above: deploy.py loads this file on its own, without Pelican
+
+    settings = pelican.settings
+    if not settings.get("BUILD_MANIFEST"):
+        return
+    if logged_errors():
+        logger.error("No build manifest: Pelican logged errors while writing the site; deploy will refuse it")
+    elif search_index is None:
+        logger.error("No build manifest: a production build needs its search index (SEARCH_INDEX)")
+    else:
+        write(pelican.output_path, settings["SITEURL"], assets, search_index)

@@ -11,23 +11,21 @@ What is checked, and where each rule lives:
 - links to unpublished items (warnings): embargo.py.
 """
 
-import functools
 import math
 import os
 import posixpath
 from datetime import datetime
 
-from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
-from pelican.utils import slugify
-
-from . import confinement, embargo, i18n, ownership, report, validation
+from . import confinement, embargo, i18n, ownership, report, timings, validation
 from .actions import as_of, check_actions, check_references, followup_warnings
 from .countries import Country
-from .get_involved import ActionsGenerator, inline_markers, today_in
+from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished
+from .get_involved import inline_markers, today_in
 from .lint import lint_html, lint_warnings
 from .reading import EditorMarkdownReader
 from .related import check_pins
 from .settings import setting
+from .topics import key_maker
 
 SITE_FILES = {  # files and folders the build writes beside the content's pages
     "sitemap.xml": "the sitemap", "robots.txt": "robots.txt", ".build-manifest.json": "the build manifest",
@@ -35,47 +33,29 @@ SITE_FILES = {  # files and folders the build writes beside the content's pages
 }
 
 
-def generators_by_kind(generators):
-    def first(kind):
-        return next(g for g in generators if isinstance(g, kind))
-    return first(ArticlesGenerator), first(PagesGenerator), first(ActionsGenerator), first(StaticGenerator)
-
-
-def all_contents(articles_gen, pages_gen):
-    """Every article and page read, whatever its status: (articles, pages)."""
-    articles = [
-        *articles_gen.articles, *articles_gen.translations,
-        *articles_gen.drafts, *articles_gen.drafts_translations,
-        *articles_gen.hidden_articles, *articles_gen.hidden_translations,
-    ]
-    pages = [
-        *pages_gen.pages, *pages_gen.translations,
-        *pages_gen.hidden_pages, *pages_gen.hidden_translations,
-        *pages_gen.draft_pages, *pages_gen.draft_translations,
-    ]
-    return articles, pages
-
-
-def public_languages(articles_gen, pages_gen, default_lang):
-    """The languages readers get (what is written at a public address: in a preview, drafts too)."""
-    public = [
-        *articles_gen.articles, *articles_gen.translations, *articles_gen.hidden_articles, *articles_gen.hidden_translations,
-        *pages_gen.pages, *pages_gen.translations, *pages_gen.hidden_pages, *pages_gen.hidden_translations,
-    ]
-    return sorted({default_lang, *(c.lang for c in public)})
-
-
 def rules_for(settings):
-    file_exists = static_file_check(settings)
+    file_exists = confinement.static_file_check(settings)
     return validation.Rules(
         content_types=setting(settings, "CONTENT_TYPES"),
         case_statuses=setting(settings, "CASE_STATUSES"),
         file_exists=file_exists,
-        slugify=slug_maker(settings),
+        slugify=key_maker(settings),
         languages=tuple(dict.fromkeys([settings["DEFAULT_LANG"], *setting(settings, "LANGUAGES")])),
         page_templates=tuple(setting(settings, "PAGE_TEMPLATES")),
         static_folders=tuple(p.strip("/") for p in settings["STATIC_PATHS"]),
     )
+
+
+def check(generators):
+    """all_generators_finalized, first: every problem of the content, before anything is written.
+    Errors stop the build (one line each, nothing written); `invoke check` prints the warnings
+    too and stops here."""
+    articles_gen, pages_gen, actions_gen, static_gen = generators_by_kind(generators)
+    articles, pages = all_contents(articles_gen, pages_gen)
+    remember_addresses(articles + pages)
+    with timings.part("validation"):
+        errors, warnings = check_site(articles_gen, pages_gen, actions_gen, static_gen, report.collected_errors())
+    stop_or_finish_check(errors, warnings, articles_gen.settings)
 
 
 def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_errors):
@@ -88,8 +68,8 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
     items = [as_item(a, "article", settings) for a in articles] + [as_item(p, "page", settings) for p in pages]
     problems = validation.validate(items, rules)
 
-    actions, _translations, action_problems = actions_gen.parse(rules.file_exists)
-    problems += action_problems + check_actions(actions)
+    actions = actions_gen.actions
+    problems += actions_gen.problems + check_actions(actions)
     action_slugs = {item.slug for _path, item in actions_gen.action_files}
     article_slugs = {a.slug for a in articles}
     for item, content in zip(items, contents):
@@ -131,15 +111,6 @@ def folder_scans(settings):
                                static_folders=static_folders, static_extensions=setting(settings, "STATIC_EXTENSIONS"))
     theme = confinement.scan(settings["THEME"])
     return [(content_root, content), (os.path.basename(os.path.normpath(settings["THEME"])), theme)]
-
-
-def exclude_linked_folders(pelican):
-    """initialized: Pelican follows links to folders when it looks for files; a linked folder in
-    the content is never walked (check_site reports it)."""
-    settings = pelican.settings
-    linked = confinement.scan(settings["PATH"]).linked_dirs
-    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
-        settings[key] = [*settings.get(key, []), *(path for path in linked if path not in settings.get(key, []))]
 
 
 def clash_problems(clashes):
@@ -262,13 +233,14 @@ def unpublished_reference_warnings(items, contents, articles_gen, pages_gen, act
     """Warnings: links and `Related:` pins to items this build does not publish."""
     hidden = {}
     root = os.path.basename(settings["PATH"])
-    for content in embargo.unpublished(articles_gen, pages_gen):
+    waiting = unpublished(articles_gen, pages_gen)
+    for content in waiting:
         hidden[content.url] = (f"{root}/{content.relative_source_path.replace(os.sep, '/')}", embargo.status_words(content, settings))
     warnings = []
     published = {c.slug for c in articles_gen.articles}
     opens = {a.slug: a.starts for a in as_of(actions, today_in(settings)) if a.state == "scheduled"}
     for item, content in zip(items, contents):
-        if content in embargo.unpublished(articles_gen, pages_gen) or content.metadata.get("_refused"):
+        if content in waiting or content.metadata.get("_refused"):
             continue
         warnings += embargo.link_warnings(item.path, content.get_content(""), hidden, settings["SITEURL"])
         for slug in validation.split_list(item.meta.get("related")):
@@ -310,12 +282,6 @@ def stop_or_finish_check(errors, warnings, settings):
         report.stop_build(errors, root=root)
 
 
-def slug_maker(settings):
-    """Pelican's slugify, remembered: a site has few topics and countries but uses them often."""
-    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-    return functools.lru_cache(maxsize=None)(lambda text: slugify(text, regex_subs=subs))
-
-
 def site_paths(settings, contents, action_slugs):
     """exists(path): whether the site has that page or file ('updates/x/', 'images/a.jpg')."""
     known = {""}
@@ -331,7 +297,7 @@ def site_paths(settings, contents, action_slugs):
         known.add(settings.get(key, ""))
     known.add(setting(settings, "GET_INVOLVED_URL"))
     known.update(setting(settings, "ACTION_URL").format(slug=slug) for slug in action_slugs)
-    slug = slug_maker(settings)
+    slug = key_maker(settings)
     tags = {t.name for c in contents for t in getattr(c, "tags", [])}
     countries = {name for c in contents for name in validation.split_list(c.metadata.get("countries"))}
     known.update(settings["TAG_URL"].format(slug=slug(name)) for name in tags)
@@ -341,18 +307,6 @@ def site_paths(settings, contents, action_slugs):
         return path in known or path.removesuffix("index.html") in known or path + "/" in known
 
     return exists
-
-
-def static_file_check(settings):
-    """file_exists(path under content/) for a file that the build also copies to the site."""
-    static = [p.strip("/") + "/" for p in settings["STATIC_PATHS"]]
-
-    def file_exists(path):
-        copied = any(path.startswith(prefix) for prefix in static)
-        full = os.path.join(settings["PATH"], path)
-        return copied and os.path.isfile(full) and not os.path.islink(full)
-
-    return file_exists
 
 
 def as_item(content, kind, settings):

@@ -198,3 +198,24 @@ def confine_static_links(generator):
         if where is not None and in_folders(where, folders):
             kept.add(path)
     links.intersection_update(kept)
+
+
+def static_file_check(settings):
+    """file_exists(path under content/) for a file that the build also copies to the site."""
+    static = [p.strip("/") + "/" for p in settings["STATIC_PATHS"]]
+
+    def file_exists(path):
+        copied = any(path.startswith(prefix) for prefix in static)
+        full = os.path.join(settings["PATH"], path)
+        return copied and os.path.isfile(full) and not os.path.islink(full)
+
+    return file_exists
+
+
+def exclude_linked_folders(pelican):
+    """initialized: Pelican follows links to folders when it looks for files; a linked folder in
+    the content is never walked (check_site reports it)."""
+    settings = pelican.settings
+    linked = scan(settings["PATH"]).linked_dirs
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        settings[key] = [*settings.get(key, []), *(path for path in linked if path not in settings.get(key, []))]

@@ -9,6 +9,8 @@ from collections import defaultdict
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
+from .contents import generators_by_kind
+
 
 class Country(URLWrapper):
     """A country, with its URL and file name from COUNTRY_URL and COUNTRY_SAVE_AS."""
@@ -21,6 +23,12 @@ def group_by_country(articles, settings):
         for country in article.countries:
             groups[country].append(article)
     return sorted(groups.items(), key=lambda pair: pair[0].name.casefold())
+
+
+def prepare(generators):
+    """all_generators_finalized, after the articles' facts: the context's `countries`."""
+    articles_gen = generators_by_kind(generators)[0]
+    articles_gen.context["countries"] = group_by_country(articles_gen.articles, articles_gen.settings)
 
 
 class CountriesGenerator(Generator):

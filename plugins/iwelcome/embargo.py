@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from . import dates
 from .body import hider
+from .contents import all_contents, generators_by_kind, unpublished
 from .markup import body_parts as split_at_actions
 from .lint import linked_paths
 from .markup import site_path_of, unlink
@@ -64,9 +65,28 @@ def hold_back(generator):
                 item.translations = [t for t in item.translations if t.status != "draft"]
 
 
-def unpublished(articles_gen, pages_gen):
-    """The items this build does not publish (after preview.py has moved them in a preview)."""
-    return [*articles_gen.drafts, *articles_gen.drafts_translations, *pages_gen.draft_pages, *pages_gen.draft_translations]
+def prepare(generators):
+    """all_generators_finalized, after the checks: what body.py and the feeds need to make links
+    to unpublished items plain text (context: HIDDEN_PATHS, their addresses; LINKS_HIDDEN and
+    LINKS_HIDDEN_URLS, the items that link to one), and the files only unpublished items use
+    (or actions not open yet) taken out of the static files Pelican copies."""
+    from .actions import as_of
+    from .get_involved import today_in
+
+    articles_gen, pages_gen, actions_gen, static_gen = generators_by_kind(generators)
+    settings, context = articles_gen.settings, articles_gen.context
+    articles, pages = all_contents(articles_gen, pages_gen)
+    waiting = unpublished(articles_gen, pages_gen)
+    hidden = frozenset(c.url for c in waiting)
+    public = [c for c in articles + pages if c not in waiting]
+    linking = [c for c in public if hidden and hidden_links(c.get_content(""), "", hidden)]
+    context["HIDDEN_PATHS"] = hidden
+    context["LINKS_HIDDEN"] = frozenset(c.relative_source_path for c in linking)
+    context["LINKS_HIDDEN_URLS"] = frozenset(f"{settings['SITEURL']}/{c.url}" for c in linking)
+    dated = as_of(actions_gen.actions, today_in(settings))
+    held = files_held_back(static_gen.staticfiles, public, waiting, [a for a in dated if a.state != "scheduled"],
+                           [a for a in dated if a.state == "scheduled"])
+    static_gen.staticfiles[:] = [static for static in static_gen.staticfiles if static not in held]
 
 
 def files_held_back(static_files, published, unpublished, actions, scheduled):

@@ -19,11 +19,15 @@ is no longer there.
 """
 
 import hashlib
+import logging
 import os
 import posixpath
 import re
 
 from .report import BuildStopped
+from .settings import setting
+
+logger = logging.getLogger(__name__)
 
 HASH_LENGTH = 10
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".css", ".js", ".txt")
@@ -172,3 +176,13 @@ def fingerprint_output(output_path, static_dir):
 
 def _relative(full, root):
     return os.path.relpath(full, root).replace(os.sep, "/")
+
+
+def finish(pelican):
+    """finalized, in a production build (FINGERPRINT_ASSETS): rename the theme's files; return
+    {original path: fingerprinted path} for the build manifest ({} when off)."""
+    if not setting(pelican.settings, "FINGERPRINT_ASSETS"):
+        return {}
+    assets = fingerprint_output(pelican.output_path, pelican.settings["THEME_STATIC_DIR"])
+    logger.info("iwelcome plugin: %d theme files fingerprinted", len(assets))
+    return assets

@@ -1,7 +1,12 @@
-"""Wiring the calls to action into the build: read content/actions/, put the chosen actions
-beside each article (the `[action: slug]` lines of the text are filled by the templates, see
-markup.body_parts), and write /get-involved/ with a page per action and actions.json. The
-choosing itself is in actions.py."""
+"""The calls to action in the build. The ActionsGenerator reads and parses content/actions/
+(generate_context: its problems go to the checks) and writes /get-involved/ in each language,
+a page per action and actions.json (generate_output); `prepare`, once the content is checked,
+decides each action's state as of the build, puts the chosen actions beside each article and
+gives the templates what they show (the `[action: slug]` lines of the text are filled by the
+templates, see body.py). The choosing itself is in actions.py, as plain functions.
+
+Context keys: ACTIONS_BY_LANG, HOME_ACTIONS, ACTION_UTM, ACTION_URL, ACTION_KIND_LABELS,
+ACTION_KIND_PLURALS, share_links."""
 
 import json
 import logging
@@ -12,9 +17,17 @@ from zoneinfo import ZoneInfo
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from .actions import Chooser, feed_entries, hub_groups, parse_action, parse_translation
-from .validation import Problem
+from dataclasses import replace
+
+from .actions import KIND_LABELS, Chooser, as_of, feed_entries, hub_groups, in_language, parse_action, parse_translation, share_links
+from .body import hider
+from .confinement import static_file_check
+from .contents import all_contents, generators_by_kind
+from .embargo import hidden_links
+from .markup import unlink
 from .settings import setting
+from .topics import key_maker
+from .validation import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +46,7 @@ class ActionsGenerator(Generator):
                 logger.error("Could not process %s", path)
                 continue
             self.action_files.append((path, item))
+        self.actions, self.translations, self.problems = self.parse(static_file_check(self.settings))
 
     def parse(self, file_exists):
         """([Action], {lang: {slug: translated words}}, [Problem]) for all action files."""
@@ -97,12 +111,44 @@ class ActionsGenerator(Generator):
             f.write("\n")
 
 
+def prepare(generators):
+    """all_generators_finalized, after the checks, the articles' facts and the embargo: the
+    actions as of today in each language (one not open yet appears nowhere public; a link in its
+    pitch to an unpublished item is plain text), beside each article, and in the context."""
+    articles_gen, pages_gen, actions_gen, _static_gen = generators_by_kind(generators)
+    settings, context = articles_gen.settings, articles_gen.context
+    default = settings["DEFAULT_LANG"]
+    articles, pages = all_contents(articles_gen, pages_gen)
+    hidden = context.get("HIDDEN_PATHS", frozenset())
+    is_hidden = hider(settings["SITEURL"], hidden)
+    actions = [
+        replace(a, pitch=unlink(a.pitch, is_hidden)) if hidden and hidden_links(a.pitch, settings["SITEURL"], hidden) else a
+        for a in as_of(actions_gen.actions, today_in(settings), preview=setting(settings, "PREVIEW"))
+        if a.state != "scheduled"
+    ]
+    languages = sorted({default, *actions_gen.translations, *(c.lang for c in articles + pages)})
+    by_lang = {lang: {a.slug: a for a in in_language(actions, actions_gen.translations.get(lang, {}))} for lang in languages}
+    context.update({
+        "ACTIONS_BY_LANG": by_lang,
+        "HOME_ACTIONS": {
+            lang: [a for a in sorted(in_lang.values(), key=lambda a: (-a.priority, a.slug)) if a.is_live]
+            for lang, in_lang in by_lang.items()
+        },
+        "ACTION_UTM": setting(settings, "ACTION_UTM"),
+        "ACTION_URL": setting(settings, "ACTION_URL"),
+        "ACTION_KIND_LABELS": {kind: labels[0] for kind, labels in KIND_LABELS.items()},
+        "ACTION_KIND_PLURALS": {kind: labels[1] for kind, labels in KIND_LABELS.items()},
+        "share_links": share_links,
+    })
+    place_actions(articles, by_lang, settings)
+
+
 def place_actions(articles, actions_by_lang, settings):
     """Give each article its `get_involved` list, in its language: the actions its `[action: slug]`
     lines show are not repeated beside it."""
     maximum = setting(settings, "GET_INVOLVED_MAX")
     default_lang = settings["DEFAULT_LANG"]
-    chooser = Chooser(list(actions_by_lang[default_lang].values()))
+    chooser = Chooser(list(actions_by_lang[default_lang].values()), key_maker(settings))
     for article in articles:
         in_lang = actions_by_lang.get(article.lang, actions_by_lang[default_lang])
         chosen = chooser.select(

@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from . import confinement
+from .markup import text_of
 from .validation import Problem
 
 IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -77,7 +78,7 @@ def lint_warnings(path, kind, meta, html, today, image_size, settings):
     image_size(path under the site) -> bytes or None; settings: IMAGE_MAX_KB, SUMMARY_MAX_CHARS.
     """
     warnings = []
-    summary = re.sub(r"<[^>]*>", "", str(meta.get("summary", ""))).strip()
+    summary = text_of(str(meta.get("summary", ""))).strip()
     if len(summary) > settings["SUMMARY_MAX_CHARS"]:
         warnings.append(Problem(path, "Summary", f"{len(summary)} characters; share cards show about {settings['SUMMARY_MAX_CHARS']}, so shorten it"))
     date = meta.get("date")

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
+from markupsafe import Markup
 
 # The element that stands for a line `[action: slug]` in the text (action_markers.py); the
 # templates put the action's box there (body_parts).
@@ -163,9 +164,10 @@ def findings(html):
     return scanner.findings, scanner.slots
 
 
-def strip_tags(html):
-    """The text of some HTML, tags removed and entities kept as written (for counting and matching)."""
-    return re.sub(r"<[^>]*>", " ", html or "")
+def text_of(html):
+    """The text some HTML shows: tags removed, entities read, spaces collapsed (for counting words,
+    measuring a summary, deciding whether a field is empty). One way for the whole plugin."""
+    return Markup(html or "").striptags()
 
 
 def unlink(html, is_hidden):

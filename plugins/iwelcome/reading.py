@@ -25,10 +25,11 @@ import hashlib
 import html
 import os
 from datetime import datetime
+from pathlib import Path
 
 import smartypants
 from pelican.readers import MarkdownReader
-from typogrify.filters import typogrify
+from typogrify.filters import amp, caps, initial_quotes, process_ignores, widont
 
 from pelican.utils import slugify
 
@@ -170,15 +171,27 @@ class EditorMarkdownReader(MarkdownReader):
         return slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
 
+FILTERS = ("amp", "smartypants", "caps", "initial_quotes", "widont")  # in typogrify's order
+
+
 def typogrify_html(text, settings):
-    """Typogrify as Pelican's reader does it, with the same TYPOGRIFY_* settings."""
+    """Typogrify as Pelican does it, with the same TYPOGRIFY_* settings: typogrify's own filters in
+    its order, outside TYPOGRIFY_IGNORE_TAGS, and smartypants with its dashes setting passed to it
+    (not set on the library for everyone, as Pelican does)."""
     if not text:
         return text
     dashes = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
     # Like Pelican: also turn the &quot; entities Markdown leaves into curly quotes.
-    smartypants.Attr.default = dashes.get(settings.get("TYPOGRIFY_DASHES"), smartypants.Attr.set1) | smartypants.Attr.w
-    omitted = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
-    return typogrify(text, settings.get("TYPOGRIFY_IGNORE_TAGS", []), **omitted)
+    attrs = dashes.get(settings.get("TYPOGRIFY_DASHES"), smartypants.Attr.set1) | smartypants.Attr.w
+    steps = {"amp": amp, "smartypants": lambda t: smartypants.smartypants(t, attrs), "caps": caps,
+             "initial_quotes": initial_quotes, "widont": widont}
+    used = [steps[name] for name in FILTERS if name not in settings.get("TYPOGRIFY_OMIT_FILTERS", [])]
+    out = []
+    for section, typeset in process_ignores(text, settings.get("TYPOGRIFY_IGNORE_TAGS", [])):
+        for step in used if typeset else ():
+            section = step(section)
+        out.append(section)
+    return "".join(out)
 
 
 def use_editor_reader(readers):
@@ -205,3 +218,17 @@ def _fill_missing(metadata, keys):
         metadata["_missing"] = missing
         for key in missing:
             metadata[key] = PLACEHOLDERS[key]
+
+
+def separate_cache_per_version(pelican):
+    """Pelican's content cache keeps what the readers made, and would keep it after this plugin's
+    reader changes: each version of the plugin and of the reading settings gets a cache of its own."""
+    settings = pelican.settings
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):  # the whole plugin: any module may change what is read
+        digest.update(path.read_bytes())
+    for key in ("MARKDOWN", "TYPOGRIFY", "TYPOGRIFY_IN_READER", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_DASHES",
+                "TYPOGRIFY_OMIT_FILTERS", "FORMATTED_FIELDS", "TIMEZONE", "LANGUAGES", "SLUGIFY_SOURCE",
+                "SLUG_REGEX_SUBSTITUTIONS", "ACTIONS_PATH", "PATH"):
+        digest.update(repr(settings.get(key)).encode())
+    settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], f"v-{digest.hexdigest()[:12]}")

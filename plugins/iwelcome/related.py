@@ -1,4 +1,5 @@
-"""Related updates: for every article, the others most related to it. Pure functions over plain data.
+"""Related updates: for every article, the others most related to it: pure functions over plain
+data, and `place`, which gives them to the build (at the end).
 
 Relatedness is the sum of the weights of the keywords (topics and countries) two articles share,
 each weighted by its field and by how rare it is (inverse document frequency), times a mild
@@ -20,6 +21,9 @@ import math
 from bisect import insort
 from dataclasses import dataclass, field
 
+from .contents import generators_by_kind
+from .settings import setting
+from .topics import key_maker
 from .validation import Problem
 
 
@@ -223,3 +227,54 @@ class _Search:
 
 # _BITS[mask]: the positions of the set bits of mask, for the subsets of up to 8 keywords.
 _BITS = [tuple(i for i in range(8) if mask >> i & 1) for mask in range(1 << 8)]
+
+
+# --- In the build ----------------------------------------------------------------------------
+
+def place(generators):
+    """all_generators_finalized, after the articles' facts: every article gets its
+    `related_updates` (Article objects), computed for all at once, and the context its
+    `more_on_topic`: {topic slug: [Article]} for the topic pages."""
+    articles_gen = generators_by_kind(generators)[0]
+    settings = articles_gen.settings
+    config = Config(
+        weights=setting(settings, "RELATED_WEIGHTS"),
+        half_life_days=setting(settings, "RELATED_HALF_LIFE_DAYS"),
+        oldest_factor=setting(settings, "RELATED_OLDEST_FACTOR"),
+        maximum=setting(settings, "RELATED_UPDATES_MAX"),
+        max_share=setting(settings, "RELATED_MAX_SHARE"),
+        min_dropped=setting(settings, "RELATED_MIN_DROPPED"),
+        max_same_type=setting(settings, "RELATED_MAX_SAME_TYPE"),
+    )
+    articles = articles_gen.articles  # published, in the default language (and drafts in a preview)
+    slug = key_maker(settings)
+    docs = [
+        Doc(
+            slug=a.slug,
+            type=a.type,
+            day=a.date.toordinal(),
+            keywords=tuple(("tags", slug(t.name)) for t in getattr(a, "tags", []))
+            + tuple(("countries", slug(name)) for name in a.country_names),
+            pinned=tuple(a.related_slugs),
+        )
+        for a in articles
+    ]
+    related = related_updates(docs, config)
+    by_slug = {a.slug: a for a in articles}
+    for article in articles:
+        hidden = [s.lower() for s in article.related_slugs] == ["none"]
+        article.related_updates = [] if hidden else [by_slug[s] for s in related[article.slug]]
+    for translation in [*articles_gen.translations, *articles_gen.drafts, *articles_gen.drafts_translations]:
+        original = by_slug.get(translation.slug)
+        shown = original.related_updates if original else []
+        translation.related_updates = [a for a in shown if a is not translation]
+    # "More on <topic>" on a topic's page: what its articles' related lists point to outside it.
+    members = {}
+    for article in articles:
+        for tag in getattr(article, "tags", []):
+            members.setdefault(tag.slug, []).append(article.slug)
+    order = {d.slug: i for i, d in enumerate(sorted(docs, key=lambda d: (-d.day, d.slug)))}
+    articles_gen.context["more_on_topic"] = {
+        topic: [by_slug[s] for s in slugs]
+        for topic, slugs in more_on(related, members, order, config.maximum).items()
+    }

@@ -37,6 +37,31 @@ class ErrorCollector(logging.Handler):
         self.messages.append(record.getMessage().splitlines()[0])
 
 
+_pelican_errors = ErrorCollector()
+
+
+def watch_pelican_errors(pelican):
+    """initialized: what Pelican logs as an error while it reads joins the content's problems,
+    and a BuildStopped is logged in one line instead of a traceback."""
+    pelican_logger = logging.getLogger("pelican")
+    if _pelican_errors not in pelican_logger.handlers:
+        pelican_logger.addHandler(_pelican_errors)
+        pelican_logger.addFilter(HideContentErrorTraceback())
+    _pelican_errors.messages.clear()
+
+
+def collected_errors():
+    """The lines Pelican logged as errors since the last call."""
+    lines = list(_pelican_errors.messages)
+    _pelican_errors.messages.clear()
+    return lines
+
+
+def logged_errors():
+    """Whether Pelican logged errors since the last `collected_errors()` (while writing the site)."""
+    return bool(_pelican_errors.messages)
+
+
 def line_of(path, field):
     """The line where `field:` is written at the top of `path`, or None."""
     pattern = re.compile(rf"^\s*{re.escape(field)}\s*:", re.IGNORECASE)

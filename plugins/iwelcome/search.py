@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import stable_index
 from .report import BuildStopped
+from .settings import setting
 
 BUNDLE = "pagefind"  # the folder under the output, served as /pagefind/
 
@@ -78,3 +79,9 @@ def indexed_pages(bundle):
     return {lang: language["page_count"] for lang, language in entry["languages"].items()}
 
 
+def finish(pelican):
+    """finalized, after the theme's files are renamed: the index of the finished pages, when
+    SEARCH_INDEX is on; {language: pages}, or None when it is off."""
+    if not setting(pelican.settings, "SEARCH_INDEX"):
+        return None
+    return build_search_index(pelican.output_path)

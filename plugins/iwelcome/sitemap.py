@@ -61,3 +61,18 @@ class Sitemap:
         for name, text in (("sitemap.xml", sitemap_xml(self.entries, site_url)), ("robots.txt", robots_txt(site_url))):
             with open(os.path.join(pelican.output_path, name), "w", encoding="utf-8") as f:
                 f.write(text)
+
+
+_sitemap = Sitemap()  # the build's pages, from all_generators_finalized to finalized
+
+
+def start(generators):
+    _sitemap.start(generators)
+
+
+def written(path, context):
+    _sitemap.written(path, context)
+
+
+def finish(pelican):
+    _sitemap.finish(pelican)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Callable
 
 from . import confinement, dates
+from .markup import text_of
 
 SLUG = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
 SAFE_PATH = re.compile(r"(?:[a-z0-9_][a-z0-9_.-]*/)*[a-z0-9_][a-z0-9_.-]*\.html")
@@ -117,7 +118,7 @@ def is_blank(value):
     if isinstance(value, (list, tuple)):
         return not value
     # Titles and summaries arrive as HTML: '<p></p>' is blank too.
-    return not re.sub(r"<[^>]*>|&nbsp;|\s", "", str(value))
+    return not text_of(str(value)).strip()
 
 
 def suggestion(word, known, cutoff=0.75):

@@ -1,0 +1,36 @@
+"""How long each part of the plugin took in this build: logged, and written to PLUGIN_TIMINGS_FILE
+(as JSON) for the build benchmark."""
+
+import json
+import logging
+import time
+from contextlib import contextmanager
+
+from .settings import setting
+
+logger = logging.getLogger(__name__)
+_seconds = {}
+
+
+def start(pelican):
+    """initialized: a new build, no time counted yet."""
+    _seconds.clear()
+
+
+@contextmanager
+def part(name):
+    """Count the time of the `with` block under `name` (validation, actions, related, ...)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        _seconds[name] = _seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def finish(pelican):
+    """finalized: log the parts, and write them where PLUGIN_TIMINGS_FILE says."""
+    logger.info("iwelcome plugin: " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in _seconds.items()))
+    path = setting(pelican.settings, "PLUGIN_TIMINGS_FILE")
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(_seconds, f)
