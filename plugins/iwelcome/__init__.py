@@ -19,6 +19,7 @@ from . import (
     build_manifest,
     checks,
     confinement,
+    contents,
     countries,
     embargo,
     fingerprint,
@@ -44,6 +45,8 @@ def register():
     signals.initialized.connect(report.watch_pelican_errors)
     signals.initialized.connect(reading.separate_cache_per_version)
     signals.initialized.connect(body.add_template_globals)
+    signals.initialized.connect(contents.forget_addresses)
+    signals.initialized.connect(contents.add_template_filters)
     signals.initialized.connect(build_manifest.forget)
     signals.initialized.connect(confinement.exclude_linked_folders)
     signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
