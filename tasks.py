@@ -153,8 +153,6 @@ if __name__ == "__main__":
     sys.exit(subprocess.run([str(python), "-m", "invoke", *sys.argv[1:]], cwd=ROOT).returncode)
 
 
-from http.server import SimpleHTTPRequestHandler  # noqa: E402
-
 from invoke import task  # noqa: E402  (after the bootstrap above, which installs it)
 
 CONTENT = "content"
@@ -165,22 +163,6 @@ HOST, PORT = "127.0.0.1", 8000
 
 def pelican(c, settings="pelicanconf.py", extra=""):
     c.run(f"{sys.executable} -m pelican {CONTENT} -s {settings} -o {OUTPUT} {extra}", pty=False)
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves a built site; a missing page gets the site's 404.html with status 404, as on the CDN."""
-
-    def send_error(self, code, message=None, explain=None):
-        not_found = Path(self.directory) / "404.html"
-        if code != 404 or not not_found.is_file():
-            return super().send_error(code, message, explain)
-        body = not_found.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 @task
@@ -206,13 +188,12 @@ def rebuild(c):
 @task
 def serve(c, port=PORT):
     """Preview on http://127.0.0.1:8000/, drafts and embargoed items included (with a banner)."""
-    from functools import partial
-    from http.server import ThreadingHTTPServer
+    from site_server import make_server  # a missing page gets 404.html, as on the CDN
 
     pelican(c, extra=PREVIEW)
     print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
           "publish anything from output/: this preview includes drafts.")
-    with ThreadingHTTPServer((HOST, int(port)), partial(SiteHandler, directory=ROOT / OUTPUT)) as httpd:
+    with make_server(ROOT / OUTPUT, HOST, port) as httpd:
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:

@@ -14,12 +14,11 @@ import subprocess
 import sys
 import threading
 from datetime import date
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
+from site_server import SiteHandler, make_server
 from test_site import metadata
 
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -186,13 +185,13 @@ console.log(JSON.stringify(answers));
 
 @pytest.fixture(scope="module")
 def served(site):
-    """The built site on http://127.0.0.1:<free port>/, as a browser gets it."""
+    """The built site on http://127.0.0.1:<free port>/, as a browser gets it (site_server.py)."""
 
-    class Quiet(SimpleHTTPRequestHandler):
+    class Quiet(SiteHandler):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site.output)))
+    server = make_server(site.output, handler=Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -1,11 +1,11 @@
 """The real site in a real browser: Debian's Chromium, driven by Playwright for Python.
 
 Session fixtures: the real site (the `site` fixture of tests/conftest.py: built once per test
-session into a temporary folder, search index included), served on 127.0.0.1 by a threaded
-`http.server` that answers a missing page with 404.html and status 404 (as `tasks.py serve` and
-the CDN do), and one Chromium for the whole session. Chromium is the machine's own
-(/usr/bin/chromium, Debian's `chromium` package), started with `executable_path`; Playwright
-never downloads a browser here. When it is missing, the set-up installs it with apt-get if it
+session into a temporary folder, search index included), served on 127.0.0.1 by the site's own
+server (site_server.py, which `tasks.py serve` uses too: a threaded `http.server` that answers a
+missing page with 404.html and status 404, as the CDN does), and one Chromium for the whole
+session. Chromium is the machine's own (/usr/bin/chromium, Debian's `chromium` package), started
+with `executable_path`; Playwright never downloads a browser here. When it is missing, the set-up installs it with apt-get if it
 runs as root, and otherwise fails with the command to run.
 
 Every page a test opens goes through `visit`, which records every request the page makes (and
@@ -26,14 +26,12 @@ import shutil
 import subprocess
 import threading
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
-from tasks import SiteHandler
+from site_server import SiteHandler, make_server
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, as root (hence no sandbox), and quiet: without the background-networking flags
@@ -86,7 +84,7 @@ def ensure_system_package(is_present, package, what):
 # --- the site, served -------------------------------------------------------------------------
 
 class RecordingHandler(SiteHandler):
-    """tasks.py's server for a built site (a missing page gets 404.html with status 404).
+    """The site's own server (site_server.py: a missing page gets 404.html with status 404).
 
     Every answer goes into `served` as (path, status): the server's side of the record, which
     also sees what the browser fetches on its own and Playwright does not report (/favicon.ico).
@@ -112,7 +110,7 @@ def served():
 @pytest.fixture(scope="session")
 def server(site, served):
     """The built site on http://127.0.0.1:<free port>; the fixture stops the server after the session."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(RecordingHandler, directory=str(site.output), served=served))
+    httpd = make_server(site.output, handler=RecordingHandler, served=served)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
