@@ -130,9 +130,7 @@ def unsafe_markup(html, where):
     """Problems with one HTML document or fragment: elements, attributes and URL schemes that
     could run a script or reach another site, beyond what the site's own templates write."""
     import json
-    import sys
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     from iwelcome.markup import TAGS, url_scheme
 
     found = []

@@ -1,19 +1,14 @@
 """Choosing, scheduling and checking calls to action: pure functions, no build."""
 
-import sys
 from datetime import date
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
-
-from iwelcome.actions import (  # noqa: E402
+from iwelcome.actions import (
     Action, as_of, check_actions, check_references, feed_entries, goal_ladder, hub_groups, parse_action,
     select_actions, share_links, tracked_url,
 )
-from iwelcome.settings import DEFAULTS  # noqa: E402
+from iwelcome.settings import DEFAULTS
 
 TODAY = date(2026, 11, 23)
 

@@ -25,11 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import deploy
 import pytest
 from conftest import ROOT, run_pelican
-
-sys.path.insert(0, str(ROOT))
-import deploy  # noqa: E402
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 CHANGED_UPDATE = "only-30-countries-offer-resettlement"

@@ -2,17 +2,14 @@
 
 import json
 import re
-import sys
 from pathlib import Path
 
+import deploy
 import pytest
+from botocore import exceptions as boto
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "plugins"))
-import deploy  # noqa: E402
-from deploy import LocalFile, RemoteObject, make_plan  # noqa: E402
-from iwelcome import build_manifest  # noqa: E402
+from deploy import LocalFile, RemoteObject, make_plan
+from iwelcome import build_manifest
 
 RULES = deploy.load_settings(ROOT / "publishconf.py")["DEPLOY_HEADERS"]
 CSS = "theme/css/site.0123456789.css"
@@ -189,8 +186,6 @@ def test_an_unknown_header_in_the_settings_is_an_error(tmp_path):
 
 
 # --- Failures: one line, what is wrong and what to do, no credentials -------------------------
-
-from botocore import exceptions as boto  # noqa: E402
 
 TARGET = deploy.Target("site-bucket", "", "E2QWRUHAPOMQZL")
 NETWORK = deploy.Network(connect_timeout=10, read_timeout=60, attempts=5)

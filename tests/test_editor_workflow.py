@@ -10,8 +10,7 @@ import pytest
 from conftest import ROOT, article
 from test_validation_rules import PNG, assert_fails_with
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from iwelcome.scaffold import KINDS  # noqa: E402
+from iwelcome.scaffold import KINDS
 
 FILLED = {  # what an editor writes in place of each hint
     "Summary": "A judge paused four deportations.",

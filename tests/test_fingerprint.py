@@ -7,15 +7,12 @@ Unit tests of plugins/iwelcome/fingerprint.py, then checks on the real productio
 import hashlib
 import json
 import re
-import sys
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, article
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from iwelcome import build_manifest  # noqa: E402
-from iwelcome.fingerprint import (  # noqa: E402
+from conftest import article
+from iwelcome import build_manifest
+from iwelcome.fingerprint import (
     FingerprintError,
     fingerprint_output,
     fingerprinted_name,

@@ -20,11 +20,9 @@ from bs4 import BeautifulSoup
 from jinja2 import Environment, nodes
 
 from conftest import ROOT, article
-
-sys.path.insert(0, str(ROOT / "plugins"))
-from iwelcome import i18n, terms  # noqa: E402
-from iwelcome.actions import KIND_LABELS  # noqa: E402
-from iwelcome.settings import DEFAULTS  # noqa: E402
+from iwelcome import i18n, terms
+from iwelcome.actions import KIND_LABELS
+from iwelcome.settings import DEFAULTS
 
 TRANSLATIONS = ROOT / "theme" / "translations"
 POT = TRANSLATIONS / "messages.pot"

@@ -1,16 +1,12 @@
 """The plugin's pure functions, on plain data, without a Pelican build."""
 
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
-
-from iwelcome.articles import Contact, article_facts, parse_contact  # noqa: E402
-from iwelcome.settings import DEFAULTS  # noqa: E402
-from iwelcome.validation import Item, Rules, split_list, validate  # noqa: E402
+from iwelcome.articles import Contact, article_facts, parse_contact
+from iwelcome.settings import DEFAULTS
+from iwelcome.validation import Item, Rules, split_list, validate
 
 TYPES = DEFAULTS["CONTENT_TYPES"]
 STATUSES = DEFAULTS["CASE_STATUSES"]

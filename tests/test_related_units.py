@@ -3,16 +3,10 @@ of the fast search against a brute-force reading of the same definition."""
 
 import math
 import random
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-
-from iwelcome.related import Config, Doc, check_pins, more_on, related_updates  # noqa: E402
+from iwelcome.related import Config, Doc, check_pins, more_on, related_updates
 
 DAY = date(2024, 1, 1).toordinal()
 
@@ -93,7 +87,7 @@ def test_the_same_content_gives_the_same_lists_in_any_order():
 
 
 def corpus_docs(n):
-    from corpus import SINGULAR, entries
+    from benchmarks.corpus import SINGULAR, entries
 
     return [
         Doc(e["slug"], SINGULAR[e["folder"]], e["date"].toordinal(),

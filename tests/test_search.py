@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import threading
 from datetime import date
 from urllib.parse import urlsplit
@@ -21,9 +20,8 @@ from conftest import ROOT
 from site_server import SiteHandler, make_server
 from test_site import metadata
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from iwelcome import search, stable_index  # noqa: E402
-from iwelcome.settings import DEFAULTS  # noqa: E402
+from iwelcome import search, stable_index
+from iwelcome.settings import DEFAULTS
 
 CONTENT = ROOT / "content"
 CASE_STUDY = "/case-studies/sara-beltran-hernandez/"  # the one English case study that says "aspirin"
