@@ -1,6 +1,9 @@
-"""Shared fixtures: the real site built once per session, and small fixture sites built on demand."""
+"""Shared fixtures and helpers: the real site built once per session, small fixture sites built
+on demand, the real content as its files say, and what a failed build must look like. Test
+modules take these from here (`from conftest import ...`), never from one another."""
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -11,6 +14,51 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+def setting(name):
+    """A setting of pelicanconf.py, the file the build reads."""
+    namespace = {}
+    exec((ROOT / "pelicanconf.py").read_text(encoding="utf-8"), namespace)
+    return namespace[name]
+
+
+# --- The real content, as its files say ----------------------------------------------------------
+
+TYPE_FOLDERS = ["press-releases", "updates", "case-studies"]
+
+
+def metadata(path):
+    """The `Key: value` lines at the top of a content file, keys lower-cased."""
+    meta = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    return meta
+
+
+def articles(folder, translations=False):
+    """The content files of a folder: originals only, unless translations are asked for too."""
+    return sorted(p for p in (CONTENT / folder).glob("*.md") if translations or "lang" not in metadata(p))
+
+
+def url_of(path):
+    """The address of a content file's page, as its metadata and folder make it."""
+    meta = metadata(path)
+    folder = path.parent.name
+    slug = meta.get("slug", path.stem)
+    prefix = f"/{meta['lang']}" if "lang" in meta else ""
+    if meta.get("save_as"):
+        return "/" + meta["save_as"].removesuffix("index.html")
+    if folder == "pages":
+        return f"{prefix}/{slug}/"
+    return f"{prefix}/{folder}/{slug}/"
+
+
+# --- Builds ----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -65,7 +113,7 @@ class Site:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     output = tmp_path_factory.mktemp("site")
-    build = run_pelican(ROOT / "content", output, search=True)
+    build = run_pelican(CONTENT, output, search=True)
     assert build.returncode == 0, build.log
     return Site(output)
 
@@ -74,7 +122,7 @@ def site(tmp_path_factory):
 def published(tmp_path_factory):
     """The production build (publishconf.py): absolute URLs, feeds, no drafts."""
     output = tmp_path_factory.mktemp("published")
-    build = run_pelican(ROOT / "content", output, settings="publishconf.py", search=True)
+    build = run_pelican(CONTENT, output, settings="publishconf.py", search=True)
     assert build.returncode == 0, build.log
     return Site(output)
 
@@ -96,6 +144,19 @@ def article(**fields):
     return header + "\n\nThe body of the article.\n"
 
 
+def action(**fields):
+    """A call-to-action file (content/actions/) with valid defaults; a field set to None is left out."""
+    values = {
+        "Title": "Tell DHS to stop jailing asylum seekers",
+        "Kind": "letter",
+        "Button": "Write to DHS",
+        "Url": "https://act.example/letters/dhs",
+    }
+    values.update(fields)
+    header = "\n".join(f"{key}: {value}" for key, value in values.items() if value is not None)
+    return header + "\n\nA short letter takes five minutes.\n"
+
+
 @pytest.fixture
 def build_site(tmp_path):
     """build_site({"updates/a.md": text, ...}) builds those files as a site and returns the Build."""
@@ -114,6 +175,34 @@ def build_site(tmp_path):
         return run_pelican(content, tmp_path / "output", settings=settings, extra=extra, search=search)
 
     return build
+
+
+# --- A build that fails: exit 1, one line per problem, nothing written -------------------------
+
+PNG = (  # a 1x1 transparent PNG, so that an image a fixture site needs is really an image
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def problem_lines(build):
+    """The `path:line: Field: message` lines a stopped build printed."""
+    return [line.strip() for line in build.stderr.splitlines() if line.startswith("  ")]
+
+
+def assert_fails_with(build, *patterns):
+    """The build stopped cleanly (exit 1, no traceback, nothing written) and named its problems,
+    each pattern matching exactly one problem line; returns the lines."""
+    assert build.returncode == 1, build.log
+    assert "Traceback" not in build.log, build.log
+    assert not build.output.exists() or not any(build.output.iterdir()), "a failed build wrote files"
+    lines = problem_lines(build)
+    assert lines, build.log
+    for pattern in patterns:
+        matching = [line for line in lines if re.search(pattern, line)]
+        assert len(matching) == 1, f"{pattern!r} should match one of:\n" + "\n".join(lines)
+    return lines
 
 
 # --- What a reader may get: the allowlist, checked on a built site (tests/test_trust*.py) ------

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import deploy
 import pytest
-from conftest import ROOT, run_pelican
+from conftest import ROOT, article, run_pelican
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 CHANGED_UPDATE = "only-30-countries-offer-resettlement"
@@ -282,8 +282,6 @@ def test_a_large_deletion_is_refused_unless_forced(aws, build_a, tmp_path):
 
 
 def test_a_build_that_did_not_finish_is_refused(aws, build_site, tmp_path):
-    from conftest import article
-
     old = tmp_path / "output"  # what an earlier, finished build left
     old.mkdir()
     (old / "index.html").write_text("<!doctype html>")

@@ -7,8 +7,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-from conftest import ROOT, article
-from test_validation_rules import PNG, assert_fails_with
+from conftest import PNG, ROOT, article, assert_fails_with
 
 from iwelcome.scaffold import KINDS
 

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import article
+from conftest import article, run_pelican
 from iwelcome import build_manifest
 from iwelcome.fingerprint import (
     FingerprintError,
@@ -161,8 +161,6 @@ def test_embargoed_translations_are_not_written_in_production(build_site):
 
 
 def test_a_search_index_that_fails_stops_the_build_in_one_line_and_leaves_no_manifest(tmp_path):
-    from conftest import run_pelican
-
     content = tmp_path / "content" / "updates"
     content.mkdir(parents=True)
     (content / "a.md").write_text(article())

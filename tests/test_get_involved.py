@@ -6,20 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, article
-from test_site import TYPE_FOLDERS, articles, url_of
-from test_validation_rules import assert_fails_with
+from conftest import CONTENT, TYPE_FOLDERS, action, article, articles, assert_fails_with, url_of
 
-ACTION_FILES = sorted(p for p in (ROOT / "content/actions").glob("*.md") if not p.stem.endswith("-es"))
+ACTION_FILES = sorted(p for p in (CONTENT / "actions").glob("*.md") if not p.stem.endswith("-es"))
 MAX = 2  # GET_INVOLVED_MAX's default
-
-
-def action(**fields):
-    values = {"Title": "Tell DHS to stop jailing asylum seekers", "Kind": "letter", "Button": "Write to DHS",
-              "Url": "https://act.example/letters/dhs"}
-    values.update(fields)
-    header = "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None)
-    return header + "\n\nA short letter takes five minutes.\n"
 
 
 def soup(path):

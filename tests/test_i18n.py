@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from jinja2 import Environment, nodes
 
-from conftest import ROOT, article
+from conftest import ROOT, article, setting
 from iwelcome import i18n, terms
 from iwelcome.actions import KIND_LABELS
 from iwelcome.settings import DEFAULTS
@@ -28,14 +28,8 @@ TRANSLATIONS = ROOT / "theme" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 
 
-def site_setting(name):
-    namespace = {}
-    exec((ROOT / "pelicanconf.py").read_text(), namespace)
-    return namespace[name]
-
-
-DEFAULT_LANG = site_setting("DEFAULT_LANG")
-OTHER_LANGUAGES = [lang for lang in site_setting("LANGUAGES") if lang != DEFAULT_LANG]
+DEFAULT_LANG = setting("DEFAULT_LANG")
+OTHER_LANGUAGES = [lang for lang in setting("LANGUAGES") if lang != DEFAULT_LANG]
 
 
 def read(path, lang=None):
@@ -97,7 +91,7 @@ def test_the_words_python_declares_are_in_the_template():
         declared |= {kind["label"], kind["plural"]}
     declared |= set(DEFAULTS["CASE_STATUSES"].values())
     declared |= {word for labels in KIND_LABELS.values() for word in labels}
-    declared |= {label for label, _link in site_setting("MENUITEMS")} | {site_setting("SITE_TAGLINE")}
+    declared |= {label for label, _link in setting("MENUITEMS")} | {setting("SITE_TAGLINE")}
     in_pot = {message_id for message_id, _context in ids(read(POT))}
     assert declared - in_pot == set()
 
@@ -128,7 +122,7 @@ def test_templates_are_extracted_as_the_build_parses_them():
     method_map, options = parse_mapping_cfg(io.StringIO((ROOT / "babel.cfg").read_text()))
     assert ("theme/templates/**.html", "jinja2") in method_map
     jinja = options["theme/templates/**.html"]
-    environment = site_setting("JINJA_ENVIRONMENT")
+    environment = setting("JINJA_ENVIRONMENT")
     for name in ("trim_blocks", "lstrip_blocks"):
         assert jinja[name] == str(environment[name]).lower()
     assert jinja["newstyle_gettext"] == "true" and jinja["trimmed"] == "true"  # as i18n.install() sets them

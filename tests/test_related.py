@@ -3,9 +3,7 @@ exclusions, determinism, and unknown slugs failing the build."""
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import article
-from test_site import TYPE_FOLDERS, articles, url_of
-from test_validation_rules import assert_fails_with
+from conftest import TYPE_FOLDERS, article, articles, assert_fails_with, url_of
 
 
 def related(page):

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 import pytest
-from test_site import TYPE_FOLDERS, articles, metadata, url_of
+from conftest import TYPE_FOLDERS, articles, metadata, url_of
 
 SITEURL = "https://iwelcome.example"  # publishconf.py's default
 ORIGINALS = [p for folder in TYPE_FOLDERS for p in articles(folder)]

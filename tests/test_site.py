@@ -5,39 +5,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import ROOT, article
-
-CONTENT = ROOT / "content"
-TYPE_FOLDERS = ["press-releases", "updates", "case-studies"]
-
-
-def metadata(path):
-    """The `Key: value` lines at the top of a content file, keys lower-cased."""
-    meta = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        meta[key.strip().lower()] = value.strip()
-    return meta
-
-
-def articles(folder, translations=False):
-    """The content files of a folder: originals only, unless translations are asked for too."""
-    return sorted(p for p in (CONTENT / folder).glob("*.md") if translations or "lang" not in metadata(p))
-
-
-def url_of(path):
-    meta = metadata(path)
-    folder = path.parent.name
-    slug = meta.get("slug", path.stem)
-    prefix = f"/{meta['lang']}" if "lang" in meta else ""
-    if meta.get("save_as"):
-        return "/" + meta["save_as"].removesuffix("index.html")
-    if folder == "pages":
-        return f"{prefix}/{slug}/"
-    return f"{prefix}/{folder}/{slug}/"
-
+from conftest import CONTENT, ROOT, TYPE_FOLDERS, article, articles, metadata, run_pelican, setting, url_of
 
 ALL_ITEMS = [p for folder in TYPE_FOLDERS + ["pages"] for p in articles(folder, translations=True)]
 
@@ -94,16 +62,10 @@ def test_press_release_has_dateline_end_mark_and_contact(site, path):
     assert page.select_one("main .end-mark").get_text(strip=True) == "###"
     contact = page.select_one("main .media-contact")
     expected_email = re.search(r"[\w.+-]+@[\w.-]+", meta.get("contact", "")) or re.search(
-        r"[\w.+-]+@[\w.-]+", _setting("MEDIA_CONTACT")
+        r"[\w.+-]+@[\w.-]+", setting("MEDIA_CONTACT")
     )
     assert contact.select_one("a[href^='mailto:']")["href"] == f"mailto:{expected_email.group(0)}"
     assert contact.select_one("a[href^='tel:']")
-
-
-def _setting(name):
-    namespace = {}
-    exec((ROOT / "pelicanconf.py").read_text(), namespace)
-    return namespace[name]
 
 
 @pytest.mark.parametrize("path", articles("case-studies", translations=True), ids=lambda p: p.name)
@@ -212,10 +174,8 @@ def test_a_rebuild_from_the_content_cache_gives_the_same_bytes(site):
     """The session's build wrote its content cache; building again reads it back."""
     import filecmp
 
-    from conftest import run_pelican
-
     again = site.output.parent / (site.output.name + "-again")
-    build = run_pelican(ROOT / "content", again, extra=["--cache-path", f"{site.output}-cache"], search=True)
+    build = run_pelican(CONTENT, again, extra=["--cache-path", f"{site.output}-cache"], search=True)
     assert build.returncode == 0, build.log
 
     def built(root):  # every file, the search index included

@@ -17,38 +17,11 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Symlink, article, run_pelican, unsafe_output
+from conftest import PNG, ROOT, Symlink, action, article, assert_fails_with, run_pelican, unsafe_output
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
 FUTURE = f"{date.today() + timedelta(days=400):%Y-%m-%d}"
 PAST = "2024-03-15"
 SECRET = "Zanzibar-embargo-7731"  # a word that appears only in embargoed text
-
-
-def action(**fields):
-    values = {"Title": "Sign for safe routes", "Kind": "petition", "Button": "Sign", "Url": "https://act.example.org/x"}
-    values.update(fields)
-    return "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None) + "\n\nAct now.\n"
-
-
-def problem_lines(build):
-    return [line.strip() for line in build.stderr.splitlines() if line.startswith("  ")]
-
-
-def assert_fails_with(build, *patterns):
-    """Stopped cleanly: exit 1, no traceback, nothing written, each pattern on exactly one line."""
-    assert build.returncode == 1, build.log
-    assert "Traceback" not in build.log, build.log
-    assert not build.output.exists() or not any(build.output.iterdir()), "a failed build wrote files"
-    lines = problem_lines(build)
-    for pattern in patterns:
-        matching = [line for line in lines if re.search(pattern, line)]
-        assert len(matching) == 1, f"{pattern!r} should match one of:\n" + "\n".join(lines)
-    return lines
 
 
 def output_text(output):

@@ -1,33 +1,8 @@
 """One broken fixture site per rule of the editor's contract: the build must fail with exit
 code 1, print one line naming the file and field, write nothing, and show no traceback."""
 
-import re
-
 import pytest
-from conftest import article
-
-PNG = (  # a 1x1 transparent PNG, so an existing image is really an image
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
-
-
-def problem_lines(build):
-    return [line.strip() for line in build.stderr.splitlines() if line.startswith("  ")]
-
-
-def assert_fails_with(build, *expected):
-    """The build failed cleanly, and each expected pattern matches exactly one problem line."""
-    assert build.returncode == 1, build.log
-    assert "Traceback" not in build.log
-    assert not build.output.exists() or not any(build.output.iterdir()), "a failed build wrote files"
-    lines = problem_lines(build)
-    assert lines, build.log
-    for pattern in expected:
-        matching = [line for line in lines if re.search(pattern, line)]
-        assert len(matching) == 1, f"{pattern!r} should match one of:\n" + "\n".join(lines)
-    return lines
+from conftest import PNG, article, assert_fails_with
 
 
 @pytest.mark.parametrize("field", ["Title", "Date", "Summary", "Tags"])

@@ -58,13 +58,6 @@ SEARCH_TERM_ES = "asilo"  # ... and /es/search/ with a Spanish one
 NOT_FOUND = "/no-such-page/"
 
 
-def setting(name):
-    """A setting of pelicanconf.py, the file the build reads."""
-    namespace = {}
-    exec((ROOT / "pelicanconf.py").read_text(encoding="utf-8"), namespace)
-    return namespace[name]
-
-
 def ensure_system_package(is_present, package, what):
     """Install a Debian package the tests need (as root, with apt-get) or fail saying how to."""
     if is_present():

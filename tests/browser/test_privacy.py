@@ -5,9 +5,9 @@ does block what it should, such as an inline script."""
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, setting
 
-from .conftest import PAGES, setting
+from .conftest import PAGES
 
 POLICY = setting("CONTENT_SECURITY_POLICY")
 HEADER_ONLY = "frame-ancestors 'none'"  # what a meta tag cannot carry; the CDN's header adds it

@@ -15,7 +15,9 @@ import json
 import shutil
 import time
 
-from .conftest import ensure_system_package, setting
+from conftest import setting
+
+from .conftest import ensure_system_package
 
 POLICY = setting("CONTENT_SECURITY_POLICY")
 CSP_LEVEL_3 = "'wasm-unsafe-eval'"
