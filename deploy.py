@@ -59,9 +59,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
 
 def _build_manifest():
     """The plugin's build_manifest module, loaded from its file: the deploy needs its names, not
@@ -488,7 +489,7 @@ class Bucket:
         """Copy the object onto itself (no download) with the time in its metadata, headers kept."""
         head = self.head(path)
         keep = {param: head[param] for param in HEADER_PARAMETERS.values() if head.get(param)}
-        since = datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="seconds")
+        since = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
         key = self.target.key(path)
         self.client.copy_object(
             Bucket=self.target.bucket, Key=key, CopySource={"Bucket": self.target.bucket, "Key": key},

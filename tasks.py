@@ -58,8 +58,8 @@ def ensure_venv(groups=("build",)):
     missing or changed, and return the environment's Python."""
     made_by = _made_by_another_python()
     if made_by:
-        print(".venv/ was made by {}, not by this {}: making it again ...".format(
-            made_by, _describe(sys.version_info, os.path.realpath(sys.executable))), flush=True)
+        this = _describe(sys.version_info, os.path.realpath(sys.executable))
+        print(f".venv/ was made by {made_by}, not by this {this}: making it again ...", flush=True)
         _create_venv()
     stale = [group for group in groups if not _installed(group)]
     if VENV_PYTHON.exists() and not stale:
@@ -71,7 +71,7 @@ def ensure_venv(groups=("build",)):
     # counts as not installed.
     digests = {part: _digest(part) for group in stale for part in (group, *INCLUDES.get(group, ()))}
     print("Installing the {} dependencies into .venv/ ({}) ...".format(
-        " and ".join(stale), ", ".join("requirements/{}.txt".format(group) for group in stale)), flush=True)
+        " and ".join(stale), ", ".join(f"requirements/{group}.txt" for group in stale)), flush=True)
     command = [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     for group in stale:
         command += ["-r", str(LOCKS / (group + ".txt"))]
@@ -85,7 +85,7 @@ def ensure_venv(groups=("build",)):
 
 
 def _stamp(group):
-    return VENV / ".installed-{}.sha256".format(group)
+    return VENV / f".installed-{group}.sha256"
 
 
 def _digest(group):

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "benchmarks")]
 
 from corpus import SINGULAR, entries  # noqa: E402
-from iwelcome.related import Doc, related_updates  # noqa: E402
 from pelican.utils import slugify  # noqa: E402
+
+from iwelcome.related import Doc, related_updates  # noqa: E402
 
 
 def docs_for(n):

@@ -4,9 +4,19 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from iwelcome.actions import (
-    Action, as_of, check_actions, check_references, feed_entries, goal_ladder, hub_groups, parse_action,
-    select_actions, share_links, tracked_url,
+    Action,
+    as_of,
+    check_actions,
+    check_references,
+    feed_entries,
+    goal_ladder,
+    hub_groups,
+    parse_action,
+    select_actions,
+    share_links,
+    tracked_url,
 )
 from iwelcome.settings import DEFAULTS
 

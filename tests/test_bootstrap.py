@@ -21,13 +21,14 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
-import tasks
 import yaml
-from conftest import ROOT
 from invoke import Collection
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
+
+import tasks
+from conftest import ROOT
 
 LOCKS = ROOT / "requirements"
 GROUPS = ("build", "deploy", "test")  # the groups with a lock: what tasks.py installs

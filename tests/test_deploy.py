@@ -25,8 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-import deploy
 import pytest
+
+import deploy
 from conftest import ROOT, article, run_pelican
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
@@ -113,7 +114,7 @@ def build_b(tmp_path_factory):
     source = content / "updates" / f"{CHANGED_UPDATE}.md"
     text = source.read_text(encoding="utf-8")
     header, body = text.split("\n\n", 1)
-    header = "\n".join(f"Title: Only 30 countries resettle refugees" if line.startswith("Title:") else line
+    header = "\n".join("Title: Only 30 countries resettle refugees" if line.startswith("Title:") else line
                        for line in header.splitlines())
     source.write_text(f"{header}\n\nThis paragraph was added to test the deploy.\n\n{body}", encoding="utf-8")
     return production_build(content, folder / "b")

@@ -4,9 +4,10 @@ import json
 import re
 from pathlib import Path
 
-import deploy
 import pytest
 from botocore import exceptions as boto
+
+import deploy
 from conftest import ROOT
 from deploy import LocalFile, RemoteObject, make_plan
 from iwelcome import build_manifest

@@ -7,8 +7,8 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-from conftest import PNG, ROOT, article, assert_fails_with
 
+from conftest import PNG, ROOT, article, assert_fails_with
 from iwelcome.scaffold import KINDS
 
 FILLED = {  # what an editor writes in place of each hint

@@ -10,6 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+
 from conftest import article, run_pelican
 from iwelcome import build_manifest
 from iwelcome.fingerprint import (

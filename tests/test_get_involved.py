@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import CONTENT, TYPE_FOLDERS, action, article, articles, assert_fails_with, url_of
 
 ACTION_FILES = sorted(p for p in (CONTENT / "actions").glob("*.md") if not p.stem.endswith("-es"))

@@ -4,6 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
 from iwelcome.articles import Contact, article_facts, parse_contact
 from iwelcome.settings import DEFAULTS
 from iwelcome.validation import Item, Rules, split_list, validate

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+
 from conftest import ROOT
 
 

@@ -3,6 +3,7 @@ exclusions, determinism, and unknown slugs failing the build."""
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import TYPE_FOLDERS, article, articles, assert_fails_with, url_of
 
 

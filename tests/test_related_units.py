@@ -6,6 +6,7 @@ import random
 from datetime import date
 
 import pytest
+
 from iwelcome.related import Config, Doc, check_pins, more_on, related_updates
 
 DAY = date(2024, 1, 1).toordinal()

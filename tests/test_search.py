@@ -16,10 +16,11 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+
 from conftest import CONTENT, metadata
-from site_server import SiteHandler, make_server
 from iwelcome import search, stable_index
 from iwelcome.settings import DEFAULTS
+from site_server import SiteHandler, make_server
 
 CASE_STUDY = "/case-studies/sara-beltran-hernandez/"  # the one English case study that says "aspirin"
 FRAGMENT_PREFIX = b"pagefind_dcd"  # Pagefind 1.x: a fragment is gzip("pagefind_dcd" + JSON)

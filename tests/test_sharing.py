@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 import pytest
+
 from conftest import TYPE_FOLDERS, articles, metadata, url_of
 
 SITEURL = "https://iwelcome.example"  # publishconf.py's default

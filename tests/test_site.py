@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
 from conftest import CONTENT, ROOT, TYPE_FOLDERS, article, articles, metadata, run_pelican, setting, url_of
 
 ALL_ITEMS = [p for folder in TYPE_FOLDERS + ["pages"] for p in articles(folder, translations=True)]

@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+
 from site_server import SiteHandler, make_server
 
 

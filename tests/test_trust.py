@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import PNG, ROOT, Symlink, action, article, assert_fails_with, run_pelican, unsafe_output
 
 FUTURE = f"{date.today() + timedelta(days=400):%Y-%m-%d}"

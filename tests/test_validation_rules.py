@@ -2,6 +2,7 @@
 code 1, print one line naming the file and field, write nothing, and show no traceback."""
 
 import pytest
+
 from conftest import PNG, article, assert_fails_with
 
 

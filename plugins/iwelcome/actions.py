@@ -10,12 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from markupsafe import Markup
-
 from . import dates
+from .i18n import N_  # marks the labels readers see, for the translators' catalogue
 from .markup import text_of
 from .topics import topic_key
-from .i18n import N_  # marks the labels readers see, for the translators' catalogue
 from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
 
 # Kind -> (label on an action, heading of its group on /get-involved/), in the hub's order.

@@ -18,8 +18,8 @@ from datetime import datetime
 
 from . import confinement, embargo, i18n, ownership, report, timings, validation
 from .actions import as_of, check_actions, check_references, followup_warnings
-from .countries import Country
 from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished
+from .countries import Country
 from .get_involved import inline_markers, today_in
 from .lint import lint_html, lint_warnings
 from .reading import EditorMarkdownReader

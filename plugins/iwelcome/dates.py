@@ -8,7 +8,7 @@ between an embargo kept and an embargo broken.
 """
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 FORMS = "YYYY-MM-DD or YYYY-MM-DD HH:MM"
 _DATE = re.compile(
@@ -38,7 +38,7 @@ def parse_date(text):
     offset = match.group("offset")
     if offset:
         if offset == "Z":
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         sign = -1 if offset[0] == "-" else 1
         hours, minutes = int(offset[1:3]), int(offset[-2:])
         if hours > 14 or minutes > 59:

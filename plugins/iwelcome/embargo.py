@@ -15,14 +15,14 @@ listings, feeds and archives, and publishconf.py writes none of them. What it do
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from . import dates
 from .body import hider
 from .contents import all_contents, generators_by_kind, unpublished
-from .markup import body_parts as split_at_actions
 from .lint import linked_paths
+from .markup import body_parts as split_at_actions
 from .markup import site_path_of, unlink
 from .validation import Problem
 
@@ -43,7 +43,7 @@ def hold_back(generator):
         published = {p.slug for p in [*generator.pages, *generator.hidden_pages] if p.lang == default}
     if not hasattr(generator, "articles"):
         # Pelican embargoes future-dated articles only: a page with a future Date waits too.
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for name in ("pages", "translations", "hidden_pages", "hidden_translations"):
             items = getattr(generator, name)
             future = [p for p in items if getattr(p, "date", None) is not None and p.date > now]
@@ -137,7 +137,7 @@ def link_warnings(item_path, html, hidden_by_path, site_url):
 
 def status_words(content, settings, now=None):
     """'a draft' or 'embargoed until December 6, 2026 at 09:00 New York time (EST, UTC-05:00)'."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     date = getattr(content, "date", None)
     if getattr(content, "metadata", {}).get("status") != "draft" and date is not None and date > now:
         return "embargoed until " + embargo_time(date, settings)

@@ -11,15 +11,24 @@ ACTION_KIND_PLURALS, share_links."""
 import json
 import logging
 import os
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from dataclasses import replace
-
-from .actions import KIND_LABELS, Chooser, as_of, feed_entries, hub_groups, in_language, parse_action, parse_translation, share_links
+from .actions import (
+    KIND_LABELS,
+    Chooser,
+    as_of,
+    feed_entries,
+    hub_groups,
+    in_language,
+    parse_action,
+    parse_translation,
+    share_links,
+)
 from .body import hider
 from .confinement import static_file_check
 from .contents import all_contents, generators_by_kind

@@ -91,7 +91,7 @@ def locale_of(lang):
     return LOCALES.get(lang, lang)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _locale(lang):
     try:
         return Locale.parse(locale_of(lang))

@@ -2,7 +2,7 @@
 published, each marked with a banner, so an editor sees the page in place before it goes out."""
 
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pelican.utils import order_content
 
@@ -31,12 +31,12 @@ def show_draft_pages_in_preview(generator):
 def _published(drafts, generator):
     """Copies that render at their public address (Pelican's cache keeps the originals); links
     written `{filename}...` to a draft lead to its copy."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     shown = []
     for draft in drafts:
         item = copy.copy(draft)
         date = getattr(draft, "date", None)
-        if date is not None and date.astimezone(timezone.utc) > now:
+        if date is not None and date.astimezone(UTC) > now:
             item.preview_banner = f"Embargoed: this goes live on {embargo_time(date, generator.settings)}."
         elif draft.metadata.get("status") != "draft" and getattr(draft, "lang", None) != generator.settings["DEFAULT_LANG"]:
             item.preview_banner = "Not published yet: a translation goes live with its original."

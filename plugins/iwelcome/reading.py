@@ -29,9 +29,8 @@ from pathlib import Path
 
 import smartypants
 from pelican.readers import MarkdownReader
-from typogrify.filters import amp, caps, initial_quotes, process_ignores, widont
-
 from pelican.utils import slugify
+from typogrify.filters import amp, caps, initial_quotes, process_ignores, widont
 
 from . import confinement, dates, markup, validation
 from .articles import reading_minutes

@@ -81,7 +81,7 @@ def _related_updates(docs, config):
     weight = {
         i: config.weights.get(field_of[i], 1.0) * math.log(n / len(ranks))
         for i, ranks in enumerate(postings)
-        if 2 <= len(ranks) and (len(ranks) <= config.max_share * n or len(ranks) < config.min_dropped)
+        if len(ranks) >= 2 and (len(ranks) <= config.max_share * n or len(ranks) < config.min_dropped)
     }
     newest = ranked[0].day if ranked else 0
     floor = config.oldest_factor

@@ -7,9 +7,9 @@ build. `validate()` returns every problem at once; the caller decides what to do
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 from . import confinement, dates
 from .markup import text_of

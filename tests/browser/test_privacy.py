@@ -5,6 +5,7 @@ does block what it should, such as an inline script."""
 import re
 
 import pytest
+
 from conftest import ROOT, setting
 
 from .conftest import PAGES
