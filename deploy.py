@@ -154,6 +154,7 @@ class StepFailed(Exception):
 
 # --- Settings and target ---------------------------------------------------------------------
 
+
 def load_settings(path):
     """The DEPLOY_* settings of a Pelican settings file (publishconf.py), with the defaults."""
     path = Path(path).resolve()
@@ -166,7 +167,9 @@ def load_settings(path):
     for _pattern, headers in settings["DEPLOY_HEADERS"]:
         unknown = set(headers) - set(HEADER_PARAMETERS)
         if unknown:
-            raise DeployError(f"DEPLOY_HEADERS: {', '.join(sorted(unknown))} is not one of {', '.join(HEADER_PARAMETERS)}")
+            raise DeployError(
+                f"DEPLOY_HEADERS: {', '.join(sorted(unknown))} is not one of {', '.join(HEADER_PARAMETERS)}"
+            )
     return settings
 
 
@@ -180,15 +183,18 @@ class Target:
     def from_env(cls, environ):
         bucket = environ.get("DEPLOY_BUCKET", "").strip()
         if not bucket:
-            raise DeployError("DEPLOY_BUCKET is not set: say which bucket to deploy to (README.md, \"Deploy\")")
-        return cls(bucket, environ.get("DEPLOY_PREFIX", "").strip().strip("/"),
-                   environ.get("CDN_DISTRIBUTION_ID", "").strip() or None)
+            raise DeployError('DEPLOY_BUCKET is not set: say which bucket to deploy to (README.md, "Deploy")')
+        return cls(
+            bucket,
+            environ.get("DEPLOY_PREFIX", "").strip().strip("/"),
+            environ.get("CDN_DISTRIBUTION_ID", "").strip() or None,
+        )
 
     def key(self, path):
         return f"{self.prefix}/{path}" if self.prefix else path
 
     def path(self, key):
-        return key[len(self.prefix) + 1:] if self.prefix else key
+        return key[len(self.prefix) + 1 :] if self.prefix else key
 
     @property
     def list_prefix(self):
@@ -201,6 +207,7 @@ class Target:
 @dataclass(frozen=True)
 class Network:
     """How long to wait for the store and the CDN, and how often to try a request."""
+
     connect_timeout: float = 10.0  # seconds to open a connection
     read_timeout: float = 60.0  # seconds to wait for (each part of) an answer
     attempts: int = 5  # tries of each request in all; throttling and 5xx answers are tried again
@@ -215,17 +222,22 @@ class Network:
         except ValueError:
             timeout = -1
         if not 0 < timeout < float("inf"):
-            raise DeployError(f"DEPLOY_TIMEOUT is {text!r}: set it to a number of seconds, such as 60, or unset it "
-                              "(README.md, \"Deploy\")")
+            raise DeployError(
+                f"DEPLOY_TIMEOUT is {text!r}: set it to a number of seconds, such as 60, or unset it "
+                '(README.md, "Deploy")'
+            )
         text = environ.get("AWS_MAX_ATTEMPTS", "").strip()
         attempts = int(text) if text.isdigit() else (cls.attempts if not text else 0)
         if attempts < 1:
-            raise DeployError(f"AWS_MAX_ATTEMPTS is {text!r}: set it to a whole number of tries, such as 5, or unset "
-                              "it (README.md, \"Deploy\")")
+            raise DeployError(
+                f"AWS_MAX_ATTEMPTS is {text!r}: set it to a whole number of tries, such as 5, or unset "
+                'it (README.md, "Deploy")'
+            )
         return cls(min(cls.connect_timeout, timeout), timeout, attempts)
 
 
 # --- The build ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LocalFile:
@@ -298,8 +310,10 @@ def check_build(output, files, environ):
         return [f"{output}/ does not exist: build the site with `python3 tasks.py publish` first"]
     manifest = build_manifest.read(output)
     if manifest is None:
-        return [f"{output}/ is not a finished production build (it has no {MANIFEST}): run "
-                "`python3 tasks.py publish`, and fix any problem it reports"]
+        return [
+            f"{output}/ is not a finished production build (it has no {MANIFEST}): run "
+            "`python3 tasks.py publish`, and fix any problem it reports"
+        ]
     problems = []
     siteurl = manifest.get("siteurl", "")
     if urlsplit(siteurl).scheme not in ("http", "https"):
@@ -313,8 +327,10 @@ def check_build(output, files, environ):
         problems.append("the build has drafts (drafts/): production builds never write them")
     unhashed = [path for path, f in files.items() if f.immutable and not FINGERPRINT.search(path)]
     if unhashed:
-        problems.append(f"{len(unhashed)} files would be cached for a year but their names carry no content "
-                        f"hash ({', '.join(unhashed[:3])}): check FINGERPRINT_ASSETS and DEPLOY_HEADERS")
+        problems.append(
+            f"{len(unhashed)} files would be cached for a year but their names carry no content "
+            f"hash ({', '.join(unhashed[:3])}): check FINGERPRINT_ASSETS and DEPLOY_HEADERS"
+        )
     return problems
 
 
@@ -324,6 +340,7 @@ def site_path(siteurl):
 
 
 # --- The plan -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RemoteObject:
@@ -401,9 +418,11 @@ def deletion_problem(plan, remote, rules, max_deletes, max_share):
     pages = [path for path in plan.deletions if not is_immutable(headers_for(path, rules))]
     share = len(pages) / len(remote) if remote else 0
     if len(pages) > max_deletes or share > max_share:
-        return (f"this deploy would delete {len(pages)} of the {len(remote)} objects of the site in the bucket "
-                f"(limits: {max_deletes} objects, {max_share:.0%}; DEPLOY_MAX_DELETES and DEPLOY_MAX_DELETE_SHARE). "
-                "If the build is right, deploy again with --force")
+        return (
+            f"this deploy would delete {len(pages)} of the {len(remote)} objects of the site in the bucket "
+            f"(limits: {max_deletes} objects, {max_share:.0%}; DEPLOY_MAX_DELETES and DEPLOY_MAX_DELETE_SHARE). "
+            "If the build is right, deploy again with --force"
+        )
     return None
 
 
@@ -416,17 +435,24 @@ def size(count):
 
 def describe(plan, remote, pending, target, siteurl, batch, keep_superseded):
     """The plan, as the lines `--dry-run` prints (and a real deploy prints before it starts)."""
-    lines = [f"Deploy {siteurl}/ to {target}: {plan.upload_count} uploads ({size(plan.upload_bytes)}), "
-             f"{len(plan.deletions)} deletions, {len(plan.supersede)} to mark superseded, "
-             f"{plan.unchanged} unchanged."]
+    lines = [
+        f"Deploy {siteurl}/ to {target}: {plan.upload_count} uploads ({size(plan.upload_bytes)}), "
+        f"{len(plan.deletions)} deletions, {len(plan.supersede)} to mark superseded, "
+        f"{plan.unchanged} unchanged."
+    ]
     for number, (name, group) in enumerate(zip(GROUPS, plan.uploads), start=1):
         if group:
             lines.append(f"  {number}. upload {name}: {len(group)} ({size(sum(f.size for f in group))})")
-            lines += [f"       {'changed' if f.path in remote else 'new':8} {f.path} ({size(f.size)}, "
-                      f"{f.headers.get('CacheControl', 'no Cache-Control')})" for f in group]
+            lines += [
+                f"       {'changed' if f.path in remote else 'new':8} {f.path} ({size(f.size)}, "
+                f"{f.headers.get('CacheControl', 'no Cache-Control')})"
+                for f in group
+            ]
     if plan.supersede:
-        lines.append(f"  4. mark superseded, to be deleted by the first deploy {keep_superseded} s from now: "
-                     f"{len(plan.supersede)}")
+        lines.append(
+            f"  4. mark superseded, to be deleted by the first deploy {keep_superseded} s from now: "
+            f"{len(plan.supersede)}"
+        )
         lines += [f"       {path}" for path in plan.supersede]
     if plan.deletions:
         lines.append(f"  5. delete: {len(plan.deletions)}")
@@ -447,6 +473,7 @@ def describe(plan, remote, pending, target, siteurl, batch, keep_superseded):
 
 # --- The bucket and the CDN (boto3) ----------------------------------------------------------
 
+
 class Bucket:
     """The site's objects in the bucket, through boto3 (thread-safe clients, used from a pool)."""
 
@@ -457,7 +484,8 @@ class Bucket:
         """{path: RemoteObject} of every object under the prefix but the pending invalidation."""
         found = {}
         pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.target.bucket, Prefix=self.target.list_prefix)
+            Bucket=self.target.bucket, Prefix=self.target.list_prefix
+        )
         for page in pages:
             for item in page.get("Contents", []):
                 path = self.target.path(item["Key"])
@@ -472,8 +500,9 @@ class Bucket:
         """The RemoteObject with the MD5 and superseded time from the object's metadata."""
         meta = self.head(path).get("Metadata", {})
         since = meta.get(SUPERSEDED)
-        return RemoteObject(remote.etag, remote.size, meta.get("md5"),
-                            datetime.fromisoformat(since).timestamp() if since else None)
+        return RemoteObject(
+            remote.etag, remote.size, meta.get("md5"), datetime.fromisoformat(since).timestamp() if since else None
+        )
 
     def put(self, f, delay=0):
         if delay:
@@ -482,8 +511,13 @@ class Bucket:
         if hashlib.md5(data).hexdigest() != f.md5:
             raise BuildChanged(f.path)
         self.client.put_object(
-            Bucket=self.target.bucket, Key=self.target.key(f.path), Body=data,
-            ContentMD5=base64.b64encode(bytes.fromhex(f.md5)).decode(), Metadata={"md5": f.md5}, **f.headers)
+            Bucket=self.target.bucket,
+            Key=self.target.key(f.path),
+            Body=data,
+            ContentMD5=base64.b64encode(bytes.fromhex(f.md5)).decode(),
+            Metadata={"md5": f.md5},
+            **f.headers,
+        )
 
     def mark_superseded(self, path, now):
         """Copy the object onto itself (no download) with the time in its metadata, headers kept."""
@@ -492,8 +526,13 @@ class Bucket:
         since = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
         key = self.target.key(path)
         self.client.copy_object(
-            Bucket=self.target.bucket, Key=key, CopySource={"Bucket": self.target.bucket, "Key": key},
-            MetadataDirective="REPLACE", Metadata={**head.get("Metadata", {}), SUPERSEDED: since}, **keep)
+            Bucket=self.target.bucket,
+            Key=key,
+            CopySource={"Bucket": self.target.bucket, "Key": key},
+            MetadataDirective="REPLACE",
+            Metadata={**head.get("Metadata", {}), SUPERSEDED: since},
+            **keep,
+        )
 
     def delete(self, paths, done):
         """Delete the objects, 1000 a request, adding each deleted path to `done`. Raises StepFailed
@@ -501,7 +540,7 @@ class Bucket:
         from botocore.exceptions import ClientError
 
         for start in range(0, len(paths), 1000):
-            chunk = paths[start:start + 1000]
+            chunk = paths[start : start + 1000]
             batch = [{"Key": self.target.key(p)} for p in chunk]
             try:
                 answer = self.client.delete_objects(Bucket=self.target.bucket, Delete={"Objects": batch, "Quiet": True})
@@ -512,8 +551,9 @@ class Bucket:
             done += [path for path in chunk if self.target.key(path) not in failed]
             if errors:  # each object has its own answer: AccessDenied, ...
                 first = errors[0]
-                error = ClientError({"Error": {"Code": first.get("Code", ""), "Message": first.get("Message", "")}},
-                                    "DeleteObjects")
+                error = ClientError(
+                    {"Error": {"Code": first.get("Code", ""), "Message": first.get("Message", "")}}, "DeleteObjects"
+                )
                 raise StepFailed(self.target.path(first["Key"]), error)
 
     def pending_invalidation(self):
@@ -525,9 +565,12 @@ class Bucket:
 
     def save_pending_invalidation(self, paths):
         self.client.put_object(
-            Bucket=self.target.bucket, Key=self.target.key(PENDING_INVALIDATION),
-            Body=json.dumps({"paths": paths}).encode(), ContentType="application/json",
-            CacheControl="no-store")
+            Bucket=self.target.bucket,
+            Key=self.target.key(PENDING_INVALIDATION),
+            Body=json.dumps({"paths": paths}).encode(),
+            ContentType="application/json",
+            CacheControl="no-store",
+        )
 
     def forget_pending_invalidation(self):
         self.client.delete_object(Bucket=self.target.bucket, Key=self.target.key(PENDING_INVALIDATION))
@@ -544,15 +587,22 @@ def clients(network=Network()):
     # CI passes a variable that is not set as an empty string; boto3 would take "" for a region.
     for name in [name for name, value in os.environ.items() if name.startswith("AWS_") and not value.strip()]:
         del os.environ[name]
-    config = Config(request_checksum_calculation="when_required", response_checksum_validation="when_required",
-                    connect_timeout=network.connect_timeout, read_timeout=network.read_timeout,
-                    retries={"total_max_attempts": network.attempts, "mode": "standard"}, max_pool_connections=32)
+    config = Config(
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        connect_timeout=network.connect_timeout,
+        read_timeout=network.read_timeout,
+        retries={"total_max_attempts": network.attempts, "mode": "standard"},
+        max_pool_connections=32,
+    )
     session = boto3.session.Session()
     try:
         return session, session.client("s3", config=config), session.client("cloudfront", config=config)
     except ValueError as error:  # botocore: "Invalid endpoint: ..."
-        raise DeployError(f"boto3 cannot use the endpoint ({scrub(error)}): AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3) "
-                          f"must be a URL such as https://host (README.md, \"Deploy\")") from error
+        raise DeployError(
+            f"boto3 cannot use the endpoint ({scrub(error)}): AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_S3) "
+            f'must be a URL such as https://host (README.md, "Deploy")'
+        ) from error
 
 
 def preflight(target, session, s3, cloudfront):
@@ -591,23 +641,41 @@ UNKNOWN_KEY = {"InvalidAccessKeyId", "InvalidClientTokenId", "UnrecognizedClient
 BAD_SIGNATURE = {"SignatureDoesNotMatch", "IncompleteSignature", "InvalidSignatureException"}
 EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired", "InvalidToken"}
 DENIED = {"AccessDenied", "AccessDeniedException", "AllAccessDisabled", "Forbidden", "UnauthorizedOperation"}
-WRONG_REGION = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException",
-                "IncorrectEndpoint"}
-THROTTLED = {"SlowDown", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
-             "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
-             "BandwidthLimitExceeded", "ProvisionedThroughputExceededException", "LimitExceededException",
-             "PriorRequestNotComplete", "ServiceUnavailable"}
+WRONG_REGION = {
+    "PermanentRedirect",
+    "AuthorizationHeaderMalformed",
+    "IllegalLocationConstraintException",
+    "IncorrectEndpoint",
+}
+THROTTLED = {
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "ProvisionedThroughputExceededException",
+    "LimitExceededException",
+    "PriorRequestNotComplete",
+    "ServiceUnavailable",
+}
 # What looks like a credential in a message a server or botocore wrote: access key IDs, signatures,
 # session tokens. (deploy never puts a credential in a message; this is for text it passes on.)
-CREDENTIAL = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{12,}\b"
-                        r"|\b((?:X-Amz-)?(?:Credential|Signature|Security-Token|SignedHeaders))=[^\s,&\"'<>]*",
-                        re.IGNORECASE)
+CREDENTIAL = re.compile(
+    r"\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{12,}\b"
+    r"|\b((?:X-Amz-)?(?:Credential|Signature|Security-Token|SignedHeaders))=[^\s,&\"'<>]*",
+    re.IGNORECASE,
+)
 
 
 def scrub(text, limit=240):
     """`text` on one line, at most `limit` characters, with whatever looks like a credential replaced."""
-    text = CREDENTIAL.sub(lambda match: f"{match.group(1)}=(hidden)" if match.group(1) else "(an access key)",
-                          " ".join(str(text).split()))
+    text = CREDENTIAL.sub(
+        lambda match: f"{match.group(1)}=(hidden)" if match.group(1) else "(an access key)", " ".join(str(text).split())
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -640,50 +708,72 @@ def failure_message(error, target, network=Network(), endpoint=""):
         return client_error_message(error, target, network, endpoint)
     tries = f"{network.attempts} attempts" if network.attempts != 1 else "1 attempt"
     if isinstance(error, boto.NoCredentialsError):
-        return ("boto3 found no AWS credentials: in CI, set the variable AWS_ROLE_ARN (the OIDC role) or, as a "
-                "fallback, the secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; by hand, set those two variables "
-                f"({README_SECRETS})")
+        return (
+            "boto3 found no AWS credentials: in CI, set the variable AWS_ROLE_ARN (the OIDC role) or, as a "
+            "fallback, the secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; by hand, set those two variables "
+            f"({README_SECRETS})"
+        )
     if isinstance(error, boto.PartialCredentialsError):
-        return (f"the AWS credentials are incomplete ({error.kwargs.get('cred_var', 'a part')} is missing): set both "
-                f"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ({README_SECRETS})")
+        return (
+            f"the AWS credentials are incomplete ({error.kwargs.get('cred_var', 'a part')} is missing): set both "
+            f"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ({README_SECRETS})"
+        )
     if isinstance(error, boto.ProfileNotFound):
-        return (f"AWS_PROFILE names the profile {error.kwargs.get('profile')!r}, which no AWS config file has: unset "
-                "AWS_PROFILE, or add the profile")
+        return (
+            f"AWS_PROFILE names the profile {error.kwargs.get('profile')!r}, which no AWS config file has: unset "
+            "AWS_PROFILE, or add the profile"
+        )
     if isinstance(error, (boto.CredentialRetrievalError, boto.TokenRetrievalError)):
-        return (f"boto3 could not get credentials from {error.kwargs.get('provider', 'its provider')} "
-                f"({scrub(error.kwargs.get('error_msg', ''), 160)}): check the credentials the deploy is given "
-                f"({README_SECRETS})")
+        return (
+            f"boto3 could not get credentials from {error.kwargs.get('provider', 'its provider')} "
+            f"({scrub(error.kwargs.get('error_msg', ''), 160)}): check the credentials the deploy is given "
+            f"({README_SECRETS})"
+        )
     if isinstance(error, boto.NoRegionError):
         return f"boto3 has no AWS region: set AWS_DEFAULT_REGION to the bucket's region ({README_DEPLOY})"
     if isinstance(error, boto.ParamValidationError):
         report = scrub(error.kwargs.get("report", error), 200)
         if "bucket name" in report.lower():
             return f"DEPLOY_BUCKET is not a valid bucket name ({report}): check DEPLOY_BUCKET ({README_DEPLOY})"
-        return (f"boto3 refused a request before sending it ({report}): check DEPLOY_BUCKET, DEPLOY_PREFIX and "
-                f"CDN_DISTRIBUTION_ID ({README_DEPLOY})")
+        return (
+            f"boto3 refused a request before sending it ({report}): check DEPLOY_BUCKET, DEPLOY_PREFIX and "
+            f"CDN_DISTRIBUTION_ID ({README_DEPLOY})"
+        )
     if isinstance(error, boto.BotoCoreError):
         host = host_of(error.kwargs.get("endpoint_url") or endpoint)
         if isinstance(error, boto.ConnectTimeoutError):
-            return (f"no connection to {host} within {network.connect_timeout:g} s ({tries}): check AWS_ENDPOINT_URL "
-                    "and the network, or raise DEPLOY_TIMEOUT (seconds)")
+            return (
+                f"no connection to {host} within {network.connect_timeout:g} s ({tries}): check AWS_ENDPOINT_URL "
+                "and the network, or raise DEPLOY_TIMEOUT (seconds)"
+            )
         if isinstance(error, boto.ProxyConnectionError):
-            return (f"cannot connect to the proxy {host_of(error.kwargs.get('proxy_url'))} ({tries}): check "
-                    "HTTPS_PROXY and HTTP_PROXY, and the network")
+            return (
+                f"cannot connect to the proxy {host_of(error.kwargs.get('proxy_url'))} ({tries}): check "
+                "HTTPS_PROXY and HTTP_PROXY, and the network"
+            )
         if isinstance(error, boto.SSLError):
-            return (f"the TLS connection to {host} failed ({scrub(error.kwargs.get('error', ''), 160)}): check "
-                    "AWS_ENDPOINT_URL and the endpoint's certificate (AWS_CA_BUNDLE)")
+            return (
+                f"the TLS connection to {host} failed ({scrub(error.kwargs.get('error', ''), 160)}): check "
+                "AWS_ENDPOINT_URL and the endpoint's certificate (AWS_CA_BUNDLE)"
+            )
         if isinstance(error, boto.ConnectionError):  # EndpointConnectionError and the like
-            return (f"cannot connect to {host} ({tries}): check that the store is up, AWS_ENDPOINT_URL and "
-                    "AWS_DEFAULT_REGION, and the network")
+            return (
+                f"cannot connect to {host} ({tries}): check that the store is up, AWS_ENDPOINT_URL and "
+                "AWS_DEFAULT_REGION, and the network"
+            )
         if isinstance(error, boto.ReadTimeoutError):
-            return (f"{host} did not answer within {network.read_timeout:g} s ({tries}): deploy again later; on a slow "
-                    "connection, raise DEPLOY_TIMEOUT (seconds)")
+            return (
+                f"{host} did not answer within {network.read_timeout:g} s ({tries}): deploy again later; on a slow "
+                "connection, raise DEPLOY_TIMEOUT (seconds)"
+            )
         if isinstance(error, boto.HTTPClientError):  # ConnectionClosedError, ResponseStreamingError
             return f"{host} broke off the connection ({tries}; {type(error).__name__}): deploy again later"
         return f"boto3 failed ({type(error).__name__}: {scrub(error, 200)}): see {README_DEPLOY}"
     if isinstance(error, OSError):
-        return (f"cannot read {error.filename or 'a file of the build'} ({error.strerror or type(error).__name__}): "
-                "build again (python3 tasks.py publish), then deploy")
+        return (
+            f"cannot read {error.filename or 'a file of the build'} ({error.strerror or type(error).__name__}): "
+            "build again (python3 tasks.py publish), then deploy"
+        )
     return f"{type(error).__name__}: {scrub(error, 200)}"
 
 
@@ -703,44 +793,63 @@ def client_error_message(error, target, network, endpoint):
     check = "CDN_DISTRIBUTION_ID" if on_cdn else "DEPLOY_BUCKET"
     answer = f"{code}, HTTP {status}" if status and code != str(status) else code
     if code in UNKNOWN_KEY:
-        return (f"{service} does not know the access key in AWS_ACCESS_KEY_ID (mistyped, deleted or deactivated, or a "
-                f"key of another store than AWS_ENDPOINT_URL): check the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                f"secrets, or use the role (AWS_ROLE_ARN) ({README_SECRETS})")
+        return (
+            f"{service} does not know the access key in AWS_ACCESS_KEY_ID (mistyped, deleted or deactivated, or a "
+            f"key of another store than AWS_ENDPOINT_URL): check the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            f"secrets, or use the role (AWS_ROLE_ARN) ({README_SECRETS})"
+        )
     if code in BAD_SIGNATURE:
-        return (f"{service} rejected the request signature: AWS_SECRET_ACCESS_KEY is not the secret of the access key "
-                f"in AWS_ACCESS_KEY_ID; set both secrets again, as one pair ({README_SECRETS})")
+        return (
+            f"{service} rejected the request signature: AWS_SECRET_ACCESS_KEY is not the secret of the access key "
+            f"in AWS_ACCESS_KEY_ID; set both secrets again, as one pair ({README_SECRETS})"
+        )
     if code in EXPIRED:
-        return (f"{service} says the temporary credentials have expired or are invalid ({code}): deploy again, which "
-                "takes new ones from the role (AWS_ROLE_ARN); by hand, set new AWS_ACCESS_KEY_ID, "
-                f"AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN ({README_SECRETS})")
+        return (
+            f"{service} says the temporary credentials have expired or are invalid ({code}): deploy again, which "
+            "takes new ones from the role (AWS_ROLE_ARN); by hand, set new AWS_ACCESS_KEY_ID, "
+            f"AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN ({README_SECRETS})"
+        )
     if code == "RequestTimeTooSkewed":
         return f"{service} rejected the request because this machine's clock is wrong: set it right, then deploy again"
     if code in WRONG_REGION or (status == 301 and not on_cdn):
-        return (f'bucket "{target.bucket}" is in another region than AWS_DEFAULT_REGION ({code}): set '
-                f"AWS_DEFAULT_REGION to the bucket's region ({README_DEPLOY})")
+        return (
+            f'bucket "{target.bucket}" is in another region than AWS_DEFAULT_REGION ({code}): set '
+            f"AWS_DEFAULT_REGION to the bucket's region ({README_DEPLOY})"
+        )
     if code == "NoSuchBucket" or (code == "404" and operation in ("HeadBucket", "ListObjectsV2")):
         where = f" at {host_of(endpoint)}" if endpoint else ""
-        return (f'bucket "{target.bucket}" does not exist{where}: check DEPLOY_BUCKET, and AWS_ENDPOINT_URL and '
-                f"AWS_DEFAULT_REGION ({README_DEPLOY})")
+        return (
+            f'bucket "{target.bucket}" does not exist{where}: check DEPLOY_BUCKET, and AWS_ENDPOINT_URL and '
+            f"AWS_DEFAULT_REGION ({README_DEPLOY})"
+        )
     if code == "NoSuchDistribution":
-        return (f'CloudFront has no distribution "{target.distribution_id}": check CDN_DISTRIBUTION_ID (the ID the '
-                f"CloudFront console shows, such as E2QWRUHAPOMQZL), or unset it to deploy without invalidating "
-                f"({README_DEPLOY})")
+        return (
+            f'CloudFront has no distribution "{target.distribution_id}": check CDN_DISTRIBUTION_ID (the ID the '
+            f"CloudFront console shows, such as E2QWRUHAPOMQZL), or unset it to deploy without invalidating "
+            f"({README_DEPLOY})"
+        )
     if code in DENIED or status == 403:
-        return (f"the deploy's credentials may not {verb} {thing} ({permission or operation}; {answer}): give the "
-                f"role (or the deploy identity) the permissions listed in {README_PERMISSIONS}, or check {check}")
+        return (
+            f"the deploy's credentials may not {verb} {thing} ({permission or operation}; {answer}): give the "
+            f"role (or the deploy identity) the permissions listed in {README_PERMISSIONS}, or check {check}"
+        )
     if code == "TooManyInvalidationsInProgress":
-        return (f'CloudFront has too many invalidations in progress on distribution "{target.distribution_id}": '
-                "wait until some are done, then deploy again")
+        return (
+            f'CloudFront has too many invalidations in progress on distribution "{target.distribution_id}": '
+            "wait until some are done, then deploy again"
+        )
     if code in THROTTLED or status == 429:
-        return (f"{service} is throttling the deploy ({answer}) and still was after {tries} attempts: wait a few "
-                "minutes, then deploy again (fewer uploads at a time with --jobs, or more attempts with "
-                "AWS_MAX_ATTEMPTS, also help)")
+        return (
+            f"{service} is throttling the deploy ({answer}) and still was after {tries} attempts: wait a few "
+            "minutes, then deploy again (fewer uploads at a time with --jobs, or more attempts with "
+            "AWS_MAX_ATTEMPTS, also help)"
+        )
     if isinstance(status, int) and status >= 500:
         return f"{service} failed ({answer}) {tries} times in a row, a fault on its side: deploy again later"
     message = scrub(info.get("Message") or "", 160)
-    return (f"{service} refused {operation} on {thing} ({answer}{': ' + message if message else ''}): "
-            f"see {README_DEPLOY}")
+    return (
+        f"{service} refused {operation} on {thing} ({answer}{': ' + message if message else ''}): see {README_DEPLOY}"
+    )
 
 
 STAGES = {  # stage of the deploy -> what it was doing (with the path it was doing it to)
@@ -755,15 +864,18 @@ STAGES = {  # stage of the deploy -> what it was doing (with the path it was doi
 }
 
 
-def failure_line(stage, reason, *, path=None, uploaded=0, uploads=0, deleted=0, paths=0, distribution=None,
-                 interrupted=False):
+def failure_line(
+    stage, reason, *, path=None, uploaded=0, uploads=0, deleted=0, paths=0, distribution=None, interrupted=False
+):
     """The one line a failed (or interrupted) deploy ends with: what failed, how far the deploy got,
     what state the live site is in, and what to do. Pure.
 
     stage: a key of STAGES; reason: failure_message's line (None when interrupted); path: the file
     (or object) the step was for; uploaded/uploads: uploads done, of how many; deleted: deletions
     done; paths: how many paths were to be invalidated on `distribution`."""
-    doing = "" if interrupted else STAGES[stage].format(path=path or "the bucket", count=paths, distribution=distribution)
+    doing = (
+        "" if interrupted else STAGES[stage].format(path=path or "the bucket", count=paths, distribution=distribution)
+    )
     what = ": ".join(part for part in (doing, reason) if part)
     what = f": {what}" if what else ""
     how = "interrupted" if interrupted else "failed"
@@ -771,22 +883,32 @@ def failure_line(stage, reason, *, path=None, uploaded=0, uploads=0, deleted=0, 
     if stage in ("preflight", "reading", "saving"):
         return f"{'Deploy preflight' if stage == 'preflight' else 'Deploy'} {how}, nothing was changed{what}."
     if stage == "uploading":
-        return (f"Deploy {how} after {uploaded} of {uploads} uploads, nothing deleted{what}. The live site is still "
-                f"consistent (files go up before the pages that name them, deletions come last): {then} and it "
-                "uploads the rest.")
+        return (
+            f"Deploy {how} after {uploaded} of {uploads} uploads, nothing deleted{what}. The live site is still "
+            f"consistent (files go up before the pages that name them, deletions come last): {then} and it "
+            "uploads the rest."
+        )
     done = f"all {uploads} uploads" if uploads else "the uploads (none were needed)"
     if stage == "marking":
-        return (f"Deploy {how} after {done}, nothing deleted{what}. The live site is the new build and consistent: "
-                f"{then} and it finishes.")
+        return (
+            f"Deploy {how} after {done}, nothing deleted{what}. The live site is the new build and consistent: "
+            f"{then} and it finishes."
+        )
     if stage == "deleting":
-        return (f"Deploy {how} after {done} and {deleted} deletions{what}. The live site is the new build and "
-                f"consistent, with some objects it no longer uses left over: {then} and it deletes them.")
+        return (
+            f"Deploy {how} after {done} and {deleted} deletions{what}. The live site is the new build and "
+            f"consistent, with some objects it no longer uses left over: {then} and it deletes them."
+        )
     if stage == "invalidating":
-        return (f"Deploy {how} after {done} and {deleted} deletions{what}. The bucket holds the new build, but the "
-                "CDN may serve old copies of the changed pages until they expire; the paths are saved in the "
-                f"bucket ({PENDING_INVALIDATION}) and the next deploy invalidates them.")
-    return (f"Deploy {how} at its very end{what}. The site is deployed and invalidated; the next deploy "
-            "invalidates these paths once more.")
+        return (
+            f"Deploy {how} after {done} and {deleted} deletions{what}. The bucket holds the new build, but the "
+            "CDN may serve old copies of the changed pages until they expire; the paths are saved in the "
+            f"bucket ({PENDING_INVALIDATION}) and the next deploy invalidates them."
+        )
+    return (
+        f"Deploy {how} at its very end{what}. The site is deployed and invalidated; the next deploy "
+        "invalidates these paths once more."
+    )
 
 
 def redact(line, environ):
@@ -799,6 +921,7 @@ def redact(line, environ):
 
 
 # --- Running it -----------------------------------------------------------------------------
+
 
 @dataclass
 class Result:
@@ -814,6 +937,7 @@ class Result:
 @dataclass
 class Progress:
     """How far a deploy got, for the line that reports a failure (failure_line)."""
+
     stage: str = "preflight"  # a key of STAGES
     endpoint: str = ""  # the S3 endpoint URL of the clients
     result: Result | None = None
@@ -821,9 +945,17 @@ class Progress:
 
     def line(self, reason, path=None, distribution=None, interrupted=False):
         result = self.result or Result(Plan(uploads=[[], [], []]))
-        return failure_line(self.stage, reason, path=path, uploaded=len(result.uploaded),
-                            uploads=result.plan.upload_count, deleted=len(result.deleted), paths=self.paths,
-                            distribution=distribution, interrupted=interrupted)
+        return failure_line(
+            self.stage,
+            reason,
+            path=path,
+            uploaded=len(result.uploaded),
+            uploads=result.plan.upload_count,
+            deleted=len(result.deleted),
+            paths=self.paths,
+            distribution=distribution,
+            interrupted=interrupted,
+        )
 
 
 def is_failure(error):
@@ -858,11 +990,25 @@ def deploy(output, settings, *, dry_run=False, force=False, reupload=False, jobs
     siteurl = build_manifest.read(output)["siteurl"].rstrip("/")
     progress = Progress()
     try:
-        return run(settings, files, siteurl, target, network, progress, started, dry_run=dry_run,
-                   force=force, reupload=reupload, jobs=jobs, upload_delay=upload_delay, out=out)
+        return run(
+            settings,
+            files,
+            siteurl,
+            target,
+            network,
+            progress,
+            started,
+            dry_run=dry_run,
+            force=force,
+            reupload=reupload,
+            jobs=jobs,
+            upload_delay=upload_delay,
+            out=out,
+        )
     except KeyboardInterrupt:
-        raise DeployFailed(progress.line(None, distribution=target.distribution_id, interrupted=True),
-                           interrupted=True) from None
+        raise DeployFailed(
+            progress.line(None, distribution=target.distribution_id, interrupted=True), interrupted=True
+        ) from None
     except Exception as error:
         path, cause = (error.path, error.error) if isinstance(error, StepFailed) else (None, error)
         if not is_failure(cause):  # a bug in deploy.py: its own traceback
@@ -873,8 +1019,9 @@ def deploy(output, settings, *, dry_run=False, force=False, reupload=False, jobs
         raise DeployFailed(progress.line(reason, path, target.distribution_id)) from cause
 
 
-def run(settings, files, siteurl, target, network, progress, started, *, dry_run, force, reupload, jobs,
-        upload_delay, out):
+def run(
+    settings, files, siteurl, target, network, progress, started, *, dry_run, force, reupload, jobs, upload_delay, out
+):
     """deploy(), once the build has passed its checks; keeps `progress` up to date."""
     site = site_path(siteurl)
     session, s3, cloudfront = clients(network)
@@ -899,11 +1046,13 @@ def run(settings, files, siteurl, target, network, progress, started, *, dry_run
         paths = sorted(set(plan.invalidations) | set(pending))
         batch = invalidation_batch(paths, settings["DEPLOY_INVALIDATION_MAX"], site)
         progress.paths = len(batch)
-        for line in describe(plan, remote, pending, target, siteurl, batch if paths else [],
-                             settings["DEPLOY_KEEP_SUPERSEDED"]):
+        for line in describe(
+            plan, remote, pending, target, siteurl, batch if paths else [], settings["DEPLOY_KEEP_SUPERSEDED"]
+        ):
             out(line)
-        problem = deletion_problem(plan, remote, rules, settings["DEPLOY_MAX_DELETES"],
-                                   settings["DEPLOY_MAX_DELETE_SHARE"])
+        problem = deletion_problem(
+            plan, remote, rules, settings["DEPLOY_MAX_DELETES"], settings["DEPLOY_MAX_DELETE_SHARE"]
+        )
         if problem and not force:
             raise DeployError(problem)
         if problem:
@@ -935,15 +1084,20 @@ def run(settings, files, siteurl, target, network, progress, started, *, dry_run
         progress.stage = "invalidating"
         answer = cloudfront.create_invalidation(
             DistributionId=target.distribution_id,
-            InvalidationBatch={"Paths": {"Quantity": len(batch), "Items": batch},
-                               "CallerReference": f"deploy-{time.time_ns()}"})
+            InvalidationBatch={
+                "Paths": {"Quantity": len(batch), "Items": batch},
+                "CallerReference": f"deploy-{time.time_ns()}",
+            },
+        )
         result.invalidation_id, result.invalidated = answer["Invalidation"]["Id"], batch
         progress.stage = "forgetting"
         bucket.forget_pending_invalidation()
     result.seconds = time.perf_counter() - started
     invalidated = f", invalidation {result.invalidation_id} ({len(batch)} paths)" if result.invalidation_id else ""
-    out(f"Deployed in {result.seconds:.2f} s: {len(result.uploaded)} uploaded ({size(plan.upload_bytes)}), "
-        f"{len(result.deleted)} deleted, {len(result.marked)} marked superseded{invalidated}.")
+    out(
+        f"Deployed in {result.seconds:.2f} s: {len(result.uploaded)} uploaded ({size(plan.upload_bytes)}), "
+        f"{len(result.deleted)} deleted, {len(result.marked)} marked superseded{invalidated}."
+    )
     return result
 
 
@@ -953,15 +1107,23 @@ def main(argv=None):
     parser.add_argument("--settings", default="publishconf.py", help="the settings file with the DEPLOY_* settings")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
     parser.add_argument("--force", action="store_true", help="delete even past DEPLOY_MAX_DELETES / _SHARE")
-    parser.add_argument("--reupload", action="store_true", help="upload every file, changed or not "
-                        "(after a change to DEPLOY_HEADERS)")
+    parser.add_argument(
+        "--reupload", action="store_true", help="upload every file, changed or not (after a change to DEPLOY_HEADERS)"
+    )
     parser.add_argument("--jobs", type=int, default=16, help="uploads at a time")
     parser.add_argument("--upload-delay", type=float, default=0, help=argparse.SUPPRESS)  # tests only
     args = parser.parse_args(argv)
     try:
-        deploy(args.output, load_settings(args.settings), dry_run=args.dry_run, force=args.force,
-               reupload=args.reupload, jobs=args.jobs, upload_delay=args.upload_delay,
-               out=lambda line: print(line, flush=True))
+        deploy(
+            args.output,
+            load_settings(args.settings),
+            dry_run=args.dry_run,
+            force=args.force,
+            reupload=args.reupload,
+            jobs=args.jobs,
+            upload_delay=args.upload_delay,
+            out=lambda line: print(line, flush=True),
+        )
     except DeployFailed as error:
         print(redact(str(error), os.environ), file=sys.stderr, flush=True)
         return 130 if error.interrupted else 1

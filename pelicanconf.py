@@ -30,6 +30,7 @@ IGNORE_FILES = [".*"]  # hidden files (.gitkeep, .DS_Store) are never read nor p
 USE_FOLDER_AS_CATEGORY = True
 SLUGIFY_SOURCE = "basename"  # the file name is the slug, so a new title never breaks a link
 
+
 def newest_first(article):
     """Newest first, and items of the same moment by slug: every build lists them in one order."""
     return (-article.date.timestamp(), article.slug)

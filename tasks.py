@@ -37,11 +37,14 @@ def check_python(version_info=sys.version_info, argv=sys.argv):
     if tuple(version_info[:2]) >= MIN_PYTHON:
         return
     again = " ".join(shlex.quote(arg) for arg in argv)
-    sys.exit("This is Python {}, and the site needs Python {}.{} or newer. Install one (from "
-             "https://www.python.org/downloads/, with `brew install python@3.12` on macOS, or with "
-             "`sudo apt-get install python3.11 python3.11-venv` on Debian or Ubuntu), then run this "
-             "again with it, for example `python3.12 {}`.".format(
-                 ".".join(str(part) for part in version_info[:3]), MIN_PYTHON[0], MIN_PYTHON[1], again))
+    sys.exit(
+        "This is Python {}, and the site needs Python {}.{} or newer. Install one (from "
+        "https://www.python.org/downloads/, with `brew install python@3.12` on macOS, or with "
+        "`sudo apt-get install python3.11 python3.11-venv` on Debian or Ubuntu), then run this "
+        "again with it, for example `python3.12 {}`.".format(
+            ".".join(str(part) for part in version_info[:3]), MIN_PYTHON[0], MIN_PYTHON[1], again
+        )
+    )
 
 
 def groups_for(args):
@@ -70,14 +73,21 @@ def ensure_venv(groups=("build",)):
     # The stamps are written for the locks as they are now: a lock changed during the install
     # counts as not installed.
     digests = {part: _digest(part) for group in stale for part in (group, *INCLUDES.get(group, ()))}
-    print("Installing the {} dependencies into .venv/ ({}) ...".format(
-        " and ".join(stale), ", ".join(f"requirements/{group}.txt" for group in stale)), flush=True)
+    print(
+        "Installing the {} dependencies into .venv/ ({}) ...".format(
+            " and ".join(stale), ", ".join(f"requirements/{group}.txt" for group in stale)
+        ),
+        flush=True,
+    )
     command = [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     for group in stale:
         command += ["-r", str(LOCKS / (group + ".txt"))]
     if subprocess.run(command).returncode != 0:
-        sys.exit("Installing the {} dependencies failed (pip says why above); run this again once that "
-                 "is fixed.".format(" and ".join(stale)))
+        sys.exit(
+            "Installing the {} dependencies failed (pip says why above); run this again once that is fixed.".format(
+                " and ".join(stale)
+            )
+        )
     (VENV / ".requirements.sha256").unlink(missing_ok=True)  # the stamp of requirements.txt, before the groups
     for group, digest in digests.items():
         _stamp(group).write_text(digest)
@@ -143,8 +153,10 @@ def _create_venv():
         subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True)
         venv.create(VENV, with_pip=True)
         return
-    sys.exit(f"Python cannot create a virtual environment here. Install it with "
-             f"`sudo apt-get install {package}` (Debian/Ubuntu), then run this again.")
+    sys.exit(
+        f"Python cannot create a virtual environment here. Install it with "
+        f"`sudo apt-get install {package}` (Debian/Ubuntu), then run this again."
+    )
 
 
 if __name__ == "__main__":
@@ -175,8 +187,7 @@ def clean(c):
 def build(c):
     """Build the site into output/ with pelicanconf.py, its search index included."""
     pelican(c)
-    print(f"\nThe site is in {OUTPUT}/. Preview it with `python3 tasks.py serve`, "
-          f"then open http://{HOST}:{PORT}/")
+    print(f"\nThe site is in {OUTPUT}/. Preview it with `python3 tasks.py serve`, then open http://{HOST}:{PORT}/")
 
 
 @task(pre=[clean])
@@ -191,8 +202,10 @@ def serve(c, port=PORT):
     from site_server import make_server  # a missing page gets 404.html, as on the CDN
 
     pelican(c, extra=PREVIEW)
-    print(f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
-          "publish anything from output/: this preview includes drafts.")
+    print(
+        f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
+        "publish anything from output/: this preview includes drafts."
+    )
     with make_server(ROOT / OUTPUT, HOST, port) as httpd:
         try:
             httpd.serve_forever()
@@ -209,7 +222,11 @@ def livereload(c, port=PORT, search=True):
     no_search = "" if search else " -e SEARCH_INDEX=false"
 
     def rebuild_site():
-        c.run(f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}{no_search}", warn=True, pty=False)
+        c.run(
+            f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}{no_search}",
+            warn=True,
+            pty=False,
+        )
 
     rebuild_site()
     server = Server()
@@ -224,8 +241,13 @@ def publish(c):
     pelican(c, settings="publishconf.py")
 
 
-@task(help={"articles": "how many articles the synthetic corpus has", "runs": "builds of each kind",
-            "json": "where to write the figures"})
+@task(
+    help={
+        "articles": "how many articles the synthetic corpus has",
+        "runs": "builds of each kind",
+        "json": "where to write the figures",
+    }
+)
 def bench(c, articles=5000, runs=3, json="bench.json"):
     """Build the synthetic corpus with plain Pelican and with this site; print and save the figures."""
     c.run(f"{sys.executable} benchmarks/build_bench.py --articles {articles} --runs {runs} --json {json}", pty=False)
@@ -237,8 +259,13 @@ def bench_related(c, sizes="1000,5000,20000", runs=3):
     c.run(f"{sys.executable} benchmarks/related_bench.py --sizes {sizes} --runs {runs}", pty=False)
 
 
-@task(help={"kind": "press-release, update, case-study, action or page", "title": "the title, in quotes",
-            "content": "the content folder (content/)"})
+@task(
+    help={
+        "kind": "press-release, update, case-study, action or page",
+        "title": "the title, in quotes",
+        "content": "the content folder (content/)",
+    }
+)
 def new(c, kind, title, content=CONTENT):
     """Write a new content file with every required field and a hint of what goes there."""
     from datetime import date
@@ -250,8 +277,9 @@ def new(c, kind, title, content=CONTENT):
     from iwelcome.scaffold import scaffold
 
     try:
-        relative, text = scaffold(kind, title, date.today(),
-                                  lambda t: slugify(t, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]))
+        relative, text = scaffold(
+            kind, title, date.today(), lambda t: slugify(t, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+        )
     except ValueError as error:
         sys.exit(str(error))
     path = Path(content).resolve() / relative
@@ -268,8 +296,12 @@ def check(c, content=CONTENT):
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:  # nothing is written there: the check stops first
-        result = c.run(f"{sys.executable} -m pelican {content} -s pelicanconf.py -o {scratch} "
-                       f"-e CHECK_ONLY=true --log-handler plain", warn=True, pty=False)
+        result = c.run(
+            f"{sys.executable} -m pelican {content} -s pelicanconf.py -o {scratch} "
+            f"-e CHECK_ONLY=true --log-handler plain",
+            warn=True,
+            pty=False,
+        )
     sys.exit(result.exited)
 
 
@@ -280,12 +312,21 @@ def fuzz(c, examples=500, seed=None):
     import time
 
     seed = int(seed) if seed is not None else random.randrange(2**32)
-    print(f"Fuzzing the trust boundary: {examples} generated sites, seed {seed} "
-          f"(again: python3 tasks.py fuzz --examples {examples} --seed {seed})", flush=True)
+    print(
+        f"Fuzzing the trust boundary: {examples} generated sites, seed {seed} "
+        f"(again: python3 tasks.py fuzz --examples {examples} --seed {seed})",
+        flush=True,
+    )
     started = time.perf_counter()
-    result = c.run(f"{sys.executable} -m pytest -q -p no:cacheprovider tests/test_trust_properties.py",
-                   env={"TRUST_FUZZ_EXAMPLES": str(examples), "TRUST_FUZZ_SEED": str(seed)}, warn=True, pty=False)
-    print(f"{examples} sites in {time.perf_counter() - started:.0f} s: {'nothing found' if result.ok else 'see the failure above'}")
+    result = c.run(
+        f"{sys.executable} -m pytest -q -p no:cacheprovider tests/test_trust_properties.py",
+        env={"TRUST_FUZZ_EXAMPLES": str(examples), "TRUST_FUZZ_SEED": str(seed)},
+        warn=True,
+        pty=False,
+    )
+    print(
+        f"{examples} sites in {time.perf_counter() - started:.0f} s: {'nothing found' if result.ok else 'see the failure above'}"
+    )
     sys.exit(result.exited)
 
 
@@ -295,9 +336,13 @@ def test(c):
     c.run(f"{sys.executable} -m pytest", pty=False)
 
 
-@task(help={"dry_run": "print the plan (uploads, deletions, invalidations, bytes) and change nothing",
-            "force": "deploy even if it deletes more than DEPLOY_MAX_DELETES or DEPLOY_MAX_DELETE_SHARE allow",
-            "reupload": "upload every file, changed or not (after a change to DEPLOY_HEADERS)"})
+@task(
+    help={
+        "dry_run": "print the plan (uploads, deletions, invalidations, bytes) and change nothing",
+        "force": "deploy even if it deletes more than DEPLOY_MAX_DELETES or DEPLOY_MAX_DELETE_SHARE allow",
+        "reupload": "upload every file, changed or not (after a change to DEPLOY_HEADERS)",
+    }
+)
 def deploy(c, dry_run=False, force=False, reupload=False):
     """Upload the production build in output/ to DEPLOY_BUCKET and invalidate the CDN (deploy.py)."""
     options = " --dry-run" * dry_run + " --force" * force + " --reupload" * reupload
@@ -316,9 +361,12 @@ PYBABEL = f"{sys.executable} -m babel.messages.frontend"
 @task
 def translations_extract(c):
     """Write every word the templates and the plugin mark for translation to theme/translations/messages.pot."""
-    c.run(f"{PYBABEL} extract -F babel.cfg -o {MESSAGES_POT} --add-comments=Translators: --strip-comments "
-          f'--project="I WELCOME" --version=site --copyright-holder="I WELCOME" '
-          f'--ignore-dirs=".* ._ output cache content tests test-artifacts benchmarks __pycache__" .', pty=False)
+    c.run(
+        f"{PYBABEL} extract -F babel.cfg -o {MESSAGES_POT} --add-comments=Translators: --strip-comments "
+        f'--project="I WELCOME" --version=site --copyright-holder="I WELCOME" '
+        f'--ignore-dirs=".* ._ output cache content tests test-artifacts benchmarks __pycache__" .',
+        pty=False,
+    )
 
 
 @task
@@ -348,7 +396,10 @@ def translations_compile(c):
     with tempfile.TemporaryDirectory() as scratch:
         for po in catalogues:
             lang = po.parent.parent.name
-            result = c.run(f"{PYBABEL} compile --statistics -l {lang} -i {po.relative_to(ROOT)} -o {Path(scratch, lang + '.mo')}",
-                           warn=True, pty=False)
+            result = c.run(
+                f"{PYBABEL} compile --statistics -l {lang} -i {po.relative_to(ROOT)} -o {Path(scratch, lang + '.mo')}",
+                warn=True,
+                pty=False,
+            )
             failed = failed or not result.ok
     sys.exit(1 if failed else 0)

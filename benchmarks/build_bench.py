@@ -59,8 +59,21 @@ def run(command, cwd):
 
 
 def pelican(content, settings, output, cache, extra=()):
-    return [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output),
-            "--cache-path", str(cache), "--log-handler", "plain", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pelican",
+        str(content),
+        "-s",
+        str(settings),
+        "-o",
+        str(output),
+        "--cache-path",
+        str(cache),
+        "--log-handler",
+        "plain",
+        *extra,
+    ]
 
 
 def same_files(a, b):
@@ -95,12 +108,21 @@ def main(argv=None):
         results = {"plain": [], "site": [], "rebuild": [], "plugin": []}
         for i in range(args.runs):
             out_plain, out_site = tmp / f"plain-{i}", tmp / f"site-{i}"
-            results["plain"].append(run(pelican(content, plain_settings, out_plain, tmp / f"cache-plain-{i}", ["--ignore-cache"]), ROOT))
-            results["site"].append(run(pelican(content, ROOT / "pelicanconf.py", out_site, tmp / f"cache-site-{i}", site_extra), ROOT))
+            results["plain"].append(
+                run(pelican(content, plain_settings, out_plain, tmp / f"cache-plain-{i}", ["--ignore-cache"]), ROOT)
+            )
+            results["site"].append(
+                run(pelican(content, ROOT / "pelicanconf.py", out_site, tmp / f"cache-site-{i}", site_extra), ROOT)
+            )
             results["plugin"].append(json.loads(timings_file.read_text()))
-            results["rebuild"].append(run(pelican(content, ROOT / "pelicanconf.py", tmp / f"again-{i}", tmp / f"cache-site-{i}"), ROOT))
-            print(f"  run {i + 1}: plain {results['plain'][-1][0]:.1f} s, site {results['site'][-1][0]:.1f} s, "
-                  f"rebuild {results['rebuild'][-1][0]:.1f} s", flush=True)
+            results["rebuild"].append(
+                run(pelican(content, ROOT / "pelicanconf.py", tmp / f"again-{i}", tmp / f"cache-site-{i}"), ROOT)
+            )
+            print(
+                f"  run {i + 1}: plain {results['plain'][-1][0]:.1f} s, site {results['site'][-1][0]:.1f} s, "
+                f"rebuild {results['rebuild'][-1][0]:.1f} s",
+                flush=True,
+            )
         # The first cold build against the last rebuild from cache: the same content, the same bytes?
         differ = same_files(tmp / "site-0", tmp / f"again-{args.runs - 1}")
 
@@ -115,7 +137,9 @@ def main(argv=None):
         "rebuild_seconds": median("rebuild", 0),
         "plain_peak_mib": median("plain", 1),
         "site_peak_mib": median("site", 1),
-        "plugin_seconds": {part: statistics.median(r[part] for r in results["plugin"]) for part in results["plugin"][0]},
+        "plugin_seconds": {
+            part: statistics.median(r[part] for r in results["plugin"]) for part in results["plugin"][0]
+        },
         "identical_output": not differ,
         "differing_files": differ[:20],
     }
@@ -125,11 +149,15 @@ def main(argv=None):
     figures["plugin_share"] = sum(figures["plugin_seconds"].values()) / figures["site_seconds"]
 
     print()
-    print("| articles | plain Pelican | this site | ratio | rebuild, nothing changed | peak memory plain / site | ratio |")
+    print(
+        "| articles | plain Pelican | this site | ratio | rebuild, nothing changed | peak memory plain / site | ratio |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| {args.articles:,} | {figures['plain_seconds']:.1f} s | {figures['site_seconds']:.1f} s | {figures['time_ratio']:.2f}x "
-          f"| {figures['rebuild_seconds']:.1f} s ({figures['rebuild_ratio']:.2f}x) "
-          f"| {figures['plain_peak_mib']:.0f} / {figures['site_peak_mib']:.0f} MiB | {figures['memory_ratio']:.2f}x |")
+    print(
+        f"| {args.articles:,} | {figures['plain_seconds']:.1f} s | {figures['site_seconds']:.1f} s | {figures['time_ratio']:.2f}x "
+        f"| {figures['rebuild_seconds']:.1f} s ({figures['rebuild_ratio']:.2f}x) "
+        f"| {figures['plain_peak_mib']:.0f} / {figures['site_peak_mib']:.0f} MiB | {figures['memory_ratio']:.2f}x |"
+    )
     parts = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in figures["plugin_seconds"].items())
     print(f"\nplugin: {parts} ({figures['plugin_share']:.1%} of the site build)")
     print("output: " + ("two builds are byte-identical" if not differ else f"{len(differ)} files differ: {differ[:5]}"))

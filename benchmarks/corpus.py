@@ -12,21 +12,108 @@ from datetime import date, timedelta
 TYPES = [("press-releases", 0.2), ("updates", 0.6), ("case-studies", 0.2)]
 SINGULAR = {"press-releases": "press-release", "updates": "update", "case-studies": "case-study"}
 TOPICS = [
-    "Asylum", "Detention", "Children", "Resettlement", "Safe routes", "Responsibility sharing", "Health care",
-    "Deportation", "Family separation", "Border violence", "Legal aid", "Housing", "Education", "Labour rights",
-    "Statelessness", "Climate displacement", "Gender-based violence", "LGBTI refugees", "Unaccompanied minors",
-    "Humanitarian visas", "Family reunion", "Sea rescue", "Camps", "Xenophobia", "Integration", "Funding",
-    "Torture survivors", "Trafficking", "Documentation", "Mental health", "Interpreters", "Work permits",
-    "Digital privacy", "Courts", "Policing", "Elections", "Faith groups", "Sponsorship", "Hosting", "Language",
+    "Asylum",
+    "Detention",
+    "Children",
+    "Resettlement",
+    "Safe routes",
+    "Responsibility sharing",
+    "Health care",
+    "Deportation",
+    "Family separation",
+    "Border violence",
+    "Legal aid",
+    "Housing",
+    "Education",
+    "Labour rights",
+    "Statelessness",
+    "Climate displacement",
+    "Gender-based violence",
+    "LGBTI refugees",
+    "Unaccompanied minors",
+    "Humanitarian visas",
+    "Family reunion",
+    "Sea rescue",
+    "Camps",
+    "Xenophobia",
+    "Integration",
+    "Funding",
+    "Torture survivors",
+    "Trafficking",
+    "Documentation",
+    "Mental health",
+    "Interpreters",
+    "Work permits",
+    "Digital privacy",
+    "Courts",
+    "Policing",
+    "Elections",
+    "Faith groups",
+    "Sponsorship",
+    "Hosting",
+    "Language",
 ]
 COUNTRIES = [
-    "United States", "Mexico", "El Salvador", "Honduras", "Guatemala", "Syria", "Lebanon", "Jordan", "Turkey",
-    "Greece", "Italy", "Germany", "Afghanistan", "Pakistan", "Iran", "Iraq", "Yemen", "Sudan", "South Sudan",
-    "Ethiopia", "Eritrea", "Somalia", "Kenya", "Uganda", "Libya", "Nigeria", "Myanmar", "Bangladesh", "Venezuela",
-    "Colombia", "Ukraine", "Poland", "Hungary", "Spain", "France", "United Kingdom", "Australia", "Indonesia",
-    "Malaysia", "Thailand", "Haiti", "Nicaragua", "Cuba", "Chad", "Niger", "Mali", "DR Congo", "Burundi",
-    "Rwanda", "Tanzania", "Egypt", "Tunisia", "Morocco", "Algeria", "Sri Lanka", "Nepal", "India", "China",
-    "Russia", "Georgia",
+    "United States",
+    "Mexico",
+    "El Salvador",
+    "Honduras",
+    "Guatemala",
+    "Syria",
+    "Lebanon",
+    "Jordan",
+    "Turkey",
+    "Greece",
+    "Italy",
+    "Germany",
+    "Afghanistan",
+    "Pakistan",
+    "Iran",
+    "Iraq",
+    "Yemen",
+    "Sudan",
+    "South Sudan",
+    "Ethiopia",
+    "Eritrea",
+    "Somalia",
+    "Kenya",
+    "Uganda",
+    "Libya",
+    "Nigeria",
+    "Myanmar",
+    "Bangladesh",
+    "Venezuela",
+    "Colombia",
+    "Ukraine",
+    "Poland",
+    "Hungary",
+    "Spain",
+    "France",
+    "United Kingdom",
+    "Australia",
+    "Indonesia",
+    "Malaysia",
+    "Thailand",
+    "Haiti",
+    "Nicaragua",
+    "Cuba",
+    "Chad",
+    "Niger",
+    "Mali",
+    "DR Congo",
+    "Burundi",
+    "Rwanda",
+    "Tanzania",
+    "Egypt",
+    "Tunisia",
+    "Morocco",
+    "Algeria",
+    "Sri Lanka",
+    "Nepal",
+    "India",
+    "China",
+    "Russia",
+    "Georgia",
 ]
 KINDS = ["petition", "letter", "call", "donate", "event", "signup"]
 WORDS = (  # noqa: SIM905 - a sentence, split: easier to read than fifty quoted words
@@ -81,12 +168,20 @@ def actions(n_articles, seed=2016):
     result = []
     for i in range(max(3, n_articles // 100)):
         kind = KINDS[i % len(KINDS)]
-        result.append({
-            "slug": f"action-{i:04d}", "kind": kind, "title": f"Act now {i}", "button": "Take action",
-            "url": f"https://act.example.org/{i}", "tags": _zipf_choice(rng, TOPICS, 1),
-            "countries": _zipf_choice(rng, COUNTRIES, rng.choice([0, 1])), "priority": rng.randrange(3),
-            "goal": 10000 if kind == "petition" else None, "signatures": rng.randrange(15000) if kind == "petition" else None,
-        })
+        result.append(
+            {
+                "slug": f"action-{i:04d}",
+                "kind": kind,
+                "title": f"Act now {i}",
+                "button": "Take action",
+                "url": f"https://act.example.org/{i}",
+                "tags": _zipf_choice(rng, TOPICS, 1),
+                "countries": _zipf_choice(rng, COUNTRIES, rng.choice([0, 1])),
+                "priority": rng.randrange(3),
+                "goal": 10000 if kind == "petition" else None,
+                "signatures": rng.randrange(15000) if kind == "petition" else None,
+            }
+        )
     return result
 
 
@@ -116,7 +211,8 @@ def write_site(n, folder, seed=2016):
     items = entries(n, seed)
     for entry in items:
         lines = [
-            f"Title: {entry['title']}", f"Date: {entry['date']:%Y-%m-%d}",
+            f"Title: {entry['title']}",
+            f"Date: {entry['date']:%Y-%m-%d}",
             f"Summary: A short summary of item {entry['slug']} for listings and share cards.",
             f"Tags: {', '.join(entry['tags'])}",
         ]
@@ -129,8 +225,14 @@ def write_site(n, folder, seed=2016):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n\n" + _body(rng, entry, items[:50]) + "\n", encoding="utf-8")
     for action in actions(n, seed):
-        lines = [f"Title: {action['title']}", f"Kind: {action['kind']}", f"Button: {action['button']}", f"Url: {action['url']}",
-                 f"Tags: {', '.join(action['tags'])}", f"Priority: {action['priority']}"]
+        lines = [
+            f"Title: {action['title']}",
+            f"Kind: {action['kind']}",
+            f"Button: {action['button']}",
+            f"Url: {action['url']}",
+            f"Tags: {', '.join(action['tags'])}",
+            f"Priority: {action['priority']}",
+        ]
         if action["countries"]:
             lines.append(f"Countries: {', '.join(action['countries'])}")
         if action["goal"]:

@@ -31,8 +31,12 @@ def docs_for(n):
         return slugs[text]
 
     return [
-        Doc(e["slug"], SINGULAR[e["folder"]], e["date"].toordinal(),
-            tuple(("tags", slug(t)) for t in e["tags"]) + tuple(("countries", slug(c)) for c in e["countries"]))
+        Doc(
+            e["slug"],
+            SINGULAR[e["folder"]],
+            e["date"].toordinal(),
+            tuple(("tags", slug(t)) for t in e["tags"]) + tuple(("countries", slug(c)) for c in e["countries"]),
+        )
         for e in entries(n)
     ]
 

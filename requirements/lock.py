@@ -64,9 +64,22 @@ def resolve(requirements, constraints):
         (scratch / "in.txt").write_text("\n".join(requirements) + "\n", encoding="utf-8")
         (scratch / "constraints.txt").write_text("\n".join(constraints) + "\n", encoding="utf-8")
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-             "--disable-pip-version-check", "--report", scratch / "report.json",
-             "-r", scratch / "in.txt", "-c", scratch / "constraints.txt"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--report",
+                scratch / "report.json",
+                "-r",
+                scratch / "in.txt",
+                "-c",
+                scratch / "constraints.txt",
+            ],
             check=True,
         )
         report = json.loads((scratch / "report.json").read_text(encoding="utf-8"))
@@ -89,7 +102,8 @@ def lock_lines(report, requirements):
                 target = canonicalize_name(requirement.name)
                 wanted = requirement.marker is None or any(
                     requirement.marker.evaluate({**environment, "extra": extra})
-                    for extra in {"", *extras.get(name, ())})
+                    for extra in {"", *extras.get(name, ())}
+                )
                 if wanted and target in items:
                     if item["metadata"]["name"] not in pulled_by[target]:
                         pulled_by[target].add(item["metadata"]["name"])
@@ -112,8 +126,7 @@ def write_lock(group, lines, report):
     header = [
         f"# The {group} group of pyproject.toml with every dependency pinned: what `python3 tasks.py`",
         "# installs into .venv/. Written by requirements/lock.py: change pyproject.toml, then run",
-        "# `.venv/bin/python requirements/lock.py`; do not edit by hand. Resolved by pip "
-        f"{report['pip_version']}",
+        f"# `.venv/bin/python requirements/lock.py`; do not edit by hand. Resolved by pip {report['pip_version']}",
         f"# for {environment['implementation_name']} {environment['python_version']} "
         f"on {environment['sys_platform']} {environment['platform_machine']}.",
     ]
@@ -122,8 +135,9 @@ def write_lock(group, lines, report):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--upgrade", action="store_true",
-                        help="the newest versions that fit, for what pyproject.toml does not pin")
+    parser.add_argument(
+        "--upgrade", action="store_true", help="the newest versions that fit, for what pyproject.toml does not pin"
+    )
     upgrade = parser.parse_args().upgrade
     groups = dependency_groups()
     for group in LOCKED:

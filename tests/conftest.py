@@ -77,8 +77,20 @@ def run_pelican(content, output, settings="pelicanconf.py", extra=(), search=Fal
     """The plain Pelican call the README documents, in a subprocess like an editor's. Its search
     index (Pagefind, a third of a second) only when the test needs it: `search=True`."""
     result = subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings), "-o", str(output),
-         "--cache-path", f"{output}-cache", *(() if search else ("-e", "SEARCH_INDEX=false")), *extra],
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-s",
+            str(ROOT / settings),
+            "-o",
+            str(output),
+            "--cache-path",
+            f"{output}-cache",
+            *(() if search else ("-e", "SEARCH_INDEX=false")),
+            *extra,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -210,8 +222,29 @@ def assert_fails_with(build, *patterns):
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "background", "ping"}
 PAGE_ELEMENTS = {  # what the templates write around the text (the text itself: plugins/iwelcome/markup.py)
-    "html", "head", "body", "meta", "title", "link", "script", "header", "main", "footer", "nav", "section",
-    "article", "aside", "form", "label", "input", "button", "svg", "rect", "path", "noscript", "time",
+    "html",
+    "head",
+    "body",
+    "meta",
+    "title",
+    "link",
+    "script",
+    "header",
+    "main",
+    "footer",
+    "nav",
+    "section",
+    "article",
+    "aside",
+    "form",
+    "label",
+    "input",
+    "button",
+    "svg",
+    "rect",
+    "path",
+    "noscript",
+    "time",
 }
 
 
@@ -233,12 +266,18 @@ def unsafe_markup(html, where):
                 json.loads(element.string or "null")
                 if "</" in (element.string or ""):
                     found.append(f"{where}: '</' inside JSON-LD")
-            elif not str(element.get("src", "")).split("/", 3)[-1].startswith(("pagefind/", "theme/js/")) or element.string:
+            elif (
+                not str(element.get("src", "")).split("/", 3)[-1].startswith(("pagefind/", "theme/js/"))
+                or element.string
+            ):
                 found.append(f"{where}: a script that is not the site's own: {element}")
         if name == "meta" and element.get("http-equiv") and element["http-equiv"].lower() != "content-security-policy":
             found.append(f"{where}: <meta http-equiv={element['http-equiv']}>")
-        if name in ("form", "input", "button") and not element.find_parent("form", attrs={"role": "search"}) \
-                and not (name == "form" and element.get("role") == "search"):
+        if (
+            name in ("form", "input", "button")
+            and not element.find_parent("form", attrs={"role": "search"})
+            and not (name == "form" and element.get("role") == "search")
+        ):
             found.append(f"{where}: <{name}> outside the site's search forms")
         for attribute, value in element.attrs.items():
             if attribute.lower().startswith("on"):

@@ -24,8 +24,13 @@ TODAY = date(2026, 11, 23)
 
 
 def act(slug, **fields):
-    values = {"path": f"content/actions/{slug}.md", "title": slug.title(), "kind": "letter", "button": "Go",
-              "url": f"https://act.example/{slug}"}
+    values = {
+        "path": f"content/actions/{slug}.md",
+        "title": slug.title(),
+        "kind": "letter",
+        "button": "Go",
+        "url": f"https://act.example/{slug}",
+    }
     values.update(fields)
     return Action(slug=slug, **values)
 
@@ -34,9 +39,14 @@ def parse(**meta):
     values = {"title": "Free Sara", "kind": "petition", "button": "Sign", "url": "https://act.example/sara"}
     values.update(meta)
     values = {k: v for k, v in values.items() if v is not None}
-    return parse_action("free-sara", "content/actions/free-sara.md", values, "<p>Pitch</p>",
-                        file_exists=lambda path: path == "downloads/toolkit.pdf",
-                        content_types=DEFAULTS["CONTENT_TYPES"])
+    return parse_action(
+        "free-sara",
+        "content/actions/free-sara.md",
+        values,
+        "<p>Pitch</p>",
+        file_exists=lambda path: path == "downloads/toolkit.pdf",
+        content_types=DEFAULTS["CONTENT_TYPES"],
+    )
 
 
 def messages(**meta):
@@ -47,9 +57,18 @@ def messages(**meta):
 
 # Parsing and checking -----------------------------------------------------------------------
 
+
 def test_a_good_petition_parses():
-    action, problems = parse(goal="25,000", signatures="18342", tags="Children, Detention", types="case-study",
-                             starts="2026-01-01", ends="2026-12-31", priority="-1", default="no")
+    action, problems = parse(
+        goal="25,000",
+        signatures="18342",
+        tags="Children, Detention",
+        types="case-study",
+        starts="2026-01-01",
+        ends="2026-12-31",
+        priority="-1",
+        default="no",
+    )
     assert problems == []
     assert (action.goal, action.signatures, action.priority, action.default) == (25000, 18342, -1, False)
     assert action.tags == ("Children", "Detention") and action.types == ("case-study",)
@@ -59,16 +78,25 @@ def test_a_good_petition_parses():
 @pytest.mark.parametrize(
     "meta, expected",
     [
-        ({"kind": "petitoin"}, "Kind: 'petitoin' is not a kind of action; write one of: petition, letter, call, donate, download, share, event, signup"),
+        (
+            {"kind": "petitoin"},
+            "Kind: 'petitoin' is not a kind of action; write one of: petition, letter, call, donate, download, share, event, signup",
+        ),
         ({"kind": None}, "Kind: missing; add one of: petition"),
         ({"button": None}, "Button: missing; add the button's label"),
         ({"title": ""}, "Title: missing; add the ask"),
         ({"url": None}, "Url: missing; add the https:// address"),
-        ({"url": "http://act.example/sara"}, "Url: 'http://act.example/sara' is not a web address starting with https://"),
+        (
+            {"url": "http://act.example/sara"},
+            "Url: 'http://act.example/sara' is not a web address starting with https://",
+        ),
         ({"url": "javascript:alert(1)"}, "Url: 'javascript:alert(1)' is not a web address starting with https://"),
         ({"url": "https:///nohost"}, "Url: 'https:///nohost' is not a web address"),
         ({"kind": "download", "url": None}, "File: missing; add the path of the file"),
-        ({"kind": "download", "url": None, "file": "downloads/nope.pdf"}, "File: downloads/nope.pdf is not in the content folder"),
+        (
+            {"kind": "download", "url": None, "file": "downloads/nope.pdf"},
+            "File: downloads/nope.pdf is not in the content folder",
+        ),
         ({"starts": "2026-05-01", "ends": "2026-04-30"}, "Ends: 2026-04-30 is before Starts (2026-05-01)"),
         ({"ends": "next week"}, "Ends: 'next week' is not a date"),
         ({"goal": "lots"}, "Goal: 'lots' is not a whole number of at least 1"),
@@ -112,6 +140,7 @@ def test_articles_must_name_existing_actions():
 
 # Scheduling ---------------------------------------------------------------------------------
 
+
 def test_state_follows_dates_and_outcome():
     actions = [
         act("ended-yesterday", ends=date(2026, 11, 22)),
@@ -123,15 +152,24 @@ def test_state_follows_dates_and_outcome():
         act("open"),
     ]
     assert {a.slug: a.state for a in as_of(actions, TODAY)} == {
-        "ended-yesterday": "closed", "ends-today": "live", "starts-tomorrow": "scheduled",
-        "event-next-month": "live", "won": "victory", "stopped": "closed", "open": "live",
+        "ended-yesterday": "closed",
+        "ends-today": "live",
+        "starts-tomorrow": "scheduled",
+        "event-next-month": "live",
+        "won": "victory",
+        "stopped": "closed",
+        "open": "live",
     }
 
 
 # Choosing -----------------------------------------------------------------------------------
 
+
 def choose(named=(), tags=(), countries=(), kind="update", actions=(), maximum=2, inline=()):
-    return [a.slug for a in select_actions(list(named), list(tags), list(countries), kind, as_of(actions, TODAY), maximum, inline)]
+    return [
+        a.slug
+        for a in select_actions(list(named), list(tags), list(countries), kind, as_of(actions, TODAY), maximum, inline)
+    ]
 
 
 def test_named_actions_come_first_in_their_order_and_count_toward_the_maximum():
@@ -155,8 +193,11 @@ def test_targeted_actions_rank_by_matches_then_priority_then_newest_then_slug():
 
 
 def test_closed_actions_appear_only_when_named_and_bring_their_followup():
-    actions = [act("won", outcome="victory", followup="next", tags=("Detention",)), act("next", tags=("Detention",)),
-               act("old", ends=date(2020, 1, 1), tags=("Detention",))]
+    actions = [
+        act("won", outcome="victory", followup="next", tags=("Detention",)),
+        act("next", tags=("Detention",)),
+        act("old", ends=date(2020, 1, 1), tags=("Detention",)),
+    ]
     assert choose(tags=["Detention"], actions=actions) == ["next"]
     assert choose(named=["won"], tags=["Detention"], actions=actions) == ["won"], "its follow-up is offered inside it"
 
@@ -168,17 +209,29 @@ def test_default_only_when_nothing_else_applies():
 
 
 def test_scheduled_actions_never_show_and_inline_ones_are_not_repeated():
-    actions = [act("soon", starts=date(2027, 1, 1), tags=("Asylum",)), act("here", tags=("Asylum",)), act("also", tags=("Asylum",))]
+    actions = [
+        act("soon", starts=date(2027, 1, 1), tags=("Asylum",)),
+        act("here", tags=("Asylum",)),
+        act("also", tags=("Asylum",)),
+    ]
     assert choose(named=["soon"], tags=["Asylum"], actions=actions) == ["also", "here"]
     assert choose(tags=["Asylum"], actions=actions, inline=["here"]) == ["also"]
 
 
 # Petition progress ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "goal, signatures, shown",
-    [(25000, 18342, 25000), (25000, 25000, 50000), (10000, 12000, 25000), (1000, 999, 1000), (1000, 5000, 10000),
-     (300, 300, 500), (7, 12, 25)],
+    [
+        (25000, 18342, 25000),
+        (25000, 25000, 50000),
+        (10000, 12000, 25000),
+        (1000, 999, 1000),
+        (1000, 5000, 10000),
+        (300, 300, 500),
+        (7, 12, 25),
+    ],
 )
 def test_goal_ladder(goal, signatures, shown):
     assert goal_ladder(goal, signatures) == shown
@@ -194,15 +247,24 @@ def test_progress_never_passes_100_percent():
 
 # Links ----------------------------------------------------------------------------------------
 
+
 def test_tracked_url_keeps_the_urls_own_query_and_fragment():
     url = tracked_url("https://act.example/p?ref=mail&utm_source=old#sign", "free-sara", "sidebar")
     parts = urlsplit(url)
     assert parts.fragment == "sign" and parts.netloc == "act.example"
-    assert parse_qs(parts.query) == {"ref": ["mail"], "utm_source": ["iwelcome"], "utm_medium": ["sidebar"], "utm_campaign": ["free-sara"]}
+    assert parse_qs(parts.query) == {
+        "ref": ["mail"],
+        "utm_source": ["iwelcome"],
+        "utm_medium": ["sidebar"],
+        "utm_campaign": ["free-sara"],
+    }
 
 
 def test_links_by_kind():
-    assert act("t", kind="download", url="", file="downloads/t.pdf").link("home", "https://site") == "https://site/downloads/t.pdf"
+    assert (
+        act("t", kind="download", url="", file="downloads/t.pdf").link("home", "https://site")
+        == "https://site/downloads/t.pdf"
+    )
     assert act("l").link("hub", tracking=False) == "https://act.example/l"
 
 
@@ -215,21 +277,48 @@ def test_share_links_encode_url_and_title():
 
 # The hub and the feed ------------------------------------------------------------------------
 
+
 def test_hub_groups_live_by_kind_and_lists_past_ones_newest_first():
-    actions = as_of([act("l2", priority=1), act("l1"), act("p", kind="petition"), act("won", outcome="victory", ends=date(2020, 1, 1)),
-                     act("ended", ends=date(2024, 1, 1))], TODAY)
+    actions = as_of(
+        [
+            act("l2", priority=1),
+            act("l1"),
+            act("p", kind="petition"),
+            act("won", outcome="victory", ends=date(2020, 1, 1)),
+            act("ended", ends=date(2024, 1, 1)),
+        ],
+        TODAY,
+    )
     groups, past = hub_groups(actions)
-    assert [(kind, [a.slug for a in group]) for kind, group in groups] == [("petition", ["p"]), ("letter", ["l2", "l1"])]
+    assert [(kind, [a.slug for a in group]) for kind, group in groups] == [
+        ("petition", ["p"]),
+        ("letter", ["l2", "l1"]),
+    ]
     assert [a.slug for a in past] == ["ended", "won"]
 
 
 def test_feed_lists_live_actions_as_plain_data():
-    actions = as_of([act("l", title="Tell <span class=\"caps\">DHS</span>", starts=date(2026, 1, 1)), act("won", outcome="victory"),
-                     act("share", kind="share", url="")], TODAY)
+    actions = as_of(
+        [
+            act("l", title='Tell <span class="caps">DHS</span>', starts=date(2026, 1, 1)),
+            act("won", outcome="victory"),
+            act("share", kind="share", url=""),
+        ],
+        TODAY,
+    )
     entries = feed_entries(actions, "https://site", "get-involved/{slug}/")
     assert [e["slug"] for e in entries] == ["l", "share"]
     assert entries[0] == {
-        "slug": "l", "kind": "letter", "title": "Tell DHS", "url": "https://act.example/l", "page": "https://site/get-involved/l/",
-        "button": "Go", "starts": "2026-01-01", "ends": None, "outcome": "live", "goal": None, "signatures": None,
+        "slug": "l",
+        "kind": "letter",
+        "title": "Tell DHS",
+        "url": "https://act.example/l",
+        "page": "https://site/get-involved/l/",
+        "button": "Go",
+        "starts": "2026-01-01",
+        "ends": None,
+        "outcome": "live",
+        "goal": None,
+        "signatures": None,
     }
     assert entries[1]["url"] is None

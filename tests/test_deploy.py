@@ -39,14 +39,16 @@ SHORT = "public, max-age=300"
 
 # --- the endpoint and the builds ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def endpoint():
     """moto_server on a free port of 127.0.0.1, stopped after the module."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -68,8 +70,15 @@ def aws(endpoint, monkeypatch):
     """Fake credentials and a new, empty bucket for each test; returns the boto3 clients."""
     import boto3
 
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_CLOUDFRONT",
-                 "SITEURL", "DEPLOY_PREFIX", "CDN_DISTRIBUTION_ID"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_ENDPOINT_URL_CLOUDFRONT",
+        "SITEURL",
+        "DEPLOY_PREFIX",
+        "CDN_DISTRIBUTION_ID",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -114,16 +123,21 @@ def build_b(tmp_path_factory):
     source = content / "updates" / f"{CHANGED_UPDATE}.md"
     text = source.read_text(encoding="utf-8")
     header, body = text.split("\n\n", 1)
-    header = "\n".join("Title: Only 30 countries resettle refugees" if line.startswith("Title:") else line
-                       for line in header.splitlines())
+    header = "\n".join(
+        "Title: Only 30 countries resettle refugees" if line.startswith("Title:") else line
+        for line in header.splitlines()
+    )
     source.write_text(f"{header}\n\nThis paragraph was added to test the deploy.\n\n{body}", encoding="utf-8")
     return production_build(content, folder / "b")
 
 
 def files_of(output):
     """{path: bytes} of a build, as deploy uploads it (without the build manifest)."""
-    return {p.relative_to(output).as_posix(): p.read_bytes()
-            for p in sorted(Path(output).rglob("*")) if p.is_file() and p.name != deploy.MANIFEST}
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in sorted(Path(output).rglob("*"))
+        if p.is_file() and p.name != deploy.MANIFEST
+    }
 
 
 def changed_between(old, new):
@@ -133,9 +147,11 @@ def changed_between(old, new):
 
 def bucket_state(aws, prefix=""):
     """{key: (ETag, LastModified)} of every object under the prefix: one listing, no download."""
-    return {item["Key"]: (item["ETag"], item["LastModified"])
-            for page in aws.s3.get_paginator("list_objects_v2").paginate(Bucket=aws.bucket, Prefix=prefix)
-            for item in page.get("Contents", [])}
+    return {
+        item["Key"]: (item["ETag"], item["LastModified"])
+        for page in aws.s3.get_paginator("list_objects_v2").paginate(Bucket=aws.bucket, Prefix=prefix)
+        for item in page.get("Contents", [])
+    }
 
 
 def bucket_files(aws, prefix=""):
@@ -143,12 +159,12 @@ def bucket_files(aws, prefix=""):
     keys = sorted(bucket_state(aws, prefix))
     with ThreadPoolExecutor(max_workers=16) as pool:
         bodies = pool.map(lambda key: aws.s3.get_object(Bucket=aws.bucket, Key=key)["Body"].read(), keys)
-        return {key[len(prefix):]: body for key, body in zip(keys, bodies)}
+        return {key[len(prefix) :]: body for key, body in zip(keys, bodies)}
 
 
 def etags_are_md5s_of(aws, files, prefix=""):
     """Whether the bucket holds exactly these files (by ETag, the MD5 of a single-part upload)."""
-    etags = {key[len(prefix):]: etag.strip('"') for key, (etag, _time) in bucket_state(aws, prefix).items()}
+    etags = {key[len(prefix) :]: etag.strip('"') for key, (etag, _time) in bucket_state(aws, prefix).items()}
     return etags == {path: hashlib.md5(data).hexdigest() for path, data in files.items()}
 
 
@@ -164,8 +180,11 @@ def run_deploy(output, lines=None, **settings_and_options):
 
 
 def is_fingerprinted_asset(path):
-    return path.startswith("theme/") or path.startswith(("pagefind/fragment/", "pagefind/index/", "pagefind/filter/")) \
+    return (
+        path.startswith("theme/")
+        or path.startswith(("pagefind/fragment/", "pagefind/index/", "pagefind/filter/"))
         or path.endswith(".pf_meta")
+    )
 
 
 def viewer_path(path):
@@ -173,14 +192,30 @@ def viewer_path(path):
 
 
 def create_distribution(aws):
-    answer = aws.cloudfront.create_distribution(DistributionConfig={
-        "CallerReference": uuid.uuid4().hex, "Comment": "test", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": f"{aws.bucket}.s3.amazonaws.com",
-                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
-                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}},
-    })
+    answer = aws.cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": uuid.uuid4().hex,
+            "Comment": "test",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "site",
+                        "DomainName": f"{aws.bucket}.s3.amazonaws.com",
+                        "S3OriginConfig": {"OriginAccessIdentity": ""},
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "site",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                "TrustedSigners": {"Enabled": False, "Quantity": 0},
+            },
+        }
+    )
     return answer["Distribution"]["Id"]
 
 
@@ -190,6 +225,7 @@ def invalidated_paths(aws, distribution, invalidation_id):
 
 
 # --- the tests ---------------------------------------------------------------------------------
+
 
 def test_the_builds_are_byte_identical_when_nothing_changed(build_a, build_a_again):
     assert files_of(build_a) == files_of(build_a_again)
@@ -298,7 +334,9 @@ def test_a_build_that_did_not_finish_is_refused(aws, build_site, tmp_path):
     assert "Contents" not in aws.s3.list_objects_v2(Bucket=aws.bucket)
 
 
-def test_dry_run_prints_the_plan_then_cloudfront_invalidates_exactly_the_changed_pages(aws, build_a, build_b, monkeypatch):
+def test_dry_run_prints_the_plan_then_cloudfront_invalidates_exactly_the_changed_pages(
+    aws, build_a, build_b, monkeypatch
+):
     distribution = create_distribution(aws)
     monkeypatch.setenv("CDN_DISTRIBUTION_ID", distribution)
     first = run_deploy(build_a)
@@ -350,8 +388,21 @@ def test_a_killed_deploy_converges_on_the_next_run(aws, build_a, build_b, monkey
         return {item["Key"] for item in listing if item["Key"] in md5 and item["ETag"].strip('"') == md5[item["Key"]]}
 
     killed = subprocess.Popen(
-        [sys.executable, "deploy.py", str(build_b), "--settings", "publishconf.py", "--jobs", "2", "--upload-delay", "0.2"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "deploy.py",
+            str(build_b),
+            "--settings",
+            "publishconf.py",
+            "--jobs",
+            "2",
+            "--upload-delay",
+            "0.2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while len(uploaded_so_far()) < 6 and time.monotonic() < deadline and killed.poll() is None:
         time.sleep(0.02)
@@ -367,7 +418,9 @@ def test_a_killed_deploy_converges_on_the_next_run(aws, build_a, build_b, monkey
     assert bucket_files(aws) == b, "the bucket is the build, byte for byte"
     expected = {viewer_path(path) for path in changed if not is_fingerprinted_asset(path)}
     assert invalidated_paths(aws, distribution, result.invalidation_id) == expected
-    assert deploy.PENDING_INVALIDATION not in {item["Key"] for item in aws.s3.list_objects_v2(Bucket=aws.bucket)["Contents"]}
+    assert deploy.PENDING_INVALIDATION not in {
+        item["Key"] for item in aws.s3.list_objects_v2(Bucket=aws.bucket)["Contents"]
+    }
 
 
 # --- failures: a preflight before any change, one line and no traceback for each ---------------
@@ -375,10 +428,17 @@ def test_a_killed_deploy_converges_on_the_next_run(aws, build_a, build_b, monkey
 README_CI = 'README.md, "Deploy" > "CI"'
 README_PERMISSIONS = 'README.md, "Deploy" > "The CDN"'
 NO_CREDENTIALS = {  # the environment of a machine where boto3 finds no credentials at all
-    "AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_SESSION_TOKEN": None, "AWS_PROFILE": None,
-    "AWS_WEB_IDENTITY_TOKEN_FILE": None, "AWS_ROLE_ARN": None, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": None,
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI": None, "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-    "AWS_CONFIG_FILE": "/nonexistent/config", "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_ACCESS_KEY_ID": None,
+    "AWS_SECRET_ACCESS_KEY": None,
+    "AWS_SESSION_TOKEN": None,
+    "AWS_PROFILE": None,
+    "AWS_WEB_IDENTITY_TOKEN_FILE": None,
+    "AWS_ROLE_ARN": None,
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": None,
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI": None,
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+    "AWS_CONFIG_FILE": "/nonexistent/config",
+    "AWS_EC2_METADATA_DISABLED": "true",
 }
 
 
@@ -423,9 +483,11 @@ def moto_checks_credentials(endpoint):
     """Inside the block moto_server checks signatures and IAM policies, as AWS does (the
     INITIAL_NO_AUTH_ACTION_COUNT of its docs, set to 0 through /moto-api/reset-auth); after it, no more.
     (moto cannot check CloudFront's signatures: it rejects even good ones, so no CDN inside.)"""
+
     def reset(count):
-        request = urllib.request.Request(f"{endpoint}/moto-api/reset-auth", data=count, method="POST",
-                                         headers={"Content-Type": "text/plain"})
+        request = urllib.request.Request(
+            f"{endpoint}/moto-api/reset-auth", data=count, method="POST", headers={"Content-Type": "text/plain"}
+        )
         urllib.request.urlopen(request, timeout=5).read()
 
     reset(b"0")
@@ -441,8 +503,11 @@ def iam_user(statements):
 
     iam, name = boto3.client("iam"), f"deploy-{uuid.uuid4().hex[:8]}"
     iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="deploy",
-                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    iam.put_user_policy(
+        UserName=name,
+        PolicyName="deploy",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
 
@@ -476,9 +541,11 @@ def local_server(answer):
 def test_no_credentials(aws, build_a):
     before = seeded(aws)
     line = failure(deploy_command(build_a, env=NO_CREDENTIALS))
-    assert line == ("Deploy preflight failed, nothing was changed: boto3 found no AWS credentials: in CI, set the "
-                    "variable AWS_ROLE_ARN (the OIDC role) or, as a fallback, the secrets AWS_ACCESS_KEY_ID and "
-                    f"AWS_SECRET_ACCESS_KEY; by hand, set those two variables ({README_CI}).")
+    assert line == (
+        "Deploy preflight failed, nothing was changed: boto3 found no AWS credentials: in CI, set the "
+        "variable AWS_ROLE_ARN (the OIDC role) or, as a fallback, the secrets AWS_ACCESS_KEY_ID and "
+        f"AWS_SECRET_ACCESS_KEY; by hand, set those two variables ({README_CI})."
+    )
     assert bucket_state(aws) == before
 
 
@@ -492,11 +559,13 @@ def test_wrong_credentials_name_the_secret_to_check_and_never_show_it(aws, build
     assert failure(runs[0]) == (
         "Deploy preflight failed, nothing was changed: S3 does not know the access key in AWS_ACCESS_KEY_ID "
         "(mistyped, deleted or deactivated, or a key of another store than AWS_ENDPOINT_URL): check the "
-        f"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY secrets, or use the role (AWS_ROLE_ARN) ({README_CI}).")
+        f"AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY secrets, or use the role (AWS_ROLE_ARN) ({README_CI})."
+    )
     assert failure(runs[1]) == (
         "Deploy preflight failed, nothing was changed: S3 rejected the request signature: AWS_SECRET_ACCESS_KEY is "
         "not the secret of the access key in AWS_ACCESS_KEY_ID; set both secrets again, as one pair "
-        f"({README_CI}).")
+        f"({README_CI})."
+    )
     for run in runs:
         for value in (*unknown.values(), *deployer.values(), "wrong-secret"):
             assert value not in run.stdout + run.stderr
@@ -506,9 +575,11 @@ def test_wrong_credentials_name_the_secret_to_check_and_never_show_it(aws, build
 def test_a_bucket_that_does_not_exist(aws, build_a, monkeypatch):
     before = seeded(aws)
     line = failure(deploy_command(build_a, env={"DEPLOY_BUCKET": "no-such-bucket-here"}))
-    assert line == ('Deploy preflight failed, nothing was changed: bucket "no-such-bucket-here" does not exist at '
-                    f"{aws.endpoint}: check DEPLOY_BUCKET, and AWS_ENDPOINT_URL and AWS_DEFAULT_REGION "
-                    '(README.md, "Deploy").')
+    assert line == (
+        'Deploy preflight failed, nothing was changed: bucket "no-such-bucket-here" does not exist at '
+        f"{aws.endpoint}: check DEPLOY_BUCKET, and AWS_ENDPOINT_URL and AWS_DEFAULT_REGION "
+        '(README.md, "Deploy").'
+    )
     assert bucket_state(aws) == before
 
 
@@ -516,28 +587,35 @@ def test_a_wrong_distribution_is_found_before_any_upload(aws, build_a):
     before = seeded(aws)
     for options in ((), ("--dry-run",)):
         line = failure(deploy_command(build_a, *options, env={"CDN_DISTRIBUTION_ID": "E0000000WRONG"}))
-        assert line == ('Deploy preflight failed, nothing was changed: CloudFront has no distribution '
-                        '"E0000000WRONG": check CDN_DISTRIBUTION_ID (the ID the CloudFront console shows, such as '
-                        "E2QWRUHAPOMQZL), or unset it to deploy without invalidating (README.md, \"Deploy\").")
+        assert line == (
+            "Deploy preflight failed, nothing was changed: CloudFront has no distribution "
+            '"E0000000WRONG": check CDN_DISTRIBUTION_ID (the ID the CloudFront console shows, such as '
+            'E2QWRUHAPOMQZL), or unset it to deploy without invalidating (README.md, "Deploy").'
+        )
     assert bucket_state(aws) == before, "nothing uploaded"
 
 
 def test_the_endpoint_is_down(aws, build_a):
     endpoint = f"http://127.0.0.1:{closed_port()}"
     line = failure(deploy_command(build_a, env={"AWS_ENDPOINT_URL": endpoint, "AWS_MAX_ATTEMPTS": "2"}))
-    assert line == (f"Deploy preflight failed, nothing was changed: cannot connect to {endpoint} (2 attempts): "
-                    "check that the store is up, AWS_ENDPOINT_URL and AWS_DEFAULT_REGION, and the network.")
+    assert line == (
+        f"Deploy preflight failed, nothing was changed: cannot connect to {endpoint} (2 attempts): "
+        "check that the store is up, AWS_ENDPOINT_URL and AWS_DEFAULT_REGION, and the network."
+    )
 
 
 def test_an_endpoint_that_never_answers_times_out(aws, build_a):
     with local_server(lambda connection: None) as (endpoint, connections):
         started = time.monotonic()
-        run = deploy_command(build_a, env={"AWS_ENDPOINT_URL": endpoint, "DEPLOY_TIMEOUT": "0.3",
-                                           "AWS_MAX_ATTEMPTS": "2"})
+        run = deploy_command(
+            build_a, env={"AWS_ENDPOINT_URL": endpoint, "DEPLOY_TIMEOUT": "0.3", "AWS_MAX_ATTEMPTS": "2"}
+        )
         took = time.monotonic() - started
         assert len(connections) == 2, "each attempt on a connection of its own"
-    assert failure(run) == (f"Deploy preflight failed, nothing was changed: {endpoint} did not answer within 0.3 s "
-                            "(2 attempts): deploy again later; on a slow connection, raise DEPLOY_TIMEOUT (seconds).")
+    assert failure(run) == (
+        f"Deploy preflight failed, nothing was changed: {endpoint} did not answer within 0.3 s "
+        "(2 attempts): deploy again later; on a slow connection, raise DEPLOY_TIMEOUT (seconds)."
+    )
     assert took < 10
 
 
@@ -548,8 +626,10 @@ def test_throttling(aws, build_a):
     class SlowDown(http.server.BaseHTTPRequestHandler):
         def answer(self):
             requests.append(self.command)
-            body = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
-                    b"<Message>Please reduce your request rate.</Message></Error>")
+            body = (
+                b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
+                b"<Message>Please reduce your request rate.</Message></Error>"
+            )
             self.send_response(503)
             self.send_header("Content-Type", "application/xml")
             self.send_header("Content-Length", str(len(body)))
@@ -573,7 +653,8 @@ def test_throttling(aws, build_a):
     assert failure(run) == (
         "Deploy preflight failed, nothing was changed: S3 is throttling the deploy (SlowDown, HTTP 503) and still "
         "was after 2 attempts: wait a few minutes, then deploy again (fewer uploads at a time with --jobs, or more "
-        "attempts with AWS_MAX_ATTEMPTS, also help).")
+        "attempts with AWS_MAX_ATTEMPTS, also help)."
+    )
 
 
 def test_access_denied_half_way_leaves_a_consistent_site_and_the_next_deploy_converges(aws, build_a, build_b):
@@ -581,8 +662,12 @@ def test_access_denied_half_way_leaves_a_consistent_site_and_the_next_deploy_con
     stylesheets of build B go up, its pages do not, nothing is deleted."""
     run_deploy(build_a)
     before = bucket_state(aws)
-    no_pages = iam_user([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-                         {"Effect": "Deny", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{aws.bucket}/*.html"}])
+    no_pages = iam_user(
+        [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{aws.bucket}/*.html"},
+        ]
+    )
     with moto_checks_credentials(aws.endpoint):
         run = deploy_command(build_b, env=no_pages)
     line = failure(run)
@@ -592,7 +677,9 @@ def test_access_denied_half_way_leaves_a_consistent_site_and_the_next_deploy_con
         rf'credentials may not write to bucket "{aws.bucket}" \(s3:PutObject; AccessDenied, HTTP 403\): give the role '
         rf"\(or the deploy identity\) the permissions listed in {re.escape(README_PERMISSIONS)}, or check DEPLOY_BUCKET\. "
         r"The live site is still consistent \(files go up before the pages that name them, deletions come last\): "
-        r"once this is fixed, deploy again and it uploads the rest\.", line)
+        r"once this is fixed, deploy again and it uploads the rest\.",
+        line,
+    )
     assert found, line
     after = bucket_state(aws)
     new = {key for key in after if after[key] != before.get(key)}
@@ -610,8 +697,9 @@ def test_an_interrupted_deploy_says_how_far_it_got(aws, build_a, build_b):
     run_deploy(build_a)
     changed = changed_between(files_of(build_a), files_of(build_b))
     before = bucket_state(aws)
-    running = deploy_command(build_b, "--jobs", "2", "--upload-delay", "0.2", stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+    running = deploy_command(
+        build_b, "--jobs", "2", "--upload-delay", "0.2", stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and sum(bucket_state(aws).get(k) != before.get(k) for k in changed) < 4:
         time.sleep(0.05)
@@ -620,9 +708,11 @@ def test_an_interrupted_deploy_says_how_far_it_got(aws, build_a, build_b):
     run = subprocess.CompletedProcess(running.args, running.returncode, stdout, stderr)
     line = failure(run, code=130)
     uploaded = sum(bucket_state(aws).get(key) != before.get(key) for key in changed)
-    assert line == (f"Deploy interrupted after {uploaded} of {len(changed)} uploads, nothing deleted. The live site is "
-                    "still consistent (files go up before the pages that name them, deletions come last): deploy "
-                    "again and it uploads the rest.")
+    assert line == (
+        f"Deploy interrupted after {uploaded} of {len(changed)} uploads, nothing deleted. The live site is "
+        "still consistent (files go up before the pages that name them, deletions come last): deploy "
+        "again and it uploads the rest."
+    )
 
 
 def test_a_bug_in_deploy_py_is_not_dressed_up_as_a_store_failure(aws, build_a, monkeypatch):

@@ -37,21 +37,24 @@ def test_patterns_match_within_or_across_folders():
     assert deploy.glob_regex("**").match("index.html")
 
 
-@pytest.mark.parametrize("path, content_type", [
-    ("index.html", "text/html; charset=utf-8"),
-    ("theme/css/site.0123456789.css", "text/css; charset=utf-8"),
-    ("theme/js/search.0123456789.js", "text/javascript; charset=utf-8"),
-    ("feeds/all.atom.xml", "application/atom+xml; charset=utf-8"),
-    ("sitemap.xml", "application/xml; charset=utf-8"),
-    ("robots.txt", "text/plain; charset=utf-8"),
-    ("get-involved/actions.json", "application/json; charset=utf-8"),
-    ("theme/img/logo.0123456789.png", "image/png"),
-    ("downloads/toolkit.pdf", "application/pdf"),
-    ("pagefind/fragment/en_0774744.pf_fragment", "application/octet-stream"),
-    ("pagefind/wasm.en.pagefind", "application/octet-stream"),
-    ("data.csv", "text/csv; charset=utf-8"),
-    ("file.unknown-suffix", "application/octet-stream"),
-])
+@pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("index.html", "text/html; charset=utf-8"),
+        ("theme/css/site.0123456789.css", "text/css; charset=utf-8"),
+        ("theme/js/search.0123456789.js", "text/javascript; charset=utf-8"),
+        ("feeds/all.atom.xml", "application/atom+xml; charset=utf-8"),
+        ("sitemap.xml", "application/xml; charset=utf-8"),
+        ("robots.txt", "text/plain; charset=utf-8"),
+        ("get-involved/actions.json", "application/json; charset=utf-8"),
+        ("theme/img/logo.0123456789.png", "image/png"),
+        ("downloads/toolkit.pdf", "application/pdf"),
+        ("pagefind/fragment/en_0774744.pf_fragment", "application/octet-stream"),
+        ("pagefind/wasm.en.pagefind", "application/octet-stream"),
+        ("data.csv", "text/csv; charset=utf-8"),
+        ("file.unknown-suffix", "application/octet-stream"),
+    ],
+)
 def test_content_types_follow_the_suffix_with_utf_8_for_text(path, content_type):
     assert deploy.content_type(path) == content_type
 
@@ -64,7 +67,10 @@ def test_cache_control_comes_from_the_first_matching_rule():
     assert deploy.headers_for("images/photo.jpg", RULES)["CacheControl"] == "public, max-age=86400"
     custom = [("downloads/*.pdf", {"Content-Disposition": "attachment", "Cache-Control": "no-cache"})]
     assert deploy.headers_for("downloads/a.pdf", custom) == {
-        "ContentType": "application/pdf", "ContentDisposition": "attachment", "CacheControl": "no-cache"}
+        "ContentType": "application/pdf",
+        "ContentDisposition": "attachment",
+        "CacheControl": "no-cache",
+    }
 
 
 def test_viewer_paths_and_the_invalidation_limit():
@@ -92,17 +98,27 @@ def test_unchanged_files_are_found_by_etag_or_by_the_stored_md5():
 
 
 def test_uploads_come_in_groups_files_then_stylesheets_and_scripts_then_pages():
-    files = [local("updates/x/index.html"), local(CSS), local("theme/img/a.0123456789.png"),
-             local("pagefind/pagefind-entry.json"), local("pagefind/fragment/en_0123456.pf_fragment"),
-             local("pagefind/pagefind.js"), local("feeds/all.atom.xml")]
+    files = [
+        local("updates/x/index.html"),
+        local(CSS),
+        local("theme/img/a.0123456789.png"),
+        local("pagefind/pagefind-entry.json"),
+        local("pagefind/fragment/en_0123456.pf_fragment"),
+        local("pagefind/pagefind.js"),
+        local("feeds/all.atom.xml"),
+    ]
     plan = plan_for(files, {})
     assert [[f.path for f in group] for group in plan.uploads] == [
         ["pagefind/fragment/en_0123456.pf_fragment", "theme/img/a.0123456789.png"],
         ["pagefind/pagefind.js", CSS],
         ["feeds/all.atom.xml", "pagefind/pagefind-entry.json", "updates/x/index.html"],
     ]
-    assert plan.invalidations == ["/feeds/all.atom.xml", "/pagefind/pagefind-entry.json",
-                                  "/pagefind/pagefind.js", "/updates/x/"], "fingerprinted files are never invalidated"
+    assert plan.invalidations == [
+        "/feeds/all.atom.xml",
+        "/pagefind/pagefind-entry.json",
+        "/pagefind/pagefind.js",
+        "/updates/x/",
+    ], "fingerprinted files are never invalidated"
 
 
 def test_a_superseded_fingerprinted_file_is_marked_then_kept_then_deleted():
@@ -153,15 +169,32 @@ def test_a_finished_production_build_passes_the_checks(tmp_path):
     assert deploy.check_build(tmp_path, files, {"SITEURL": "https://iwelcome.example/"}) == []
 
 
-@pytest.mark.parametrize("manifest, environ, files, problem", [
-    (None, {}, {}, "not a finished production build"),
-    ({"siteurl": "", "search_index": {}}, {}, {}, "no absolute SITEURL"),
-    ({"siteurl": "https://iwelcome.example"}, {}, {}, "search index"),
-    ({"siteurl": "https://iwelcome.example", "search_index": {}}, {"SITEURL": "https://other.example"}, {},
-     "the environment's SITEURL is https://other.example"),
-    ({"siteurl": "https://iwelcome.example", "search_index": {}}, {}, {"drafts/updates/x/index.html": "x"}, "drafts"),
-    ({"siteurl": "https://iwelcome.example", "search_index": {}}, {}, {"theme/css/site.css": "a{}"}, "no content hash"),
-])
+@pytest.mark.parametrize(
+    "manifest, environ, files, problem",
+    [
+        (None, {}, {}, "not a finished production build"),
+        ({"siteurl": "", "search_index": {}}, {}, {}, "no absolute SITEURL"),
+        ({"siteurl": "https://iwelcome.example"}, {}, {}, "search index"),
+        (
+            {"siteurl": "https://iwelcome.example", "search_index": {}},
+            {"SITEURL": "https://other.example"},
+            {},
+            "the environment's SITEURL is https://other.example",
+        ),
+        (
+            {"siteurl": "https://iwelcome.example", "search_index": {}},
+            {},
+            {"drafts/updates/x/index.html": "x"},
+            "drafts",
+        ),
+        (
+            {"siteurl": "https://iwelcome.example", "search_index": {}},
+            {},
+            {"theme/css/site.css": "a{}"},
+            "no content hash",
+        ),
+    ],
+)
 def test_a_build_that_is_not_a_finished_production_build_is_refused(tmp_path, manifest, environ, files, problem):
     for path, text in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
@@ -202,64 +235,122 @@ def client_error(code, operation, status, message="", retries=None):
 
 
 FAILURES = [  # (the exception, what the line must say)
-    (boto.NoCredentialsError(), ["no AWS credentials", "AWS_ROLE_ARN", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-                                 '"Deploy" > "CI"']),
-    (boto.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
-     ["incomplete (AWS_SECRET_ACCESS_KEY is missing)"]),
+    (
+        boto.NoCredentialsError(),
+        ["no AWS credentials", "AWS_ROLE_ARN", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", '"Deploy" > "CI"'],
+    ),
+    (
+        boto.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
+        ["incomplete (AWS_SECRET_ACCESS_KEY is missing)"],
+    ),
     (boto.ProfileNotFound(profile="deploy"), ["AWS_PROFILE", "'deploy'"]),
-    (boto.CredentialRetrievalError(provider="custom-process", error_msg=f"key {KEY} refused"),
-     ["custom-process", "(an access key)"]),
+    (
+        boto.CredentialRetrievalError(provider="custom-process", error_msg=f"key {KEY} refused"),
+        ["custom-process", "(an access key)"],
+    ),
     (boto.NoRegionError(), ["AWS_DEFAULT_REGION"]),
-    (client_error("InvalidAccessKeyId", "ListObjectsV2", 403, f"The AWS Access Key Id {KEY} does not exist"),
-     ["S3 does not know the access key in AWS_ACCESS_KEY_ID", "check the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY secrets"]),
+    (
+        client_error("InvalidAccessKeyId", "ListObjectsV2", 403, f"The AWS Access Key Id {KEY} does not exist"),
+        [
+            "S3 does not know the access key in AWS_ACCESS_KEY_ID",
+            "check the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY secrets",
+        ],
+    ),
     (client_error("InvalidClientTokenId", "GetDistribution", 403), ["CloudFront does not know the access key"]),
-    (client_error("SignatureDoesNotMatch", "ListObjectsV2", 403),
-     ["rejected the request signature", "AWS_SECRET_ACCESS_KEY is not the secret", "as one pair"]),
+    (
+        client_error("SignatureDoesNotMatch", "ListObjectsV2", 403),
+        ["rejected the request signature", "AWS_SECRET_ACCESS_KEY is not the secret", "as one pair"],
+    ),
     (client_error("ExpiredToken", "PutObject", 400), ["temporary credentials have expired", "AWS_ROLE_ARN"]),
     (client_error("RequestTimeTooSkewed", "PutObject", 403), ["clock"]),
-    (client_error("AccessDenied", "ListObjectsV2", 403),
-     ['may not list bucket "site-bucket" (s3:ListBucket; AccessDenied, HTTP 403)', '"Deploy" > "The CDN"', "DEPLOY_BUCKET"]),
+    (
+        client_error("AccessDenied", "ListObjectsV2", 403),
+        [
+            'may not list bucket "site-bucket" (s3:ListBucket; AccessDenied, HTTP 403)',
+            '"Deploy" > "The CDN"',
+            "DEPLOY_BUCKET",
+        ],
+    ),
     (client_error("AccessDenied", "PutObject", 403), ['may not write to bucket "site-bucket" (s3:PutObject;']),
     (client_error("403", "HeadObject", 403), ['may not read the objects of bucket "site-bucket" (s3:GetObject; 403)']),
-    (client_error("AccessDenied", "DeleteObjects", None), ['may not delete from bucket "site-bucket" (s3:DeleteObject; AccessDenied)']),
-    (client_error("AccessDenied", "GetDistribution", 403),
-     ['may not read distribution "E2QWRUHAPOMQZL" (cloudfront:GetDistribution;', "CDN_DISTRIBUTION_ID"]),
+    (
+        client_error("AccessDenied", "DeleteObjects", None),
+        ['may not delete from bucket "site-bucket" (s3:DeleteObject; AccessDenied)'],
+    ),
+    (
+        client_error("AccessDenied", "GetDistribution", 403),
+        ['may not read distribution "E2QWRUHAPOMQZL" (cloudfront:GetDistribution;', "CDN_DISTRIBUTION_ID"],
+    ),
     (client_error("AccessDenied", "CreateInvalidation", 403), ["cloudfront:CreateInvalidation"]),
     (client_error("", "GetDistribution", 403), ["cloudfront:GetDistribution; 403"]),
-    (client_error("NoSuchBucket", "ListObjectsV2", 404),
-     ['bucket "site-bucket" does not exist at https://s3.us-east-1.amazonaws.com: check DEPLOY_BUCKET']),
+    (
+        client_error("NoSuchBucket", "ListObjectsV2", 404),
+        ['bucket "site-bucket" does not exist at https://s3.us-east-1.amazonaws.com: check DEPLOY_BUCKET'],
+    ),
     (client_error("404", "HeadBucket", 404), ['bucket "site-bucket" does not exist']),
     (client_error("PermanentRedirect", "ListObjectsV2", 301), ["another region", "AWS_DEFAULT_REGION"]),
-    (client_error("NoSuchDistribution", "GetDistribution", 404),
-     ['CloudFront has no distribution "E2QWRUHAPOMQZL": check CDN_DISTRIBUTION_ID']),
+    (
+        client_error("NoSuchDistribution", "GetDistribution", 404),
+        ['CloudFront has no distribution "E2QWRUHAPOMQZL": check CDN_DISTRIBUTION_ID'],
+    ),
     (client_error("TooManyInvalidationsInProgress", "CreateInvalidation", 400), ["too many invalidations in progress"]),
-    (client_error("SlowDown", "PutObject", 503, "Please reduce your request rate.", retries=4),
-     ["S3 is throttling the deploy (SlowDown, HTTP 503) and still was after 5 attempts", "--jobs", "AWS_MAX_ATTEMPTS"]),
-    (client_error("Throttling", "CreateInvalidation", 400, "Rate exceeded", retries=2),
-     ["CloudFront is throttling the deploy (Throttling, HTTP 400) and still was after 3 attempts"]),
+    (
+        client_error("SlowDown", "PutObject", 503, "Please reduce your request rate.", retries=4),
+        [
+            "S3 is throttling the deploy (SlowDown, HTTP 503) and still was after 5 attempts",
+            "--jobs",
+            "AWS_MAX_ATTEMPTS",
+        ],
+    ),
+    (
+        client_error("Throttling", "CreateInvalidation", 400, "Rate exceeded", retries=2),
+        ["CloudFront is throttling the deploy (Throttling, HTTP 400) and still was after 3 attempts"],
+    ),
     (client_error("RequestLimitExceeded", "ListObjectsV2", 400), ["throttling", "after 5 attempts"]),
     (client_error("ServiceUnavailable", "PutObject", 503, retries=4), ["throttling", "HTTP 503"]),
     (client_error("InternalError", "PutObject", 500, retries=4), ["S3 failed (InternalError, HTTP 500) 5 times"]),
-    (client_error("InvalidArgument", "PutObject", 400, f"bad header; Credential={KEY}/20260101/us-east-1/s3"),
-     ["S3 refused PutObject", "InvalidArgument", "Credential=(hidden)"]),
-    (boto.EndpointConnectionError(endpoint_url="http://127.0.0.1:9/site-bucket?list-type=2&prefix="),
-     ["cannot connect to http://127.0.0.1:9 (5 attempts)", "AWS_ENDPOINT_URL"]),
-    (boto.ConnectTimeoutError(endpoint_url="https://s3.us-east-1.amazonaws.com/site-bucket", error="timed out"),
-     ["no connection to https://s3.us-east-1.amazonaws.com within 10 s (5 attempts)", "DEPLOY_TIMEOUT"]),
-    (boto.ReadTimeoutError(endpoint_url="https://s3.us-east-1.amazonaws.com/site-bucket/index.html", error="timed out"),
-     ["https://s3.us-east-1.amazonaws.com did not answer within 60 s (5 attempts)", "DEPLOY_TIMEOUT"]),
-    (boto.ConnectionClosedError(endpoint_url="https://s3.us-east-1.amazonaws.com/x"),
-     ["broke off the connection", "ConnectionClosedError"]),
-    (boto.SSLError(endpoint_url="https://minio.example:9000/x", error="CERTIFICATE_VERIFY_FAILED"),
-     ["TLS connection to https://minio.example:9000 failed", "AWS_CA_BUNDLE"]),
-    (boto.ProxyConnectionError(proxy_url="http://deploy:hunter2-password@proxy.example:3128", error="refused"),
-     ["the proxy http://proxy.example:3128", "HTTPS_PROXY"]),
-    (boto.ParamValidationError(report='Invalid bucket name "site bucket": Bucket name must match the regex'),
-     ["DEPLOY_BUCKET is not a valid bucket name", '"site bucket"']),
-    (boto.ParamValidationError(report="Invalid length for parameter Key, value: 0, valid min length: 1"),
-     ["boto3 refused a request before sending it", "DEPLOY_PREFIX"]),
-    (FileNotFoundError(2, "No such file or directory", "output/index.html"),
-     ["cannot read output/index.html (No such file or directory)", "tasks.py publish"]),
+    (
+        client_error("InvalidArgument", "PutObject", 400, f"bad header; Credential={KEY}/20260101/us-east-1/s3"),
+        ["S3 refused PutObject", "InvalidArgument", "Credential=(hidden)"],
+    ),
+    (
+        boto.EndpointConnectionError(endpoint_url="http://127.0.0.1:9/site-bucket?list-type=2&prefix="),
+        ["cannot connect to http://127.0.0.1:9 (5 attempts)", "AWS_ENDPOINT_URL"],
+    ),
+    (
+        boto.ConnectTimeoutError(endpoint_url="https://s3.us-east-1.amazonaws.com/site-bucket", error="timed out"),
+        ["no connection to https://s3.us-east-1.amazonaws.com within 10 s (5 attempts)", "DEPLOY_TIMEOUT"],
+    ),
+    (
+        boto.ReadTimeoutError(
+            endpoint_url="https://s3.us-east-1.amazonaws.com/site-bucket/index.html", error="timed out"
+        ),
+        ["https://s3.us-east-1.amazonaws.com did not answer within 60 s (5 attempts)", "DEPLOY_TIMEOUT"],
+    ),
+    (
+        boto.ConnectionClosedError(endpoint_url="https://s3.us-east-1.amazonaws.com/x"),
+        ["broke off the connection", "ConnectionClosedError"],
+    ),
+    (
+        boto.SSLError(endpoint_url="https://minio.example:9000/x", error="CERTIFICATE_VERIFY_FAILED"),
+        ["TLS connection to https://minio.example:9000 failed", "AWS_CA_BUNDLE"],
+    ),
+    (
+        boto.ProxyConnectionError(proxy_url="http://deploy:hunter2-password@proxy.example:3128", error="refused"),
+        ["the proxy http://proxy.example:3128", "HTTPS_PROXY"],
+    ),
+    (
+        boto.ParamValidationError(report='Invalid bucket name "site bucket": Bucket name must match the regex'),
+        ["DEPLOY_BUCKET is not a valid bucket name", '"site bucket"'],
+    ),
+    (
+        boto.ParamValidationError(report="Invalid length for parameter Key, value: 0, valid min length: 1"),
+        ["boto3 refused a request before sending it", "DEPLOY_PREFIX"],
+    ),
+    (
+        FileNotFoundError(2, "No such file or directory", "output/index.html"),
+        ["cannot read output/index.html (No such file or directory)", "tasks.py publish"],
+    ),
     (deploy.BuildChanged("updates/x/index.html"), ["updates/x/index.html changed while deploying", "build again"]),
     (deploy.StepFailed("index.html", client_error("SlowDown", "PutObject", 503)), ["throttling"]),
 ]
@@ -278,14 +369,18 @@ def test_each_failure_is_one_line_saying_what_is_wrong_and_what_to_do(error, say
 
 
 def test_messages_pass_on_no_credential_a_server_or_botocore_wrote():
-    text = (f"Credential={KEY}/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc123 "
-            f"X-Amz-Security-Token=IQoJb3JpZ2lu ASIAQWERTYUIOPASDFGH\nsecond line")
+    text = (
+        f"Credential={KEY}/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc123 "
+        f"X-Amz-Security-Token=IQoJb3JpZ2lu ASIAQWERTYUIOPASDFGH\nsecond line"
+    )
     scrubbed = deploy.scrub(text)
     assert KEY not in scrubbed and "abc123" not in scrubbed and "IQoJb3JpZ2lu" not in scrubbed
     assert "ASIAQWERTYUIOPASDFGH" not in scrubbed and "\n" not in scrubbed
     assert deploy.host_of("https://user:pass@proxy.example:3128/a?X-Amz-Credential=x") == "https://proxy.example:3128"
-    assert deploy.redact(f"key {KEY}, secret {SECRET}", {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET}) \
+    assert (
+        deploy.redact(f"key {KEY}, secret {SECRET}", {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET})
         == "key (hidden), secret (hidden)"
+    )
 
 
 def test_the_timeouts_and_attempts_come_from_the_environment():
@@ -293,28 +388,46 @@ def test_the_timeouts_and_attempts_come_from_the_environment():
     assert deploy.Network.from_env({"DEPLOY_TIMEOUT": "120", "AWS_MAX_ATTEMPTS": "3"}) == deploy.Network(10, 120, 3)
     assert deploy.Network.from_env({"DEPLOY_TIMEOUT": "0.25", "AWS_MAX_ATTEMPTS": "1"}) == deploy.Network(0.25, 0.25, 1)
     assert deploy.Network.from_env({"DEPLOY_TIMEOUT": " ", "AWS_MAX_ATTEMPTS": ""}) == deploy.Network()
-    for environ, variable in [({"DEPLOY_TIMEOUT": "1m"}, "DEPLOY_TIMEOUT"), ({"DEPLOY_TIMEOUT": "0"}, "DEPLOY_TIMEOUT"),
-                              ({"DEPLOY_TIMEOUT": "nan"}, "DEPLOY_TIMEOUT"), ({"AWS_MAX_ATTEMPTS": "0"}, "AWS_MAX_ATTEMPTS"),
-                              ({"AWS_MAX_ATTEMPTS": "two"}, "AWS_MAX_ATTEMPTS")]:
+    for environ, variable in [
+        ({"DEPLOY_TIMEOUT": "1m"}, "DEPLOY_TIMEOUT"),
+        ({"DEPLOY_TIMEOUT": "0"}, "DEPLOY_TIMEOUT"),
+        ({"DEPLOY_TIMEOUT": "nan"}, "DEPLOY_TIMEOUT"),
+        ({"AWS_MAX_ATTEMPTS": "0"}, "AWS_MAX_ATTEMPTS"),
+        ({"AWS_MAX_ATTEMPTS": "two"}, "AWS_MAX_ATTEMPTS"),
+    ]:
         with pytest.raises(deploy.DeployError, match=variable):
             deploy.Network.from_env(environ)
 
 
 def test_the_failure_line_says_how_far_the_deploy_got():
     reason = "S3 is throttling the deploy (SlowDown, HTTP 503)"
-    assert deploy.failure_line("preflight", "boto3 found no AWS credentials: set X") == \
-        "Deploy preflight failed, nothing was changed: boto3 found no AWS credentials: set X."
+    assert (
+        deploy.failure_line("preflight", "boto3 found no AWS credentials: set X")
+        == "Deploy preflight failed, nothing was changed: boto3 found no AWS credentials: set X."
+    )
     assert deploy.failure_line("reading", reason, path="theme/a.0123456789.css").startswith(
-        f"Deploy failed, nothing was changed: reading theme/a.0123456789.css: {reason}.")
+        f"Deploy failed, nothing was changed: reading theme/a.0123456789.css: {reason}."
+    )
     line = deploy.failure_line("uploading", reason, path="updates/x/index.html", uploaded=37, uploads=112)
-    assert line.startswith(f"Deploy failed after 37 of 112 uploads, nothing deleted: uploading updates/x/index.html: {reason}. ")
+    assert line.startswith(
+        f"Deploy failed after 37 of 112 uploads, nothing deleted: uploading updates/x/index.html: {reason}. "
+    )
     assert "The live site is still consistent" in line and "deploy again and it uploads the rest." in line
     line = deploy.failure_line("deleting", reason, path="old/index.html", uploads=3, deleted=1)
-    assert line.startswith("Deploy failed after all 3 uploads and 1 deletions: deleting old/index.html") and "deletes them" in line
+    assert (
+        line.startswith("Deploy failed after all 3 uploads and 1 deletions: deleting old/index.html")
+        and "deletes them" in line
+    )
     line = deploy.failure_line("invalidating", reason, uploads=3, paths=2, distribution="E1")
-    assert "invalidating 2 paths on CDN E1" in line and deploy.PENDING_INVALIDATION in line and "the next deploy invalidates" in line
+    assert (
+        "invalidating 2 paths on CDN E1" in line
+        and deploy.PENDING_INVALIDATION in line
+        and "the next deploy invalidates" in line
+    )
     line = deploy.failure_line("uploading", None, uploaded=5, uploads=20, interrupted=True)
-    assert line.startswith("Deploy interrupted after 5 of 20 uploads, nothing deleted. The live site is still consistent")
+    assert line.startswith(
+        "Deploy interrupted after 5 of 20 uploads, nothing deleted. The live site is still consistent"
+    )
     assert line.endswith(": deploy again and it uploads the rest.")
     assert deploy.failure_line("reading", None, interrupted=True) == "Deploy interrupted, nothing was changed."
     for stage in deploy.STAGES:
@@ -332,5 +445,6 @@ def test_objects_that_could_not_be_deleted_stop_the_deploy_with_their_key_and_co
     with pytest.raises(deploy.StepFailed) as stopped:
         bucket.delete(["a.html", "b.html", "c.html"], done)
     assert done == ["a.html", "c.html"] and stopped.value.path == "b.html"
-    assert "may not delete from bucket \"site-bucket\" (s3:DeleteObject; AccessDenied)" in \
-        deploy.failure_message(stopped.value, TARGET)
+    assert 'may not delete from bucket "site-bucket" (s3:DeleteObject; AccessDenied)' in deploy.failure_message(
+        stopped.value, TARGET
+    )

@@ -25,7 +25,9 @@ FILLED = {  # what an editor writes in place of each hint
 
 
 def tasks(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "tasks.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tasks.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -57,13 +59,17 @@ def test_new_refuses_to_overwrite(tmp_path):
 
 
 def test_lint_errors_stop_the_build(build_site):
-    body = ("![](/images/court.png)\n\n![A courtroom](/images/missing.png)\n\n"
-            "[gone](/updates/no-such-story/) and [lost]({filename}nowhere.md) and [fine](/updates/b/)\n")
-    build = build_site({
-        "updates/a.md": article() + "\n" + body,
-        "updates/b.md": article(),
-        "images/court.png": PNG,
-    })
+    body = (
+        "![](/images/court.png)\n\n![A courtroom](/images/missing.png)\n\n"
+        "[gone](/updates/no-such-story/) and [lost]({filename}nowhere.md) and [fine](/updates/b/)\n"
+    )
+    build = build_site(
+        {
+            "updates/a.md": article() + "\n" + body,
+            "updates/b.md": article(),
+            "images/court.png": PNG,
+        }
+    )
     assert_fails_with(
         build,
         r"^content/updates/a\.md:8: Body: the image /images/court\.png has no alt text",
@@ -87,14 +93,17 @@ def write(folder, files):
 def test_check_lists_errors_sorted_then_warnings_apart(tmp_path):
     yesterday = date.today() - timedelta(days=1)
     content = tmp_path / "content"
-    write(content, {
-        "updates/b.md": article(Summary="x" * 250, Image="images/big.png", Image_alt="A big picture"),
-        "updates/a.md": article(Date="2024-13-01") + "\n![](/images/small.png)\n",
-        "updates/c.md": article(Status="draft", Date=f"{yesterday:%Y-%m-%d}"),
-        "press-releases/d.md": article(Location="Washington"),
-        "images/big.png": PNG + b"\0" * 400 * 1024,
-        "images/small.png": PNG,
-    })
+    write(
+        content,
+        {
+            "updates/b.md": article(Summary="x" * 250, Image="images/big.png", Image_alt="A big picture"),
+            "updates/a.md": article(Date="2024-13-01") + "\n![](/images/small.png)\n",
+            "updates/c.md": article(Status="draft", Date=f"{yesterday:%Y-%m-%d}"),
+            "press-releases/d.md": article(Location="Washington"),
+            "images/big.png": PNG + b"\0" * 400 * 1024,
+            "images/small.png": PNG,
+        },
+    )
     result = check(content)
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout

@@ -28,6 +28,7 @@ HASHED = re.compile(r"\.[0-9a-f]{10}\.[a-z0-9]+$")
 
 # --- plain functions ---------------------------------------------------------------------------
 
+
 def test_the_name_carries_the_first_ten_hex_digits_of_the_sha256():
     digest = hashlib.sha256(b"body{}").hexdigest()[:10]
     assert fingerprinted_name("theme/css/site.css", b"body{}") == f"theme/css/site.{digest}.css"
@@ -36,10 +37,15 @@ def test_the_name_carries_the_first_ten_hex_digits_of_the_sha256():
 
 
 def test_references_are_rewritten_in_every_url_form_and_nowhere_else():
-    renames = {"theme/css/site.css": "theme/css/site.0123456789.css", "theme/img/logo.png": "theme/img/logo.abcdef0123.png"}
-    html = (f'<link href="{SITEURL}/theme/css/site.css"><img src="/theme/img/logo.png?v=1">'
-            '<a href="../theme/img/logo.png#top">x</a> <link href="/theme/css/site.css.map"> '
-            '<a href="/other/theme/css/site.cssx">y</a> {"logo": "https://iwelcome.example/theme/img/logo.png"}')
+    renames = {
+        "theme/css/site.css": "theme/css/site.0123456789.css",
+        "theme/img/logo.png": "theme/img/logo.abcdef0123.png",
+    }
+    html = (
+        f'<link href="{SITEURL}/theme/css/site.css"><img src="/theme/img/logo.png?v=1">'
+        '<a href="../theme/img/logo.png#top">x</a> <link href="/theme/css/site.css.map"> '
+        '<a href="/other/theme/css/site.cssx">y</a> {"logo": "https://iwelcome.example/theme/img/logo.png"}'
+    )
     assert rewrite(html, renames, "updates/x/index.html")[0] == (
         f'<link href="{SITEURL}/theme/css/site.0123456789.css"><img src="/theme/img/logo.abcdef0123.png?v=1">'
         '<a href="../theme/img/logo.abcdef0123.png#top">x</a> <link href="/theme/css/site.css.map"> '
@@ -49,8 +55,10 @@ def test_references_are_rewritten_in_every_url_form_and_nowhere_else():
 
 def test_a_stylesheet_url_relative_to_itself_is_rewritten():
     renames = {"theme/img/logo.png": "theme/img/logo.abcdef0123.png"}
-    css = ("a{background:url(../img/logo.png)} b{background:url('../img/logo.png?x#y')} "
-           "c{background:url(data:image/png;base64,AA)}")
+    css = (
+        "a{background:url(../img/logo.png)} b{background:url('../img/logo.png?x#y')} "
+        "c{background:url(data:image/png;base64,AA)}"
+    )
     assert rewrite(css, renames, "theme/css/site.css")[0] == (
         "a{background:url(../img/logo.abcdef0123.png)} b{background:url('../img/logo.abcdef0123.png?x#y')} "
         "c{background:url(data:image/png;base64,AA)}"
@@ -74,7 +82,9 @@ def test_files_that_name_each_other_still_get_names():
 
 def test_a_reference_relative_to_the_page_is_reported():
     renames = {"theme/css/site.css": "theme/css/site.0123456789.css"}
-    text, page_relative = rewrite('<link href="theme/css/site.css"><a href="/theme/css/site.css">', renames, "index.html")
+    text, page_relative = rewrite(
+        '<link href="theme/css/site.css"><a href="/theme/css/site.css">', renames, "index.html"
+    )
     assert page_relative == ["theme/css/site.css"]
     assert text == '<link href="theme/css/site.css"><a href="/theme/css/site.0123456789.css">'
 
@@ -89,6 +99,7 @@ def test_a_theme_file_named_relative_to_the_page_stops_the_build(tmp_path):
 
 
 # --- the production build ------------------------------------------------------------------------
+
 
 def test_every_theme_file_is_fingerprinted_and_named_after_its_bytes(published):
     theme_files = [p for p in (published.output / "theme").rglob("*") if p.is_file()]
@@ -122,8 +133,10 @@ def test_the_build_manifest_says_where_the_site_goes_and_what_was_renamed(publis
     for old, new in manifest["assets"].items():
         assert not (published.output / old).exists() and (published.output / new).is_file()
     indexed = json.loads((published.output / "pagefind/pagefind-entry.json").read_text())["languages"]
-    assert manifest["search_index"] == {"pages": sum(lang["page_count"] for lang in indexed.values()),
-                                        "languages": {code: lang["page_count"] for code, lang in indexed.items()}}
+    assert manifest["search_index"] == {
+        "pages": sum(lang["page_count"] for lang in indexed.values()),
+        "languages": {code: lang["page_count"] for code, lang in indexed.items()},
+    }
 
 
 def test_a_preview_build_writes_no_manifest_and_removes_an_old_one(build_site, tmp_path):
@@ -146,14 +159,17 @@ def test_a_production_build_with_a_content_problem_leaves_no_manifest(build_site
 
 
 def test_embargoed_translations_are_not_written_in_production(build_site):
-    build = build_site({
-        "updates/public.md": article(Title="Public"),
-        "updates/public-es.md": article(Title="Público", Lang="es", Slug="public", Date="2999-01-01"),
-        "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
-        "updates/embargoed-es.md": article(Title="Embargado", Lang="es", Slug="embargoed", Date="2999-01-01"),
-        "actions/write.md": "Title: Write to your representative\nKind: letter\nButton: Write\nUrl: https://act.example/write\n\nFive minutes.\n",
-        "actions/write-es.md": "Title: Escriba a su representante\nSlug: write\nLang: es\nButton: Escribir\n\nCinco minutos.\n",
-    }, settings="publishconf.py")
+    build = build_site(
+        {
+            "updates/public.md": article(Title="Public"),
+            "updates/public-es.md": article(Title="Público", Lang="es", Slug="public", Date="2999-01-01"),
+            "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
+            "updates/embargoed-es.md": article(Title="Embargado", Lang="es", Slug="embargoed", Date="2999-01-01"),
+            "actions/write.md": "Title: Write to your representative\nKind: letter\nButton: Write\nUrl: https://act.example/write\n\nFive minutes.\n",
+            "actions/write-es.md": "Title: Escriba a su representante\nSlug: write\nLang: es\nButton: Escribir\n\nCinco minutos.\n",
+        },
+        settings="publishconf.py",
+    )
     assert build.returncode == 0, build.log
     written = {p.relative_to(build.output).as_posix() for p in build.output.rglob("*.html")}
     assert "updates/public/index.html" in written

@@ -49,7 +49,11 @@ def test_inline_marker_becomes_an_action_block(site):
     assert [b["data-action"] for b in inline] == ["tell-dhs-stop-jailing-asylum-seekers"]
     assert "[action:" not in page.get_text()
     query = parse_qs(urlsplit(inline[0].select_one("a.button")["href"]).query)
-    assert query == {"utm_source": ["iwelcome"], "utm_medium": ["inline"], "utm_campaign": ["tell-dhs-stop-jailing-asylum-seekers"]}
+    assert query == {
+        "utm_source": ["iwelcome"],
+        "utm_medium": ["inline"],
+        "utm_campaign": ["tell-dhs-stop-jailing-asylum-seekers"],
+    }
     sidebar = [b["data-action"] for b in blocks(page, "aside .get-involved")]
     assert "tell-dhs-stop-jailing-asylum-seekers" not in sidebar, "not repeated beside the text"
 
@@ -65,7 +69,10 @@ def test_home_page_get_involved_area(site):
 
 def hub_sections(site):
     hub = site.page("/get-involved/")
-    live = {s.h2.get_text(strip=True): [b["data-action"] for b in s.select(".action[data-action]")] for s in hub.select(".hub-group")}
+    live = {
+        s.h2.get_text(strip=True): [b["data-action"] for b in s.select(".action[data-action]")]
+        for s in hub.select(".hub-group")
+    }
     past = [b["data-action"] for b in hub.select(".hub-past > ul > li > .action[data-action]")]
     return live, past
 
@@ -100,7 +107,18 @@ def test_actions_json_lists_the_live_actions_for_partners(site):
     live, _past = hub_sections(site)
     assert sorted(e["slug"] for e in data["actions"]) == sorted(s for group in live.values() for s in group)
     for entry in data["actions"]:
-        assert set(entry) >= {"slug", "kind", "title", "url", "button", "starts", "ends", "outcome", "goal", "signatures"}
+        assert set(entry) >= {
+            "slug",
+            "kind",
+            "title",
+            "url",
+            "button",
+            "starts",
+            "ends",
+            "outcome",
+            "goal",
+            "signatures",
+        }
         assert entry["outcome"] == "live" and "<" not in entry["title"]
         assert entry["url"] is None if entry["kind"] == "share" else entry["url"].startswith(("https://", "/"))
         assert "utm_" not in (entry["url"] or "")
@@ -118,13 +136,16 @@ def test_petition_progress_bar_is_accessible(site):
 
 # Fixture sites ------------------------------------------------------------------------------
 
+
 def test_goal_ladder_and_schedule_in_a_build(build_site):
-    build = build_site({
-        "actions/over-goal.md": action(Kind="petition", Goal="1000", Signatures="1200", Tags="Asylum"),
-        "actions/ended.md": action(Ends="2001-01-01", Tags="Asylum"),
-        "actions/not-yet.md": action(Starts="2999-01-01", Tags="Asylum"),
-        "updates/a.md": article(Tags="Asylum"),
-    })
+    build = build_site(
+        {
+            "actions/over-goal.md": action(Kind="petition", Goal="1000", Signatures="1200", Tags="Asylum"),
+            "actions/ended.md": action(Ends="2001-01-01", Tags="Asylum"),
+            "actions/not-yet.md": action(Starts="2999-01-01", Tags="Asylum"),
+            "updates/a.md": article(Tags="Asylum"),
+        }
+    )
     assert build.returncode == 0, build.log
     page = soup(build.output / "updates/a/index.html")
     assert [b["data-action"] for b in blocks(page)] == ["over-goal"], "ended and not-yet actions stay out"
@@ -138,7 +159,9 @@ def test_goal_ladder_and_schedule_in_a_build(build_site):
 
 def test_default_action_when_nothing_matches_and_utm_can_be_turned_off(build_site):
     files = {
-        "actions/toolkit.md": action(Kind="download", Url=None, File="downloads/kit.pdf", Default="yes", Button="Get the kit"),
+        "actions/toolkit.md": action(
+            Kind="download", Url=None, File="downloads/kit.pdf", Default="yes", Button="Get the kit"
+        ),
         "actions/kids.md": action(Tags="Children", Url="https://act.example/kids?ref=site"),
         "downloads/kit.pdf": b"%PDF-1.4\n%%EOF\n",
         "updates/a.md": article(Tags="Asylum"),
@@ -148,7 +171,12 @@ def test_default_action_when_nothing_matches_and_utm_can_be_turned_off(build_sit
     assert build.returncode == 0, build.log
     assert [b["data-action"] for b in blocks(soup(build.output / "updates/a/index.html"))] == ["toolkit"]
     link = soup(build.output / "updates/b/index.html").select_one('.action[data-action="kids"] a.button')["href"]
-    assert parse_qs(urlsplit(link).query) == {"ref": ["site"], "utm_source": ["iwelcome"], "utm_medium": ["sidebar"], "utm_campaign": ["kids"]}
+    assert parse_qs(urlsplit(link).query) == {
+        "ref": ["site"],
+        "utm_source": ["iwelcome"],
+        "utm_medium": ["sidebar"],
+        "utm_campaign": ["kids"],
+    }
 
     build = build_site(files, extra=["-e", "ACTION_UTM=false"])
     assert build.returncode == 0, build.log
@@ -157,11 +185,17 @@ def test_default_action_when_nothing_matches_and_utm_can_be_turned_off(build_sit
 
 
 def test_action_text_is_escaped(build_site):
-    build = build_site({
-        "actions/x.md": action(Title="<script>alert(1)</script> Sign", Button="<b>Go</b>", Tags="Asylum",
-                               Url="https://act.example/?a=1&b=<2>"),
-        "updates/a.md": article(Tags="Asylum"),
-    })
+    build = build_site(
+        {
+            "actions/x.md": action(
+                Title="<script>alert(1)</script> Sign",
+                Button="<b>Go</b>",
+                Tags="Asylum",
+                Url="https://act.example/?a=1&b=<2>",
+            ),
+            "updates/a.md": article(Tags="Asylum"),
+        }
+    )
     assert build.returncode == 0, build.log
     page = soup(build.output / "updates/a/index.html")
     block = page.select_one('.action[data-action="x"]')
@@ -177,29 +211,74 @@ def test_action_text_is_escaped(build_site):
         ({"actions/x.md": action(Url=None)}, r"^content/actions/x\.md: Url: missing"),
         ({"actions/x.md": action(Button=None)}, r"^content/actions/x\.md: Button: missing"),
         ({"actions/x.md": action(Kind="download", Url=None)}, r"^content/actions/x\.md: File: missing"),
-        ({"actions/x.md": action(Url="javascript:alert(1)")}, r"^content/actions/x\.md:4: Url: 'javascript:alert\(1\)' is not a web address starting with https://"),
-        ({"actions/x.md": action(Url="http://act.example/")}, r"^content/actions/x\.md:4: Url: 'http://act\.example/' is not a web address"),
-        ({"actions/x.md": action(Kind="download", Url=None, File="downloads/none.pdf")}, r"^content/actions/x\.md:\d: File: downloads/none\.pdf is not in the content folder"),
-        ({"actions/x.md": action(Starts="2026-05-02", Ends="2026-05-01")}, r"^content/actions/x\.md:\d: Ends: 2026-05-01 is before Starts \(2026-05-02\)"),
+        (
+            {"actions/x.md": action(Url="javascript:alert(1)")},
+            r"^content/actions/x\.md:4: Url: 'javascript:alert\(1\)' is not a web address starting with https://",
+        ),
+        (
+            {"actions/x.md": action(Url="http://act.example/")},
+            r"^content/actions/x\.md:4: Url: 'http://act\.example/' is not a web address",
+        ),
+        (
+            {"actions/x.md": action(Kind="download", Url=None, File="downloads/none.pdf")},
+            r"^content/actions/x\.md:\d: File: downloads/none\.pdf is not in the content folder",
+        ),
+        (
+            {"actions/x.md": action(Starts="2026-05-02", Ends="2026-05-01")},
+            r"^content/actions/x\.md:\d: Ends: 2026-05-01 is before Starts \(2026-05-02\)",
+        ),
         ({"actions/x.md": action(Followup="nope")}, r"^content/actions/x\.md:\d: Followup: 'nope' is not an action"),
-        ({"actions/x.md": action(), "updates/a.md": article(Actions="x, nope")}, r"^content/updates/a\.md:\d: Actions: 'nope' is not an action"),
-        ({"actions/x.md": action(), "updates/a.md": article() + "\n[action: nope]\n"}, r"^content/updates/a\.md: Body: \[action: nope\] names no action"),
-        ({"actions/x.md": action(Default="yes"), "actions/y.md": action(Default="yes")}, r"^content/actions/y\.md:\d: Default: content/actions/x\.md is already the default action"),
-        ({"actions/x.md": action(Kind="petition", Goal="ten")}, r"^content/actions/x\.md:\d: Goal: 'ten' is not a whole number"),
-        ({"actions/x.md": action(Kind="petition", Signatures="-3")}, r"^content/actions/x\.md:\d: Signatures: '-3' is not a whole number of at least 0"),
+        (
+            {"actions/x.md": action(), "updates/a.md": article(Actions="x, nope")},
+            r"^content/updates/a\.md:\d: Actions: 'nope' is not an action",
+        ),
+        (
+            {"actions/x.md": action(), "updates/a.md": article() + "\n[action: nope]\n"},
+            r"^content/updates/a\.md: Body: \[action: nope\] names no action",
+        ),
+        (
+            {"actions/x.md": action(Default="yes"), "actions/y.md": action(Default="yes")},
+            r"^content/actions/y\.md:\d: Default: content/actions/x\.md is already the default action",
+        ),
+        (
+            {"actions/x.md": action(Kind="petition", Goal="ten")},
+            r"^content/actions/x\.md:\d: Goal: 'ten' is not a whole number",
+        ),
+        (
+            {"actions/x.md": action(Kind="petition", Signatures="-3")},
+            r"^content/actions/x\.md:\d: Signatures: '-3' is not a whole number of at least 0",
+        ),
     ],
-    ids=["kind", "url", "button", "file", "javascript", "http", "file-missing", "ends-before-starts", "followup",
-         "article-actions", "inline-marker", "two-defaults", "goal", "signatures"],
+    ids=[
+        "kind",
+        "url",
+        "button",
+        "file",
+        "javascript",
+        "http",
+        "file-missing",
+        "ends-before-starts",
+        "followup",
+        "article-actions",
+        "inline-marker",
+        "two-defaults",
+        "goal",
+        "signatures",
+    ],
 )
 def test_bad_action_input_fails_the_build(build_site, files, expected):
     assert_fails_with(build_site({"updates/ok.md": article(), **files}), expected)
 
 
 def test_all_action_problems_are_reported_together(build_site):
-    build = build_site({
-        "actions/x.md": action(Kind="rally", Url="javascript:void(0)"),
-        "actions/y.md": action(Followup="gone"),
-        "updates/a.md": article(Actions="missing"),
-    })
-    lines = assert_fails_with(build, r"x\.md:\d: Kind:", r"x\.md:\d: Url:", r"y\.md:\d: Followup:", r"a\.md:\d: Actions:")
+    build = build_site(
+        {
+            "actions/x.md": action(Kind="rally", Url="javascript:void(0)"),
+            "actions/y.md": action(Followup="gone"),
+            "updates/a.md": article(Actions="missing"),
+        }
+    )
+    lines = assert_fails_with(
+        build, r"x\.md:\d: Kind:", r"x\.md:\d: Url:", r"y\.md:\d: Followup:", r"a\.md:\d: Actions:"
+    )
     assert len(lines) == 4

@@ -43,13 +43,27 @@ def ids(catalog):
 
 # --- Catalogues ----------------------------------------------------------------------------------
 
+
 def extracted(tmp_path):
     """The messages pybabel extracts now, with babel.cfg, as `translations-extract` does."""
     out = tmp_path / "messages.pot"
     result = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-o", str(out),
-         "--ignore-dirs", ".* ._ output cache content tests test-artifacts benchmarks __pycache__", "."],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-o",
+            str(out),
+            "--ignore-dirs",
+            ".* ._ output cache content tests test-artifacts benchmarks __pycache__",
+            ".",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return read(out)
@@ -58,7 +72,9 @@ def extracted(tmp_path):
 def test_every_marked_string_is_in_the_template_and_nothing_else(tmp_path):
     now, committed = ids(extracted(tmp_path)), ids(read(POT))
     missing, stale = sorted(now - committed, key=str), sorted(committed - now, key=str)
-    assert not missing, f"not in messages.pot (run python3 tasks.py translations-extract, then translations-update): {missing}"
+    assert not missing, (
+        f"not in messages.pot (run python3 tasks.py translations-extract, then translations-update): {missing}"
+    )
     assert not stale, f"in messages.pot but no longer marked anywhere (run translations-extract): {stale}"
 
 
@@ -110,7 +126,13 @@ def test_no_template_builds_a_message_at_run_time():
     for path in sorted((ROOT / "theme" / "templates").glob("*.html")):
         tree = env.parse(path.read_text(encoding="utf-8"))
         for call in tree.find_all(nodes.Call):
-            if isinstance(call.node, nodes.Name) and call.node.name in ("_", "gettext", "ngettext", "pgettext", "npgettext"):
+            if isinstance(call.node, nodes.Name) and call.node.name in (
+                "_",
+                "gettext",
+                "ngettext",
+                "pgettext",
+                "npgettext",
+            ):
                 count = 2 if call.node.name in ("ngettext", "pgettext") else 3 if call.node.name == "npgettext" else 1
                 for arg in call.args[:count]:
                     if not isinstance(arg, (nodes.Const, nodes.Name, nodes.Getattr, nodes.Getitem)):
@@ -130,6 +152,7 @@ def test_templates_are_extracted_as_the_build_parses_them():
 
 # --- Catalogue checks and the build's in-memory compilation -----------------------------------------
 
+
 def catalog_with(*messages):
     catalog = Catalog(locale="es")
     for message_id, string, *flags in messages:
@@ -138,8 +161,9 @@ def catalog_with(*messages):
 
 
 def test_catalogue_problems_name_each_kind_of_trouble():
-    template = catalog_with(("Share this", ""), ("Missing", ""), ("<b>Bold</b>", ""), ("Fuzzy", ""),
-                            ("Empty", ""), ("%(n)s%% done", ""))
+    template = catalog_with(
+        ("Share this", ""), ("Missing", ""), ("<b>Bold</b>", ""), ("Fuzzy", ""), ("Empty", ""), ("%(n)s%% done", "")
+    )
     template.add(("%(num)s item", "%(num)s items"), ("", ""))
     catalog = catalog_with(
         ("Share this", "Compartir"),
@@ -148,7 +172,9 @@ def test_catalogue_problems_name_each_kind_of_trouble():
         ("Empty", ""),
         ("%(n)s%% done", "%(n)s % hecho"),
     )
-    catalog.add(("%(num)s item", "%(num)s items"), ("%(num)s publicación", "%(cuenta)s publicaciones", "%(num)s publicaciones"))
+    catalog.add(
+        ("%(num)s item", "%(num)s items"), ("%(num)s publicación", "%(cuenta)s publicaciones", "%(num)s publicaciones")
+    )
     found = "\n".join(str(p) for p in i18n.catalogue_problems(catalog, template, "es", "es.po", "Spanish"))
     assert "'Missing' is not in this catalogue" in found
     assert "'Empty' has no Spanish translation" in found
@@ -161,26 +187,41 @@ def test_catalogue_problems_name_each_kind_of_trouble():
 
 def test_a_catalogue_with_other_plural_forms_is_reported():
     template = catalog_with(("Share this", ""))
-    catalog = read_po(io.BytesIO(b'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
-                                 b'msgid "Share this"\nmsgstr "Compartir"\n'), locale="es")
+    catalog = read_po(
+        io.BytesIO(
+            b'msgid ""\nmsgstr ""\n"Language: es\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+            b'msgid "Share this"\nmsgstr "Compartir"\n'
+        ),
+        locale="es",
+    )
     problems = i18n.catalogue_problems(catalog, template, "es", "es.po", "Spanish")
     assert len(problems) == 1 and "needs 'nplurals=3" in problems[0].message
 
 
 def test_the_build_uses_only_good_translations():
-    catalog = catalog_with(("Share this", "Compartir"), ("Fuzzy", "Difuso", "fuzzy"), ("<b>Bold</b>", "<script>x</script>"),
-                           ("%(site)s", "%(sitio)s"))
-    catalog.add(("%(num)s item", "%(num)s items"), ("%(num)s publicación", "%(num)s publicaciones", "%(num)s publicaciones"))
+    catalog = catalog_with(
+        ("Share this", "Compartir"),
+        ("Fuzzy", "Difuso", "fuzzy"),
+        ("<b>Bold</b>", "<script>x</script>"),
+        ("%(site)s", "%(sitio)s"),
+    )
+    catalog.add(
+        ("%(num)s item", "%(num)s items"), ("%(num)s publicación", "%(num)s publicaciones", "%(num)s publicaciones")
+    )
     translations = i18n.compile_catalogue(catalog)
     assert translations.gettext("Share this") == "Compartir"
     assert translations.gettext("Fuzzy") == "Fuzzy"
     assert translations.gettext("<b>Bold</b>") == "<b>Bold</b>"
     assert translations.gettext("%(site)s") == "%(site)s"
     assert [translations.ngettext("%(num)s item", "%(num)s items", n) for n in (1, 2, 1_000_000)] == [
-        "%(num)s publicación", "%(num)s publicaciones", "%(num)s publicaciones"]
+        "%(num)s publicación",
+        "%(num)s publicaciones",
+        "%(num)s publicaciones",
+    ]
 
 
 # --- Dates and numbers -------------------------------------------------------------------------------
+
 
 def test_dates_are_written_as_before_in_each_language():
     assert i18n.format_date(date(2017, 2, 10), "en") == "February 10, 2017"
@@ -197,6 +238,7 @@ def test_numbers_are_written_as_readers_in_the_united_states_write_them():
 
 # --- Templates follow the page's language -----------------------------------------------------------
 
+
 @pytest.fixture
 def render():
     """Render a template string with the plugin's template functions, as a generator's would."""
@@ -209,16 +251,23 @@ def render():
 def test_words_plurals_and_numbers_follow_the_page_language(render):
     count = '{{ ngettext("%(num)s item", "%(num)s items", n, num=format_number(n)) }}'
     assert [render(count, n=n) for n in (1, 2, 2500)] == ["1 item", "2 items", "2,500 items"]
-    assert [render(count, n=n, lang="es") for n in (1, 2, 1_000_000)] == ["1 publicación", "2 publicaciones", "1,000,000 publicaciones"]
+    assert [render(count, n=n, lang="es") for n in (1, 2, 1_000_000)] == [
+        "1 publicación",
+        "2 publicaciones",
+        "1,000,000 publicaciones",
+    ]
     page = SimpleNamespace(lang="es")
-    assert render('{{ _("Share this") }} {{ format_date(d) }}', page=page, d=date(2017, 2, 10)) == "Compartir 10 de febrero de 2017"
-    assert render('{{ page_lang() }} {{ page_locale() }}', article=page) == "es es_US"
+    assert (
+        render('{{ _("Share this") }} {{ format_date(d) }}', page=page, d=date(2017, 2, 10))
+        == "Compartir 10 de febrero de 2017"
+    )
+    assert render("{{ page_lang() }} {{ page_locale() }}", article=page) == "es es_US"
     assert render('{{ _("Share this") }}') == "Share this"
 
 
 def test_values_in_a_message_are_escaped_and_an_empty_one_stays_empty(render):
     assert render('{{ _("Topic: %(topic)s", topic=t) }}', t="<b>&") == "Topic: &lt;b&gt;&amp;"
-    assert render('[{{ _(x) }}]', x="", lang="es") == "[]"
+    assert render("[{{ _(x) }}]", x="", lang="es") == "[]"
 
 
 def test_topic_and_country_names_come_from_the_terms_table(render):
@@ -246,30 +295,53 @@ TABLE_TEXT = """{
 
 
 def check(table, shown=None, languages=("es",)):
-    return [(p.line, p.message) for p in terms.check_table(table, USED, shown or {}, list(languages), "terms.json",
-                                                           terms.parse(json.dumps(table, indent=2), "terms.json")[2],
-                                                           {"es": "Spanish", "fr": "French"})]
+    return [
+        (p.line, p.message)
+        for p in terms.check_table(
+            table,
+            USED,
+            shown or {},
+            list(languages),
+            "terms.json",
+            terms.parse(json.dumps(table, indent=2), "terms.json")[2],
+            {"es": "Spanish", "fr": "French"},
+        )
+    ]
 
 
 def test_a_good_table_has_no_problems_and_gives_the_names():
     table, problems, lines = terms.parse(TABLE_TEXT, "terms.json")
     assert problems == [] and lines[("es", "countries", "Mexico")] == 8
-    assert terms.check_table(table, USED, {"es": {"topics": {"Asylum"}, "countries": {"El Salvador"}}}, ["es"], "terms.json", lines) == []
+    assert (
+        terms.check_table(
+            table, USED, {"es": {"topics": {"Asylum"}, "countries": {"El Salvador"}}}, ["es"], "terms.json", lines
+        )
+        == []
+    )
     assert terms.name_in(table, "es", "topics", "Detention") == "Detención"
     assert terms.name_in(table, "es", "topics", "Children") == "Children"  # no entry: as the content writes it
     assert terms.name_in(table, "en", "topics", "Detention") == "Detention"
     assert terms.name_in({"es": {"topics": {"Asylum": " "}}}, "es", "topics", "Asylum") == "Asylum"
 
 
-@pytest.mark.parametrize("table, expected", [
-    ({"es": {"topics": {"Detension": "Detención"}}}, r"the topic 'Detension' is in no file's 'Tags:' line"),
-    ({"es": {"topics": {"Mexico": "México"}}}, r"'Mexico' is a country, not a topic: move it to \"countries\""),
-    ({"es": {"topics": {"Asylum": ""}}}, r"the Spanish name of the topic 'Asylum' is empty"),
-    ({"es": {"topics": {"Asylum": "Children"}}}, r"'Children', the Spanish name of the topic 'Asylum', is itself a topic or country"),
-    ({"es": {"topics": {"Asylum": "Asilo", "Detention": "Asilo"}}}, r"'Asilo' is the Spanish name of both the topic 'Asylum' and the topic 'Detention'"),
-    ({"fr": {"topics": {"Asylum": "Asile"}}}, r"'fr' is not one of the site's other languages \(es\)"),
-    ({"en": {"topics": {"Asylum": "Asylum"}}}, r"'en' is not one of the site's other languages"),
-])
+@pytest.mark.parametrize(
+    "table, expected",
+    [
+        ({"es": {"topics": {"Detension": "Detención"}}}, r"the topic 'Detension' is in no file's 'Tags:' line"),
+        ({"es": {"topics": {"Mexico": "México"}}}, r"'Mexico' is a country, not a topic: move it to \"countries\""),
+        ({"es": {"topics": {"Asylum": ""}}}, r"the Spanish name of the topic 'Asylum' is empty"),
+        (
+            {"es": {"topics": {"Asylum": "Children"}}},
+            r"'Children', the Spanish name of the topic 'Asylum', is itself a topic or country",
+        ),
+        (
+            {"es": {"topics": {"Asylum": "Asilo", "Detention": "Asilo"}}},
+            r"'Asilo' is the Spanish name of both the topic 'Asylum' and the topic 'Detention'",
+        ),
+        ({"fr": {"topics": {"Asylum": "Asile"}}}, r"'fr' is not one of the site's other languages \(es\)"),
+        ({"en": {"topics": {"Asylum": "Asylum"}}}, r"'en' is not one of the site's other languages"),
+    ],
+)
 def test_each_problem_of_a_table_is_named_at_its_line(table, expected):
     found = check(table)
     assert len(found) == 1 and re.search(expected, found[0][1]), found
@@ -277,20 +349,26 @@ def test_each_problem_of_a_table_is_named_at_its_line(table, expected):
 
 
 def test_a_name_on_pages_in_a_language_without_a_name_there_is_reported():
-    found = check({"es": {"topics": {"Asylum": "Asilo"}}}, shown={"es": {"topics": {"Asylum", "Children"}, "countries": set()}})
+    found = check(
+        {"es": {"topics": {"Asylum": "Asilo"}}}, shown={"es": {"topics": {"Asylum", "Children"}, "countries": set()}}
+    )
     assert [message for _line, message in found] == [
-        "the topic 'Children' is on Spanish pages but has no Spanish name here: add it to \"topics\" in \"es\" "
-        "(until then those pages show 'Children')"]
+        'the topic \'Children\' is on Spanish pages but has no Spanish name here: add it to "topics" in "es" '
+        "(until then those pages show 'Children')"
+    ]
 
 
-@pytest.mark.parametrize("text, expected, line", [
-    ('{"es": {"topics": {"Asylum": "Asilo",}}}', r"is not valid JSON", 1),
-    ('["es"]', r"must be one object of languages", 1),
-    ('{"es": {"topic": {"Asylum": "Asilo"}}}', r"'topic' in 'es' is not a list of names the site has", 1),
-    ('{"es": {"topics": ["Asylum"]}}', r"'topics' in 'es' must be an object", 1),
-    ('{"es": {"topics": {"Asylum": 1}}}', r"the name of 'Asylum' in 'es' must be text", 1),
-    ('{"es": {"topics": {\n"Asylum": "Asilo",\n"Asylum": "Refugio"}}}', r"'Asylum' is written twice", 2),
-])
+@pytest.mark.parametrize(
+    "text, expected, line",
+    [
+        ('{"es": {"topics": {"Asylum": "Asilo",}}}', r"is not valid JSON", 1),
+        ('["es"]', r"must be one object of languages", 1),
+        ('{"es": {"topic": {"Asylum": "Asilo"}}}', r"'topic' in 'es' is not a list of names the site has", 1),
+        ('{"es": {"topics": ["Asylum"]}}', r"'topics' in 'es' must be an object", 1),
+        ('{"es": {"topics": {"Asylum": 1}}}', r"the name of 'Asylum' in 'es' must be text", 1),
+        ('{"es": {"topics": {\n"Asylum": "Asilo",\n"Asylum": "Refugio"}}}', r"'Asylum' is written twice", 2),
+    ],
+)
 def test_a_table_that_cannot_be_read_says_why(text, expected, line):
     _table, problems, _lines = terms.parse(text, "terms.json")
     assert len(problems) == 1 and re.search(expected, problems[0].message) and problems[0].line == line, problems
@@ -316,18 +394,28 @@ def test_the_sites_table_is_well_formed_and_clashes_with_nothing():
 def test_check_looks_at_the_names_of_a_language_only_once_pages_are_written_in_it():
     from iwelcome.validation import Item
 
-    settings = {"THEME": str(ROOT / "theme"), "PATH": str(ROOT / "content"), "DEFAULT_LANG": "en", "LANGUAGES": ["en", "es"]}
+    settings = {
+        "THEME": str(ROOT / "theme"),
+        "PATH": str(ROOT / "content"),
+        "DEFAULT_LANG": "en",
+        "LANGUAGES": ["en", "es"],
+    }
 
     def item(lang, tags):
-        return Item(f"content/updates/a-{lang}.md", "article", "updates", "a", "updates/a/index.html", {"tags": tags}, lang)
+        return Item(
+            f"content/updates/a-{lang}.md", "article", "updates", "a", "updates/a/index.html", {"tags": tags}, lang
+        )
 
     assert i18n.translation_problems(settings, [item("en", "Asylum")]) == []
-    found = [p.message for p in i18n.translation_problems(settings, [item("en", "Asylum"), item("es", "Asylum, Refuge")])]
+    found = [
+        p.message for p in i18n.translation_problems(settings, [item("en", "Asylum"), item("es", "Asylum, Refuge")])
+    ]
     assert any("the topic 'Children' is in no file's 'Tags:' line" in m for m in found)
     assert any("the topic 'Refuge' is on Spanish pages but has no Spanish name here" in m for m in found)
 
 
 # --- On the built site ------------------------------------------------------------------------------
+
 
 def test_spanish_pages_show_spanish_topic_and_country_names(site):
     page = site.page("/es/case-studies/sara-beltran-hernandez/")
@@ -338,7 +426,11 @@ def test_spanish_pages_show_spanish_topic_and_country_names(site):
     data = json.loads(page.select_one('script[type="application/ld+json"]').string)
     assert data["keywords"] == "Detención, Asilo, Atención médica"
     english = site.page("/case-studies/sara-beltran-hernandez/")
-    assert [a.get_text() for a in english.select(".article-footer a[data-pagefind-filter]")] == ["Detention", "Asylum", "Health care"]
+    assert [a.get_text() for a in english.select(".article-footer a[data-pagefind-filter]")] == [
+        "Detention",
+        "Asylum",
+        "Health care",
+    ]
 
 
 def test_listings_count_with_plurals(site):
@@ -370,11 +462,23 @@ def test_check_lists_the_problems_of_the_translations_as_warnings(build_site, ow
     build = build_site(files, extra=("-t", str(own_theme), "-e", "CHECK_ONLY=true"))
     assert build.returncode == 0, build.log  # warnings only: pages show English where a translation is missing
     out = build.stdout
-    assert re.search(r"^theme/translations/es/LC_MESSAGES/messages\.po:\d+: 'Share this' has no Spanish translation", out, re.M), out
-    assert re.search(r"^theme/translations/terms\.json:\d+: 'Detention', the Spanish name of the topic 'Asylum', is itself", out, re.M), out
-    assert re.search(r"^theme/translations/terms\.json:\d+: the topic 'Children' is in no file's 'Tags:' line", out, re.M), out
+    assert re.search(
+        r"^theme/translations/es/LC_MESSAGES/messages\.po:\d+: 'Share this' has no Spanish translation", out, re.M
+    ), out
+    assert re.search(
+        r"^theme/translations/terms\.json:\d+: 'Detention', the Spanish name of the topic 'Asylum', is itself",
+        out,
+        re.M,
+    ), out
+    assert re.search(
+        r"^theme/translations/terms\.json:\d+: the topic 'Children' is in no file's 'Tags:' line", out, re.M
+    ), out
     built = build_site(files, extra=("-t", str(own_theme)))
     assert built.returncode == 0, built.log
     spanish = BeautifulSoup((built.output / "es/updates/a/index.html").read_text(), "html.parser")
     assert spanish.select_one("#share-title").get_text() == "Share this"  # untranslated: English
-    assert [a.get_text() for a in spanish.select(".article-footer a[data-pagefind-filter]")] == ["Detention", "Detención", "Reasentamiento"]
+    assert [a.get_text() for a in spanish.select(".article-footer a[data-pagefind-filter]")] == [
+        "Detention",
+        "Detención",
+        "Reasentamiento",
+    ]

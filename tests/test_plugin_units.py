@@ -21,7 +21,9 @@ def item(path="content/updates/a.md", kind="article", folder="updates", slug=Non
     base = {"title": "A", "date": datetime(2024, 3, 15), "summary": "<p>S</p>", "tags": ["Asylum"]}
     base.update(meta)
     slug = slug or Path(path).stem
-    return Item(path, kind, folder, slug, url or f"{folder}/{slug}/index.html", {k: v for k, v in base.items() if v is not None})
+    return Item(
+        path, kind, folder, slug, url or f"{folder}/{slug}/index.html", {k: v for k, v in base.items() if v is not None}
+    )
 
 
 def check(*items, files=()):
@@ -50,7 +52,9 @@ def test_missing_and_unreadable_fields_are_told_apart():
 def test_problems_come_sorted_by_file_then_field():
     problems = check(item("content/updates/b.md", tags=None), item("content/updates/a.md", summary=None, title=""))
     assert [p.split(": ")[:2] for p in problems] == [
-        ["content/updates/a.md", "Summary"], ["content/updates/a.md", "Title"], ["content/updates/b.md", "Tags"],
+        ["content/updates/a.md", "Summary"],
+        ["content/updates/a.md", "Title"],
+        ["content/updates/b.md", "Tags"],
     ]
 
 
@@ -62,7 +66,10 @@ def test_same_slug_in_another_language_is_a_translation_not_a_duplicate():
 
 
 def test_same_slug_twice_names_both_files():
-    problems = check(item("content/updates/a.md"), item("content/press-releases/a.md", folder="press-releases", location="Washington"))
+    problems = check(
+        item("content/updates/a.md"),
+        item("content/press-releases/a.md", folder="press-releases", location="Washington"),
+    )
     assert len(problems) == 2
     assert all("Slug: 'a' is" in p for p in problems)
 
@@ -73,7 +80,9 @@ def test_spelling_kept_is_the_one_most_files_use():
         item("content/updates/b.md", tags=["Detention"]),
         item("content/updates/c.md", tags=["Detention", "Asylum"]),
     )
-    assert problems == ["content/updates/a.md: Tags: 'detention' is written 'Detention' in content/updates/b.md; use one spelling everywhere"]
+    assert problems == [
+        "content/updates/a.md: Tags: 'detention' is written 'Detention' in content/updates/b.md; use one spelling everywhere"
+    ]
 
 
 def test_pages_need_only_a_title():
@@ -83,7 +92,10 @@ def test_pages_need_only_a_title():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Ana Ruiz, press@iwelcome.example, +1 212 555 0199", Contact("Ana Ruiz", "press@iwelcome.example", "+1 212 555 0199")),
+        (
+            "Ana Ruiz, press@iwelcome.example, +1 212 555 0199",
+            Contact("Ana Ruiz", "press@iwelcome.example", "+1 212 555 0199"),
+        ),
         ("+1 (212) 555-0199, Media team, I WELCOME", Contact("Media team, I WELCOME", "", "+1 (212) 555-0199")),
         ("press@iwelcome.example", Contact("", "press@iwelcome.example", "")),
     ],
@@ -97,13 +109,21 @@ def test_contact_phone_link_keeps_only_digits_and_plus():
 
 
 def test_press_release_without_contact_gets_the_site_default():
-    facts = article_facts("press-releases", {"location": "Washington"}, TYPES, STATUSES, "Media team, media@iwelcome.example")
+    facts = article_facts(
+        "press-releases", {"location": "Washington"}, TYPES, STATUSES, "Media team, media@iwelcome.example"
+    )
     assert facts["media_contact"] == Contact("Media team", "media@iwelcome.example", "")
-    assert (facts["type"], facts["type_label"], facts["template"]) == ("press-release", "Press release", "press-release")
+    assert (facts["type"], facts["type_label"], facts["template"]) == (
+        "press-release",
+        "Press release",
+        "press-release",
+    )
 
 
 def test_case_study_facts():
-    facts = article_facts("case-studies", {"case_status": " at-risk ", "countries": "Honduras, Mexico"}, TYPES, STATUSES, "")
+    facts = article_facts(
+        "case-studies", {"case_status": " at-risk ", "countries": "Honduras, Mexico"}, TYPES, STATUSES, ""
+    )
     assert (facts["case_status"], facts["case_status_label"]) == ("at-risk", "At risk")
     assert facts["country_names"] == ["Honduras", "Mexico"]
 

@@ -25,7 +25,10 @@ def test_every_article_shows_related_updates_with_type_and_date(site, path):
 
 
 def test_sara_case_study_is_related_to_her_press_release(site):
-    assert related(site.page("/case-studies/sara-beltran-hernandez/"))[0] == "/press-releases/sara-beltran-hernandez-freed/"
+    assert (
+        related(site.page("/case-studies/sara-beltran-hernandez/"))[0]
+        == "/press-releases/sara-beltran-hernandez-freed/"
+    )
 
 
 def read(build, url):
@@ -33,15 +36,28 @@ def read(build, url):
 
 
 FIXTURE = {
-    "updates/children-detained-el-salvador.md": article(Title="Children detained", Tags="Children, Detention", Countries="El Salvador", Date="2024-03-01"),
-    "case-studies/salvadoran-family.md": article(Title="A Salvadoran family", Tags="Detention", Countries="El Salvador", Date="2022-01-01",
-                                                  Person="Ana", Case_status="detained"),
+    "updates/children-detained-el-salvador.md": article(
+        Title="Children detained", Tags="Children, Detention", Countries="El Salvador", Date="2024-03-01"
+    ),
+    "case-studies/salvadoran-family.md": article(
+        Title="A Salvadoran family",
+        Tags="Detention",
+        Countries="El Salvador",
+        Date="2022-01-01",
+        Person="Ana",
+        Case_status="detained",
+    ),
     "updates/asylum-backlog.md": article(Title="Asylum backlog", Tags="Asylum, Children", Date="2024-03-20"),
-    "updates/pinned.md": article(Title="Pinned", Tags="Housing", Date="2020-01-01", Related="asylum-backlog, children-detained-el-salvador"),
+    "updates/pinned.md": article(
+        Title="Pinned", Tags="Housing", Date="2020-01-01", Related="asylum-backlog, children-detained-el-salvador"
+    ),
     "updates/hidden.md": article(Title="No sidebar", Tags="Housing", Related="none"),
     "updates/draft.md": article(Title="Draft", Tags="Detention", Countries="El Salvador", Status="draft"),
     "updates/future.md": article(Title="Embargoed", Tags="Detention", Countries="El Salvador", Date="2999-01-01"),
-    **{f"updates/generic-{i}.md": article(Title=f"Generic {i}", Tags="Asylum", Date=f"2023-0{i}-01") for i in range(1, 5)},
+    **{
+        f"updates/generic-{i}.md": article(Title=f"Generic {i}", Tags="Asylum", Date=f"2023-0{i}-01")
+        for i in range(1, 5)
+    },
 }
 
 
@@ -51,7 +67,10 @@ def test_related_in_a_fixture_site(build_site):
     first = related(read(build, "/updates/children-detained-el-salvador/"))
     assert first[0] == "/case-studies/salvadoran-family/", "the other Salvadoran detention story ranks first"
     assert "/updates/draft/" not in first and "/updates/future/" not in first
-    assert related(read(build, "/updates/pinned/"))[:2] == ["/updates/asylum-backlog/", "/updates/children-detained-el-salvador/"]
+    assert related(read(build, "/updates/pinned/"))[:2] == [
+        "/updates/asylum-backlog/",
+        "/updates/children-detained-el-salvador/",
+    ]
     assert related(read(build, "/updates/hidden/")) is None, "Related: none shows no sidebar"
     for url in ("/updates/draft/", "/updates/future/"):
         assert not (build.output / url.strip("/")).exists()
@@ -59,9 +78,15 @@ def test_related_in_a_fixture_site(build_site):
 
 def test_related_is_deterministic_across_builds(build_site):
     first = build_site(FIXTURE)
-    lists_1 = {p.relative_to(first.output): related(BeautifulSoup(p.read_text(), "html.parser")) for p in first.output.glob("updates/*/index.html")}
+    lists_1 = {
+        p.relative_to(first.output): related(BeautifulSoup(p.read_text(), "html.parser"))
+        for p in first.output.glob("updates/*/index.html")
+    }
     second = build_site(FIXTURE)
-    lists_2 = {p.relative_to(second.output): related(BeautifulSoup(p.read_text(), "html.parser")) for p in second.output.glob("updates/*/index.html")}
+    lists_2 = {
+        p.relative_to(second.output): related(BeautifulSoup(p.read_text(), "html.parser"))
+        for p in second.output.glob("updates/*/index.html")
+    }
     assert lists_1 == lists_2 and len(lists_1) >= 6
 
 

@@ -29,7 +29,10 @@ def test_salvadoran_detention_story_beats_a_generic_asylum_update():
         doc("asylum-backlog-grows", tags=("asylum", "children"), days_ago=1),
         doc("resettlement-quota", tags=("resettlement",), countries=("syria",), days_ago=2),
         *filler(8, tags=("asylum",)),
-        *[doc(f"detention-elsewhere-{i}", tags=("detention",), countries=("mexico",), days_ago=50 + i) for i in range(3)],
+        *[
+            doc(f"detention-elsewhere-{i}", tags=("detention",), countries=("mexico",), days_ago=50 + i)
+            for i in range(3)
+        ],
     ]
     result = related_updates(docs, Config(maximum=3))["children-detained-el-salvador"]
     assert result[0] == "salvadoran-families-in-detention", result
@@ -46,8 +49,12 @@ def test_a_rare_shared_topic_says_more_than_a_common_one():
 
 
 def test_pins_come_first_in_order_and_count_toward_the_maximum():
-    docs = [doc("a", tags=("x",), pinned=("p2", "a", "p1", "p2", "missing")), doc("p1"), doc("p2"),
-            *[doc(f"x{i}", tags=("x",), days_ago=i + 1) for i in range(5)]]
+    docs = [
+        doc("a", tags=("x",), pinned=("p2", "a", "p1", "p2", "missing")),
+        doc("p1"),
+        doc("p2"),
+        *[doc(f"x{i}", tags=("x",), days_ago=i + 1) for i in range(5)],
+    ]
     assert related_updates(docs, Config(maximum=4))["a"] == ["p2", "p1", "x0", "x1"]
     assert related_updates(docs, Config(maximum=1))["a"] == ["p2"]
 
@@ -59,14 +66,25 @@ def test_never_itself_and_nothing_unrelated():
 
 
 def test_ties_break_by_newer_date_then_slug():
-    docs = [doc("a", tags=("x",)), doc("old", tags=("x",), days_ago=9), doc("new-b", tags=("x",), days_ago=3),
-            doc("new-a", tags=("x",), days_ago=3), doc("other", tags=("y",)), doc("other-2", tags=("y",))]
+    docs = [
+        doc("a", tags=("x",)),
+        doc("old", tags=("x",), days_ago=9),
+        doc("new-b", tags=("x",), days_ago=3),
+        doc("new-a", tags=("x",), days_ago=3),
+        doc("other", tags=("y",)),
+        doc("other-2", tags=("y",)),
+    ]
     assert related_updates(docs, Config(maximum=3))["a"] == ["new-a", "new-b", "old"]
 
 
 def test_a_mix_of_types_when_candidates_allow():
-    docs = [doc("a", tags=("x", "y")), *[doc(f"u{i}", tags=("x", "y"), days_ago=i + 1) for i in range(5)],
-            doc("case", kind="case-study", tags=("y",), days_ago=300), doc("z", tags=("z",)), doc("z2", tags=("z",))]
+    docs = [
+        doc("a", tags=("x", "y")),
+        *[doc(f"u{i}", tags=("x", "y"), days_ago=i + 1) for i in range(5)],
+        doc("case", kind="case-study", tags=("y",), days_ago=300),
+        doc("z", tags=("z",)),
+        doc("z2", tags=("z",)),
+    ]
     assert related_updates(docs, Config(maximum=4, max_same_type=3))["a"] == ["u0", "u1", "u2", "case"]
     assert related_updates(docs, Config(maximum=4, max_same_type=4))["a"] == ["u0", "u1", "u2", "u3"]
     only_updates = [d for d in docs if d.type == "update"]
@@ -74,7 +92,10 @@ def test_a_mix_of_types_when_candidates_allow():
 
 
 def test_keywords_on_too_many_articles_are_dropped_then_used_only_to_fill():
-    docs = [doc(f"d{i}", tags=("everywhere",), days_ago=i) for i in range(10)] + [doc("r1", tags=("everywhere", "rare"), days_ago=50), doc("r2", tags=("rare",), days_ago=60)]
+    docs = [doc(f"d{i}", tags=("everywhere",), days_ago=i) for i in range(10)] + [
+        doc("r1", tags=("everywhere", "rare"), days_ago=50),
+        doc("r2", tags=("rare",), days_ago=60),
+    ]
     result = related_updates(docs, Config(maximum=2, max_share=0.5, min_dropped=5))
     assert result["r1"][0] == "r2", "the rare topic decides"
     assert result["d3"] == ["d0", "d1"], "with only a dropped keyword, the newest sharing it fill in"
@@ -91,8 +112,12 @@ def corpus_docs(n):
     from benchmarks.corpus import SINGULAR, entries
 
     return [
-        Doc(e["slug"], SINGULAR[e["folder"]], e["date"].toordinal(),
-            tuple(("tags", t.lower()) for t in e["tags"]) + tuple(("countries", c.lower()) for c in e["countries"]))
+        Doc(
+            e["slug"],
+            SINGULAR[e["folder"]],
+            e["date"].toordinal(),
+            tuple(("tags", t.lower()) for t in e["tags"]) + tuple(("countries", c.lower()) for c in e["countries"]),
+        )
         for e in entries(n)
     ]
 
@@ -107,7 +132,9 @@ def test_fast_search_equals_brute_force(n):
     for d in docs:
         for kw in set(d.keywords):
             df[kw] = df.get(kw, 0) + 1
-    weight = {kw: math.log(n / c) for kw, c in df.items() if c >= 2 and (c <= config.max_share * n or c < config.min_dropped)}
+    weight = {
+        kw: math.log(n / c) for kw, c in df.items() if c >= 2 and (c <= config.max_share * n or c < config.min_dropped)
+    }
     newest = ranked[0].day
 
     def recency(d):
@@ -140,7 +167,12 @@ def test_more_on_a_topic_ranks_what_its_articles_point_to_outside_it():
         "asylum-news": ["old-asylum-news"],
     }
     members = {"detention": ["detention-1", "detention-2"], "asylum": ["asylum-news"], "lonely": ["orphan"]}
-    order = {slug: i for i, slug in enumerate(["asylum-news", "detention-2", "el-salvador-families", "detention-1", "old-asylum-news", "orphan"])}
+    order = {
+        slug: i
+        for i, slug in enumerate(
+            ["asylum-news", "detention-2", "el-salvador-families", "detention-1", "old-asylum-news", "orphan"]
+        )
+    }
     result = more_on(related, members, order, maximum=4)
     # Two detention stories list the Salvadoran one first; one lists the asylum news third; the
     # topic's own articles never appear.

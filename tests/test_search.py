@@ -46,15 +46,23 @@ def fragments(site):
     for path in sorted((site.output / "pagefind/fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(path.read_bytes())
         assert raw.startswith(FRAGMENT_PREFIX), path
-        fragment = json.loads(raw[len(FRAGMENT_PREFIX):])
+        fragment = json.loads(raw[len(FRAGMENT_PREFIX) :])
         found[fragment["url"]] = fragment
     return found
 
 
 # The <script> types a browser runs. Any other type is a data block that never runs, such as the
 # JSON-LD (type="application/ld+json") that pages carry for search engines.
-RUN_TYPES = {"", "module", "importmap", "speculationrules", "text/javascript", "application/javascript",
-             "text/ecmascript", "application/ecmascript"}
+RUN_TYPES = {
+    "",
+    "module",
+    "importmap",
+    "speculationrules",
+    "text/javascript",
+    "application/javascript",
+    "text/ecmascript",
+    "application/ecmascript",
+}
 
 
 def executable_scripts(page):
@@ -156,7 +164,7 @@ def test_the_index_files_are_read_and_written_back_unchanged(site):
     assert len(chunks) >= 5
     for path in chunks:
         data = gzip.decompress(path.read_bytes())
-        assert cbor2.dumps(cbor2.loads(data[len(FRAGMENT_PREFIX):])) == data[len(FRAGMENT_PREFIX):], path
+        assert cbor2.dumps(cbor2.loads(data[len(FRAGMENT_PREFIX) :])) == data[len(FRAGMENT_PREFIX) :], path
     for path in bundle.glob("filter/*.pf_filter"):
         name, values = stable_index.read_chunk(path)
         assert [value for value, _pages in values] == sorted(value for value, _pages in values), path
@@ -206,9 +214,17 @@ def node_search(site, served, tmp_path, *queries, page="/search/"):
     script = tmp_path / "search.mjs"
     script.write_text(NODE_SEARCH, encoding="utf-8")
     result = subprocess.run(
-        [node, str(script), str(site.output / "pagefind"), f"{served}/pagefind/", site.page(page).html["lang"],
-         *map(json.dumps, queries)],
-        capture_output=True, text=True, timeout=120,
+        [
+            node,
+            str(script),
+            str(site.output / "pagefind"),
+            f"{served}/pagefind/",
+            site.page(page).html["lang"],
+            *map(json.dumps, queries),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     answers = json.loads(result.stdout)
@@ -217,8 +233,13 @@ def node_search(site, served, tmp_path, *queries, page="/search/"):
 
 def test_a_search_for_a_word_of_a_case_study_finds_it(site, served, tmp_path):
     filters, (word, only_case_studies, only_updates, nonsense) = node_search(
-        site, served, tmp_path,
-        ["aspirin", {}], ["aspirin", {"type": "Case study"}], ["aspirin", {"type": "Update"}], ["xqzvtwklmnp", {}],
+        site,
+        served,
+        tmp_path,
+        ["aspirin", {}],
+        ["aspirin", {"type": "Case study"}],
+        ["aspirin", {"type": "Update"}],
+        ["xqzvtwklmnp", {}],
     )
     assert CASE_STUDY in word
     assert only_case_studies == [CASE_STUDY]
@@ -232,9 +253,17 @@ def test_the_spanish_search_page_searches_the_spanish_pages(site, served, tmp_pa
     page = site.page("/es/search/")
     assert page.html["lang"] == "es" and page.h1.get_text(strip=True) == "Buscar"
     assert page.select_one("#search-form")["action"] == "/es/search/"
-    assert "JavaScript" in page.select_one("noscript").get_text() and "Puede encontrar" in page.select_one("noscript").get_text()
+    assert (
+        "JavaScript" in page.select_one("noscript").get_text()
+        and "Puede encontrar" in page.select_one("noscript").get_text()
+    )
     filters, (spanish, english_word) = node_search(
-        site, served, tmp_path, ["aspirinas", {}], ["aspirin", {}], page="/es/search/",
+        site,
+        served,
+        tmp_path,
+        ["aspirinas", {}],
+        ["aspirin", {}],
+        page="/es/search/",
     )
     assert f"/es{CASE_STUDY}" in spanish, "the Spanish case study, found in the Spanish index"
     assert all(url.startswith("/es/") for url in spanish)
@@ -244,8 +273,19 @@ def test_the_spanish_search_page_searches_the_spanish_pages(site, served, tmp_pa
 
 
 def test_each_page_searches_in_its_own_language(site):
-    for url, search in (("/", "/search/"), ("/es/", "/es/search/"), (f"/es{CASE_STUDY}", "/es/search/"), (CASE_STUDY, "/search/")):
+    for url, search in (
+        ("/", "/search/"),
+        ("/es/", "/es/search/"),
+        (f"/es{CASE_STUDY}", "/es/search/"),
+        (CASE_STUDY, "/search/"),
+    ):
         assert site.page(url).select_one("form.site-search")["action"] == search, url
     english, spanish = site.page("/search/"), site.page("/es/search/")
-    assert {link["hreflang"]: link["href"] for link in english.select("link[hreflang]")} == {"en": "/search/", "es": "/es/search/"}
-    assert {link["hreflang"]: link["href"] for link in spanish.select("link[hreflang]")} == {"en": "/search/", "es": "/es/search/"}
+    assert {link["hreflang"]: link["href"] for link in english.select("link[hreflang]")} == {
+        "en": "/search/",
+        "es": "/es/search/",
+    }
+    assert {link["hreflang"]: link["href"] for link in spanish.select("link[hreflang]")} == {
+        "en": "/search/",
+        "es": "/es/search/",
+    }

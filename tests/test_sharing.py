@@ -120,7 +120,11 @@ def alternates(page):
     return {link["hreflang"]: link["href"] for link in page.find_all("link", rel="alternate") if link.get("hreflang")}
 
 
-@pytest.mark.parametrize("path", TRANSLATIONS + [p for p in articles("pages", translations=True) if "lang" in metadata(p)], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    TRANSLATIONS + [p for p in articles("pages", translations=True) if "lang" in metadata(p)],
+    ids=lambda p: p.name,
+)
 def test_hreflang_pairs_point_at_each_other(site, path):
     spanish = site.page(url_of(path))
     links = alternates(spanish)

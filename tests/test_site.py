@@ -75,7 +75,9 @@ def test_case_study_shows_status_badge_and_country(site, path):
     meta = metadata(path)
     badge = page.select_one("main .case-status")
     assert badge["data-status"] == meta["case_status"]
-    label = {"detained": "Detained", "at-risk": "At risk", "released": "Released", "resolved": "Resolved"}[meta["case_status"]]
+    label = {"detained": "Detained", "at-risk": "At risk", "released": "Released", "resolved": "Resolved"}[
+        meta["case_status"]
+    ]
     if "lang" in meta:
         from babel.messages.pofile import read_po
 
@@ -141,7 +143,11 @@ def test_every_internal_link_and_asset_resolves(site):
                     continue
                 assert not parts.scheme and not parts.netloc, f"{path}: {target} is loaded from another host"
                 resolved = (Path(path).parent / unquote(parts.path)) if not parts.path.startswith("/") else None
-                file = site.file(unquote(parts.path)) if resolved is None else (resolved / "index.html" if parts.path.endswith("/") else resolved)
+                file = (
+                    site.file(unquote(parts.path))
+                    if resolved is None
+                    else (resolved / "index.html" if parts.path.endswith("/") else resolved)
+                )
                 if not file.is_file():
                     broken.append(f"{path.relative_to(site.output)}: {target}")
     assert broken == []
@@ -245,11 +251,13 @@ def test_listings_paginate(build_site):
 
 
 def test_drafts_and_embargoed_items_stay_out_of_the_site(build_site):
-    build = build_site({
-        "updates/public.md": article(Title="Public"),
-        "updates/draft.md": article(Title="Draft", Status="draft"),
-        "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
-    })
+    build = build_site(
+        {
+            "updates/public.md": article(Title="Public"),
+            "updates/draft.md": article(Title="Draft", Status="draft"),
+            "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
+        }
+    )
     assert build.returncode == 0, build.log
     listing = (build.output / "updates/index.html").read_text()
     assert "Public" in listing and "Draft" not in listing and "Embargoed" not in listing
@@ -281,11 +289,16 @@ def test_preview_shows_drafts_and_embargoed_items_in_place_with_a_banner(build_s
 
 
 def test_metadata_is_text_not_html(build_site):
-    build = build_site({
-        "case-studies/a.md": article(
-            Title="<script>alert(1)</script> & “quotes”", Person="<b>Ana</b>", Countries="Honduras", Case_status="at-risk",
-        ),
-    })
+    build = build_site(
+        {
+            "case-studies/a.md": article(
+                Title="<script>alert(1)</script> & “quotes”",
+                Person="<b>Ana</b>",
+                Countries="Honduras",
+                Case_status="at-risk",
+            ),
+        }
+    )
     assert build.returncode == 0, build.log
     from bs4 import BeautifulSoup
 

@@ -38,16 +38,68 @@ TYPES = {
 }
 
 HOSTILE = [
-    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "javascript:alert(1)", "<iframe src=//x>",
-    '"><svg onload=alert(1)>', "{filename}../../../etc/passwd", "{static}../../pelicanconf.py", "../../", "\u202e",
-    "\x00", "\r", "&#x6a;avascript:", "<!--", "]]>", "TODO: fill in", "[action: nope]", "{attach}/../x",
-    "data:text/html,<script>alert(1)</script>", "<style>*{}</style>", "<base href=//evil>", "\ufeff", "ٱلسَّلَام",
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "javascript:alert(1)",
+    "<iframe src=//x>",
+    '"><svg onload=alert(1)>',
+    "{filename}../../../etc/passwd",
+    "{static}../../pelicanconf.py",
+    "../../",
+    "\u202e",
+    "\x00",
+    "\r",
+    "&#x6a;avascript:",
+    "<!--",
+    "]]>",
+    "TODO: fill in",
+    "[action: nope]",
+    "{attach}/../x",
+    "data:text/html,<script>alert(1)</script>",
+    "<style>*{}</style>",
+    "<base href=//evil>",
+    "\ufeff",
+    "ٱلسَّلَام",
 ]
-URLS = ["https://example.org/a?b=c#d", "http://x", "mailto:a@b.c", "tel:+1", "javascript:alert(1)", "//evil.example/x",
-        "vbscript:x", "/updates/", "{filename}../updates/item-0.md", "{static}/images/a.png", "data:image/png;base64,AA=="]
-DATES = ["2024-03-15", "2024-03-15 09:30", "2024-03-15 09:30 +02:00", FUTURE, "06/12/2026", "2024-02-30", "", "tomorrow",
-         "2024-03-15T09:30:00Z", "0000-00-00"]
-SLUGS = ["a-b", "", "../x", "sitemap.xml", "actions.json", "search", "get-involved", "UPPER", "🚸", "es", "theme", "x" * 80]
+URLS = [
+    "https://example.org/a?b=c#d",
+    "http://x",
+    "mailto:a@b.c",
+    "tel:+1",
+    "javascript:alert(1)",
+    "//evil.example/x",
+    "vbscript:x",
+    "/updates/",
+    "{filename}../updates/item-0.md",
+    "{static}/images/a.png",
+    "data:image/png;base64,AA==",
+]
+DATES = [
+    "2024-03-15",
+    "2024-03-15 09:30",
+    "2024-03-15 09:30 +02:00",
+    FUTURE,
+    "06/12/2026",
+    "2024-02-30",
+    "",
+    "tomorrow",
+    "2024-03-15T09:30:00Z",
+    "0000-00-00",
+]
+SLUGS = [
+    "a-b",
+    "",
+    "../x",
+    "sitemap.xml",
+    "actions.json",
+    "search",
+    "get-involved",
+    "UPPER",
+    "🚸",
+    "es",
+    "theme",
+    "x" * 80,
+]
 
 
 def text():
@@ -68,21 +120,61 @@ def field_value(name):
     return text()
 
 
-FIELDS = ["Title", "Date", "Summary", "Tags", "Countries", "Slug", "Lang", "Related", "Actions", "Image", "Image_alt",
-          "Modified", "Status", "Template", "Save_as", "URL", "Location", "Person", "Case_status", "Url", "File",
-          "Starts", "Ends", "Followup", "Unknown_field"]
+FIELDS = [
+    "Title",
+    "Date",
+    "Summary",
+    "Tags",
+    "Countries",
+    "Slug",
+    "Lang",
+    "Related",
+    "Actions",
+    "Image",
+    "Image_alt",
+    "Modified",
+    "Status",
+    "Template",
+    "Save_as",
+    "URL",
+    "Location",
+    "Person",
+    "Case_status",
+    "Url",
+    "File",
+    "Starts",
+    "Ends",
+    "Followup",
+    "Unknown_field",
+]
 
 
 @st.composite
 def body(draw):
-    pieces = draw(st.lists(st.one_of(
-        st.sampled_from(["A paragraph.", "## A heading", "*emphasis*", "> a quote", "- a list", "| a | b |\n|---|---|\n| 1 | 2 |",
-                         "[secret]({static}../../secret.txt)", "[action: action-0]", "![pic](/images/a.png)"]),
-        st.sampled_from(URLS).map(lambda url: f"[a link]({url})"),
-        st.sampled_from(URLS).map(lambda url: f'<a href="{url}">raw link</a>'),
-        st.sampled_from(HOSTILE),
-        text(),
-    ), max_size=5))
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "A paragraph.",
+                        "## A heading",
+                        "*emphasis*",
+                        "> a quote",
+                        "- a list",
+                        "| a | b |\n|---|---|\n| 1 | 2 |",
+                        "[secret]({static}../../secret.txt)",
+                        "[action: action-0]",
+                        "![pic](/images/a.png)",
+                    ]
+                ),
+                st.sampled_from(URLS).map(lambda url: f"[a link]({url})"),
+                st.sampled_from(URLS).map(lambda url: f'<a href="{url}">raw link</a>'),
+                st.sampled_from(HOSTILE),
+                text(),
+            ),
+            max_size=5,
+        )
+    )
     return "\n\n".join(pieces)
 
 
@@ -91,17 +183,31 @@ def item(draw, number):
     kind = draw(st.sampled_from(["press-releases", "updates", "case-studies", "pages", "actions"]))
     embargoed = draw(st.booleans()) and kind != "actions"
     if kind == "actions":
-        fields = {"Title": f"Act {number}", "Kind": draw(st.sampled_from(["petition", "share", "download", "event"])),
-                  "Button": "Act", "Url": "https://act.example.org/x"}
+        fields = {
+            "Title": f"Act {number}",
+            "Kind": draw(st.sampled_from(["petition", "share", "download", "event"])),
+            "Button": "Act",
+            "Url": "https://act.example.org/x",
+        }
     elif kind == "pages":
         fields = {"Title": f"Page {number}"}
     else:
-        fields = {"Title": f"Item {number}", "Date": "2024-03-15", "Summary": "A summary.", "Tags": "Asylum", **TYPES[kind]}
+        fields = {
+            "Title": f"Item {number}",
+            "Date": "2024-03-15",
+            "Summary": "A summary.",
+            "Tags": "Asylum",
+            **TYPES[kind],
+        }
     for name in draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)):
         fields[name] = draw(field_value(name))
     if embargoed:
         fields.update({"Date": FUTURE, "Title": f"{fields.get('Title', 'x')} {EMBARGOED}"})
-    name = draw(st.one_of(st.just(f"item-{number}" if kind != "actions" else f"action-{number}"), st.sampled_from(SLUGS), text()))
+    name = draw(
+        st.one_of(
+            st.just(f"item-{number}" if kind != "actions" else f"action-{number}"), st.sampled_from(SLUGS), text()
+        )
+    )
     header = "\n".join(f"{key}: {value}" for key, value in fields.items())
     text_ = draw(body()) + (f"\n\n{EMBARGOED} in the text." if embargoed else "")
     return f"{kind}/{name}.md", header + "\n\n" + text_ + "\n"
@@ -116,7 +222,9 @@ def site(draw):
     if draw(st.booleans()):
         files["images/a.png"] = b"\x89PNG\r\n\x1a\n" + bytes(32)
     if draw(st.booleans()):
-        files[draw(st.sampled_from(["images/link.png", "downloads/link.pdf", "updates/link.md"]))] = Path("../../secret.txt")
+        files[draw(st.sampled_from(["images/link.png", "downloads/link.pdf", "updates/link.md"]))] = Path(
+            "../../secret.txt"
+        )
     return files
 
 

@@ -26,13 +26,16 @@ def test_empty_tags_line(build_site):
 def test_unknown_type_folder(build_site):
     build = build_site({"blog/judge-rules.md": article()})
     assert_fails_with(
-        build, r"^content/blog/judge-rules\.md: Folder: the folder 'blog/' is not a type of content; move the file into one of press-releases/, updates/, case-studies/"
+        build,
+        r"^content/blog/judge-rules\.md: Folder: the folder 'blog/' is not a type of content; move the file into one of press-releases/, updates/, case-studies/",
     )
 
 
 def test_bad_date(build_site):
     build = build_site({"updates/judge-rules.md": article(Date="2024-13-45")})
-    assert_fails_with(build, r"^content/updates/judge-rules\.md:2: Date: '2024-13-45' is not a date; write it as YYYY-MM-DD")
+    assert_fails_with(
+        build, r"^content/updates/judge-rules\.md:2: Date: '2024-13-45' is not a date; write it as YYYY-MM-DD"
+    )
 
 
 def test_bad_modified_date(build_site):
@@ -46,11 +49,16 @@ def test_modified_before_date(build_site):
 
 
 def test_bad_case_status(build_site):
-    build = build_site({
-        "case-studies/sara.md": article(Person="Sara Beltran Hernandez", Countries="El Salvador", Case_status="freed"),
-    })
+    build = build_site(
+        {
+            "case-studies/sara.md": article(
+                Person="Sara Beltran Hernandez", Countries="El Salvador", Case_status="freed"
+            ),
+        }
+    )
     assert_fails_with(
-        build, r"^content/case-studies/sara\.md:\d+: Case_status: 'freed' is not a status this site knows; write one of: detained, at-risk, released, resolved"
+        build,
+        r"^content/case-studies/sara\.md:\d+: Case_status: 'freed' is not a status this site knows; write one of: detained, at-risk, released, resolved",
     )
 
 
@@ -65,23 +73,29 @@ def test_press_release_needs_location(build_site):
 
 
 def test_image_without_alt(build_site):
-    build = build_site({
-        "updates/judge-rules.md": article(Image="images/court.png"),
-        "images/court.png": PNG,
-    })
+    build = build_site(
+        {
+            "updates/judge-rules.md": article(Image="images/court.png"),
+            "images/court.png": PNG,
+        }
+    )
     assert_fails_with(build, r"^content/updates/judge-rules\.md: Image_alt: missing; describe the image")
 
 
 def test_image_file_missing(build_site):
     build = build_site({"updates/judge-rules.md": article(Image="images/court.png", Image_alt="A courthouse")})
-    assert_fails_with(build, r"^content/updates/judge-rules\.md:\d+: Image: images/court\.png is not in the content folder")
+    assert_fails_with(
+        build, r"^content/updates/judge-rules\.md:\d+: Image: images/court\.png is not in the content folder"
+    )
 
 
 def test_duplicate_slug(build_site):
-    build = build_site({
-        "updates/judge-rules.md": article(),
-        "press-releases/judge-rules.md": article(Location="Washington"),
-    })
+    build = build_site(
+        {
+            "updates/judge-rules.md": article(),
+            "press-releases/judge-rules.md": article(Location="Washington"),
+        }
+    )
     assert_fails_with(
         build,
         r"^content/updates/judge-rules\.md: Slug: 'judge-rules' is (already|also) used by",
@@ -91,24 +105,34 @@ def test_duplicate_slug(build_site):
 
 def test_page_over_a_listing(build_site):
     build = build_site({"updates/judge-rules.md": article(), "pages/updates.md": "Title: Updates\n\nText.\n"})
-    assert_fails_with(build, r"^content/pages/updates\.md: Slug: /updates/ would also be written by the Updates listing; rename the file")
+    assert_fails_with(
+        build,
+        r"^content/pages/updates\.md: Slug: /updates/ would also be written by the Updates listing; rename the file",
+    )
 
 
 def test_tag_spelled_two_ways(build_site):
-    build = build_site({
-        "updates/a.md": article(Tags="Detention"),
-        "updates/b.md": article(Tags="Detention, Asylum"),
-        "updates/c.md": article(Tags="detention"),
-    })
-    assert_fails_with(build, r"^content/updates/c\.md:\d+: Tags: 'detention' is written 'Detention' in content/updates/a\.md; use one spelling")
+    build = build_site(
+        {
+            "updates/a.md": article(Tags="Detention"),
+            "updates/b.md": article(Tags="Detention, Asylum"),
+            "updates/c.md": article(Tags="detention"),
+        }
+    )
+    assert_fails_with(
+        build,
+        r"^content/updates/c\.md:\d+: Tags: 'detention' is written 'Detention' in content/updates/a\.md; use one spelling",
+    )
 
 
 def test_country_spelled_two_ways(build_site):
-    build = build_site({
-        "updates/a.md": article(Countries="El Salvador"),
-        "updates/b.md": article(Countries="El  salvador"),
-        "updates/c.md": article(Countries="El Salvador, Mexico"),
-    })
+    build = build_site(
+        {
+            "updates/a.md": article(Countries="El Salvador"),
+            "updates/b.md": article(Countries="El  salvador"),
+            "updates/c.md": article(Countries="El Salvador, Mexico"),
+        }
+    )
     assert_fails_with(build, r"^content/updates/b\.md:\d+: Countries: 'El  salvador' is written 'El Salvador'")
 
 
@@ -119,18 +143,25 @@ def test_unknown_field_suggests_the_right_one(build_site):
 
 def test_category_line_is_refused(build_site):
     build = build_site({"updates/a.md": article(Category="News")})
-    assert_fails_with(build, r"^content/updates/a\.md:\d+: Category: remove this line: the folder \(updates/\) decides the type")
+    assert_fails_with(
+        build, r"^content/updates/a\.md:\d+: Category: remove this line: the folder \(updates/\) decides the type"
+    )
 
 
 def test_all_problems_are_reported_together(build_site):
-    build = build_site({
-        "updates/a.md": article(Date="someday"),
-        "updates/b.md": article(Summary=None),
-        "case-studies/c.md": article(Person="Ana", Countries="Honduras", Case_status="gone"),
-        "pages/about.md": "Summary: no title\n\nText.\n",
-    })
+    build = build_site(
+        {
+            "updates/a.md": article(Date="someday"),
+            "updates/b.md": article(Summary=None),
+            "case-studies/c.md": article(Person="Ana", Countries="Honduras", Case_status="gone"),
+            "pages/about.md": "Summary: no title\n\nText.\n",
+        }
+    )
     lines = assert_fails_with(
-        build, r"content/updates/a\.md:2: Date:", r"content/updates/b\.md: Summary:", r"content/case-studies/c\.md:\d+: Case_status:",
+        build,
+        r"content/updates/a\.md:2: Date:",
+        r"content/updates/b\.md: Summary:",
+        r"content/case-studies/c\.md:\d+: Case_status:",
         r"pages/about\.md: Title: missing",
     )
     assert len(lines) == 4
@@ -139,13 +170,15 @@ def test_all_problems_are_reported_together(build_site):
 
 def test_a_valid_site_builds(build_site):
     """The fixtures above fail only for what each one breaks: unbroken, they build."""
-    build = build_site({
-        "updates/a.md": article(Image="images/court.png", Image_alt="A courthouse", Countries="El Salvador"),
-        "press-releases/b.md": article(Location="Washington"),
-        "case-studies/c.md": article(Person="Ana", Countries="Honduras", Case_status="at-risk"),
-        "pages/about.md": "Title: About\n\nText.\n",
-        "images/court.png": PNG,
-    })
+    build = build_site(
+        {
+            "updates/a.md": article(Image="images/court.png", Image_alt="A courthouse", Countries="El Salvador"),
+            "press-releases/b.md": article(Location="Washington"),
+            "case-studies/c.md": article(Person="Ana", Countries="Honduras", Case_status="at-risk"),
+            "pages/about.md": "Title: About\n\nText.\n",
+            "images/court.png": PNG,
+        }
+    )
     assert build.returncode == 0, build.log
     assert (build.output / "updates/a/index.html").is_file()
     assert (build.output / "images/court.png").is_file()

@@ -23,7 +23,9 @@ SHA = re.compile(r"[0-9a-f]{40}")
 def zizmor():
     """The zizmor pinned in requirements.txt, next to the Python running the tests (.venv/bin/)."""
     found = shutil.which("zizmor", path=str(Path(sys.executable).parent))
-    assert found, f"zizmor is not installed next to {sys.executable}: run `python3 tasks.py test` (requirements.txt pins it)"
+    assert found, (
+        f"zizmor is not installed next to {sys.executable}: run `python3 tasks.py test` (requirements.txt pins it)"
+    )
     return found
 
 
@@ -32,9 +34,21 @@ def run_zizmor(*options):
     # finding can only be set aside by an inline `# zizmor: ignore[...]` comment, with its reason,
     # where it is). --strict-collection: a workflow zizmor cannot parse fails instead of being skipped.
     return subprocess.run(
-        [zizmor(), "--offline", "--no-config", "--strict-collection", "--no-progress", "--color", "never",
-         *options, str(WORKFLOWS)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            zizmor(),
+            "--offline",
+            "--no-config",
+            "--strict-collection",
+            "--no-progress",
+            "--color",
+            "never",
+            *options,
+            str(WORKFLOWS),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -43,8 +57,9 @@ def test_zizmor_finds_nothing():
     findings = json.loads(result.stdout) if result.stdout.strip() else None
     if result.returncode != 0 or findings != []:
         plain = run_zizmor()
-        pytest.fail(f"zizmor exited {result.returncode} with {len(findings or [])} findings:\n"
-                    f"{plain.stdout}\n{plain.stderr}")
+        pytest.fail(
+            f"zizmor exited {result.returncode} with {len(findings or [])} findings:\n{plain.stdout}\n{plain.stderr}"
+        )
 
 
 def workflows():
@@ -52,8 +67,7 @@ def workflows():
 
 
 def jobs():
-    return [(name, job_id, job) for name, workflow in workflows().items()
-            for job_id, job in workflow["jobs"].items()]
+    return [(name, job_id, job) for name, workflow in workflows().items() for job_id, job in workflow["jobs"].items()]
 
 
 def steps(job):
@@ -144,8 +158,11 @@ def test_the_production_build_runs_without_deploy_credentials():
     for name, job_id, job in publish_jobs():
         where = f"{name}: {job_id}"
         assert not runs(job, r"tasks\.py deploy"), f"{where}: build and deploy in separate jobs"
-        envs = [workflows()[name].get("env") or {}, job.get("env") or {},
-                *((step.get("env") or {}) for step in steps(job))]
+        envs = [
+            workflows()[name].get("env") or {},
+            job.get("env") or {},
+            *((step.get("env") or {}) for step in steps(job)),
+        ]
         aws = sorted(key for env in envs for key in env if key.startswith("AWS_"))
         assert not aws, f"{where}: the build job has {aws} in its environment"
         text = yaml.safe_dump(job)
@@ -153,10 +170,13 @@ def test_the_production_build_runs_without_deploy_credentials():
         assert "aws-actions/" not in text, f"{where}: the build job gets AWS credentials"
         assert "environment" not in job, f"{where}: the build job runs outside the production environment"
         granted = permissions(job.get("permissions")) or {}
-        assert "write" not in (granted.get("id-token"), granted.get("*")), f"{where}: the build job can get an OIDC token"
+        assert "write" not in (granted.get("id-token"), granted.get("*")), (
+            f"{where}: the build job can get an OIDC token"
+        )
         uploads = [step for step in steps(job) if step.get("uses", "").startswith("actions/upload-artifact@")]
         assert any((step.get("with") or {}).get("include-hidden-files") in (True, "true") for step in uploads), (
-            f"{where}: upload output/ with include-hidden-files: true (deploy needs output/.build-manifest.json)")
+            f"{where}: upload output/ with include-hidden-files: true (deploy needs output/.build-manifest.json)"
+        )
 
 
 def test_the_deploy_job_assumes_the_role_by_oidc():
@@ -165,15 +185,19 @@ def test_the_deploy_job_assumes_the_role_by_oidc():
         assert job.get("environment") in ("production", {"name": "production"}), f"{where}: environment: production"
         assert (job.get("concurrency") or {}).get("group") == "deploy-production", f"{where}: concurrency group"
         assert not runs(job, r"tasks\.py publish"), f"{where}: deploy what the build job built"
-        roles = [step for step in steps(job) if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+        roles = [
+            step for step in steps(job) if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
+        ]
         assert any((step.get("with") or {}).get("role-to-assume") == "${{ vars.AWS_ROLE_ARN }}" for step in roles), (
-            f"{where}: get credentials with configure-aws-credentials, role-to-assume: ${{{{ vars.AWS_ROLE_ARN }}}}")
+            f"{where}: get credentials with configure-aws-credentials, role-to-assume: ${{{{ vars.AWS_ROLE_ARN }}}}"
+        )
         assert "secrets." not in yaml.safe_dump(job.get("env") or {}), f"{where}: secrets in the job's env"
         for step in steps(job):
             # The long-lived keys are a fallback: in one step's env, when no role is set.
             if "secrets.AWS_" in yaml.safe_dump(step):
                 assert re.fullmatch(r"\s*vars\.AWS_ROLE_ARN\s*==\s*''\s*", str(step.get("if"))), (
-                    f"{where}: {step.get('name')!r} uses the long-lived keys even when AWS_ROLE_ARN is set")
+                    f"{where}: {step.get('name')!r} uses the long-lived keys even when AWS_ROLE_ARN is set"
+                )
 
 
 def test_no_cache_where_production_is_built_or_deployed():
@@ -186,4 +210,5 @@ def test_no_expression_is_pasted_into_a_script():
     for name, job_id, job in jobs():
         for step in steps(job):
             assert "${{" not in step.get("run", ""), (
-                f"{name}: {job_id}: {step.get('name') or step['run'][:40]!r}: pass the value through `env:`")
+                f"{name}: {job_id}: {step.get('name') or step['run'][:40]!r}: pass the value through `env:`"
+            )

@@ -30,12 +30,42 @@ KIND_LABELS = {
 KINDS = tuple(KIND_LABELS)
 OUTCOMES = ("live", "victory", "closed")
 FIELDS = {
-    "title", "kind", "button", "url", "file", "tags", "countries", "types", "priority", "default",
-    "starts", "ends", "outcome", "victory", "followup", "goal", "signatures", "summary",
+    "title",
+    "kind",
+    "button",
+    "url",
+    "file",
+    "tags",
+    "countries",
+    "types",
+    "priority",
+    "default",
+    "starts",
+    "ends",
+    "outcome",
+    "victory",
+    "followup",
+    "goal",
+    "signatures",
+    "summary",
 }
 INTERNAL_FIELDS = {
-    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_control", "_markup", "_action_slots", "_stray_markers",
-    "date", "slug", "typeset_summary", "reading_minutes", "lang",
+    "category",
+    "reader",
+    "_unreadable",
+    "_missing",
+    "_refused",
+    "_hints",
+    "_invalid",
+    "_control",
+    "_markup",
+    "_action_slots",
+    "_stray_markers",
+    "date",
+    "slug",
+    "typeset_summary",
+    "reading_minutes",
+    "lang",
 }
 YES, NO = {"yes", "true", "1"}, {"no", "false", "0", ""}
 
@@ -147,11 +177,15 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types, static_fol
 
     for key in ("title", "kind", "button"):
         if not text(key):
-            problem(key, "missing; " + {
-                "title": "add the ask, such as 'Title: Tell DHS to stop jailing asylum seekers'",
-                "kind": "add one of: " + ", ".join(KINDS),
-                "button": "add the button's label, such as 'Button: Sign the petition'",
-            }[key])
+            problem(
+                key,
+                "missing; "
+                + {
+                    "title": "add the ask, such as 'Title: Tell DHS to stop jailing asylum seekers'",
+                    "kind": "add one of: " + ", ".join(KINDS),
+                    "button": "add the button's label, such as 'Button: Sign the petition'",
+                }[key],
+            )
     kind = text("kind").lower()
     if kind and kind not in KINDS:
         problem("kind", f"'{text('kind')}' is not a kind of action; write one of: {', '.join(KINDS)}")
@@ -199,12 +233,26 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types, static_fol
     if problems:
         return None, problems
     return Action(
-        slug=slug, path=path, title=str(meta["title"]), kind=kind, button=text("button"),
-        pitch=pitch or "", url=url, file=file,
-        tags=tuple(split_list(meta.get("tags"))), countries=tuple(split_list(meta.get("countries"))),
-        types=types, priority=priority, default=default in YES, starts=starts, ends=ends,
-        outcome=outcome, victory=text("victory"), followup=text("followup"),
-        goal=goal if kind == "petition" else None, signatures=signatures if kind == "petition" else None,
+        slug=slug,
+        path=path,
+        title=str(meta["title"]),
+        kind=kind,
+        button=text("button"),
+        pitch=pitch or "",
+        url=url,
+        file=file,
+        tags=tuple(split_list(meta.get("tags"))),
+        countries=tuple(split_list(meta.get("countries"))),
+        types=types,
+        priority=priority,
+        default=default in YES,
+        starts=starts,
+        ends=ends,
+        outcome=outcome,
+        victory=text("victory"),
+        followup=text("followup"),
+        goal=goal if kind == "petition" else None,
+        signatures=signatures if kind == "petition" else None,
     ), []
 
 
@@ -222,7 +270,13 @@ def parse_translation(slug, path, meta, pitch):
             problems.append(Problem(path, field_name(key), "missing; translate the original's"))
     allowed = set(TRANSLATED_FIELDS) | {"lang", "translation"} | INTERNAL_FIELDS
     for key in sorted(set(meta) - allowed):
-        problems.append(Problem(path, field_name(key), "is not translated: a translation has only Title, Button, Victory and the text; the rest comes from the original"))
+        problems.append(
+            Problem(
+                path,
+                field_name(key),
+                "is not translated: a translation has only Title, Button, Victory and the text; the rest comes from the original",
+            )
+        )
     if problems:
         return None, problems
     texts = {key: str(meta[key]).strip() for key in TRANSLATED_FIELDS if not is_blank(meta.get(key))}
@@ -239,8 +293,12 @@ def check_actions(actions):
     """Problems between action files: unknown follow-ups, Followup loops, more than one default."""
     slugs = {a.slug for a in actions}
     problems = [
-        Problem(a.path, "Followup", f"'{a.followup}' is not an action; write the file name of one in content/actions/ (without .md)"
-                + _did_you_mean(a.followup, slugs))
+        Problem(
+            a.path,
+            "Followup",
+            f"'{a.followup}' is not an action; write the file name of one in content/actions/ (without .md)"
+            + _did_you_mean(a.followup, slugs),
+        )
         for a in actions
         if a.followup and a.followup not in slugs
     ]
@@ -248,8 +306,14 @@ def check_actions(actions):
     for action in actions:
         loop = followup_loop(action.slug, by_slug)
         if loop and loop[0] == action.slug:  # reported once, on each action of the loop
-            problems.append(Problem(action.path, "Followup", f"the follow-ups go round in a loop ({' → '.join(loop)}); "
-                                    "end the chain with an action that is live, or remove a Followup line"))
+            problems.append(
+                Problem(
+                    action.path,
+                    "Followup",
+                    f"the follow-ups go round in a loop ({' → '.join(loop)}); "
+                    "end the chain with an action that is live, or remove a Followup line",
+                )
+            )
     defaults = sorted(a.path for a in actions if a.default)
     for path in defaults[1:]:
         problems.append(Problem(path, "Default", f"{defaults[0]} is already the default action; only one can be"))
@@ -273,8 +337,12 @@ def followup_warnings(actions):
     """Warnings, as of the build: a closed or won action whose Followup chain reaches no live action."""
     by_slug = {a.slug: a for a in actions}
     return [
-        Problem(a.path, "Followup", f"no action that is live follows '{a.slug}' ({' → '.join(_chain(a.slug, by_slug))}); "
-                "it is shown without a next step, and not beside articles once closed")
+        Problem(
+            a.path,
+            "Followup",
+            f"no action that is live follows '{a.slug}' ({' → '.join(_chain(a.slug, by_slug))}); "
+            "it is shown without a next step, and not beside articles once closed",
+        )
         for a in actions
         if a.followup and a.state in ("closed", "victory") and not a.next and a.followup in by_slug
     ]
@@ -311,14 +379,32 @@ def check_references(path, named, inline, slugs, stray=0):
 
     stray: how many `[action:` markers are not on a line of their own (so would show as text).
     """
-    problems = [Problem(path, "Body", "write each [action: slug] marker on a line of its own, with a blank line before and after")] if stray else []
+    problems = (
+        [
+            Problem(
+                path,
+                "Body",
+                "write each [action: slug] marker on a line of its own, with a blank line before and after",
+            )
+        ]
+        if stray
+        else []
+    )
     problems += [
-        Problem(path, "Actions", f"'{slug}' is not an action; write the file name of one in content/actions/ (without .md)")
-        for slug in named if slug not in slugs
+        Problem(
+            path, "Actions", f"'{slug}' is not an action; write the file name of one in content/actions/ (without .md)"
+        )
+        for slug in named
+        if slug not in slugs
     ]
     problems += [
-        Problem(path, "Body", f"[action: {slug}] names no action; write the file name of one in content/actions/ (without .md)")
-        for slug in inline if slug not in slugs
+        Problem(
+            path,
+            "Body",
+            f"[action: {slug}] names no action; write the file name of one in content/actions/ (without .md)",
+        )
+        for slug in inline
+        if slug not in slugs
     ]
     return problems
 
@@ -330,6 +416,7 @@ def as_of(actions, today, preview=False):
     An event's Starts and Ends are the days it takes place, so it is promoted before it starts.
     A scheduled action appears nowhere public; in a preview it is shown as live, with a banner.
     """
+
     def state(action):
         if action.outcome != "live":
             return action.outcome
@@ -342,8 +429,13 @@ def as_of(actions, today, preview=False):
     dated = [replace(action, state=state(action)) for action in actions]
     if preview:
         dated = [
-            replace(a, state="live", banner=f"Scheduled: this action opens on {a.starts:%B} {a.starts.day}, {a.starts.year}.")
-            if a.state == "scheduled" else a
+            replace(
+                a,
+                state="live",
+                banner=f"Scheduled: this action opens on {a.starts:%B} {a.starts.day}, {a.starts.year}.",
+            )
+            if a.state == "scheduled"
+            else a
             for a in dated
         ]
     by_slug = {a.slug: a for a in dated}
@@ -358,7 +450,8 @@ def select_actions(named, tags, countries, kind, actions, maximum, shown_inline=
 def targets(action, key=topic_key):
     """What an action is aimed at: {("tag", topic key), ("country", key), ("type", type)}."""
     return frozenset(
-        [("tag", key(t)) for t in action.tags] + [("country", key(c)) for c in action.countries]
+        [("tag", key(t)) for t in action.tags]
+        + [("country", key(c)) for c in action.countries]
         + [("type", t) for t in action.types]
     )
 
@@ -386,7 +479,8 @@ class Chooser:
         `maximum`, and never one the article already shows in its text (`shown_inline`).
         """
         chosen = [
-            self.by_slug[s] for s in dict.fromkeys(named)
+            self.by_slug[s]
+            for s in dict.fromkeys(named)
             if s in self.by_slug and worth_showing(self.by_slug[s]) and s not in shown_inline
         ]
         # A closed action offers its follow-up itself: that one is not offered twice.
@@ -422,7 +516,10 @@ def hub_groups(actions):
     """The /get-involved/ page: live actions grouped by kind (in KINDS order), then past ones."""
     live = [a for a in actions if a.is_live]
     groups = [(kind, sorted((a for a in live if a.kind == kind), key=_rank)) for kind in KINDS]
-    past = sorted((a for a in actions if a.state in ("victory", "closed")), key=lambda a: (-(a.ends or a.starts or date.min).toordinal(), a.slug))
+    past = sorted(
+        (a for a in actions if a.state in ("victory", "closed")),
+        key=lambda a: (-(a.ends or a.starts or date.min).toordinal(), a.slug),
+    )
     return [(kind, group) for kind, group in groups if group], past
 
 

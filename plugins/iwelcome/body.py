@@ -21,9 +21,11 @@ from .markup import site_path_of, unlink
 
 def hider(site_url, hidden_paths):
     """is_hidden(href): whether a link goes to one of `hidden_paths` ('drafts/updates/x/')."""
+
     def is_hidden(href):
         path = site_path_of(href, site_url)
         return path is not None and (path in hidden_paths or path.removesuffix("index.html") in hidden_paths)
+
     return is_hidden
 
 

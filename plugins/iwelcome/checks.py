@@ -28,7 +28,9 @@ from .settings import setting
 from .topics import key_maker
 
 SITE_FILES = {  # files and folders the build writes beside the content's pages
-    "sitemap.xml": "the sitemap", "robots.txt": "robots.txt", ".build-manifest.json": "the build manifest",
+    "sitemap.xml": "the sitemap",
+    "robots.txt": "robots.txt",
+    ".build-manifest.json": "the build manifest",
     "pagefind/": "the search index",
 }
 
@@ -74,7 +76,9 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
     article_slugs = {a.slug for a in articles}
     for item, content in zip(items, contents):
         inline, stray = inline_markers(content.metadata)
-        problems += check_references(item.path, validation.split_list(item.meta.get("actions")), inline, action_slugs, stray)
+        problems += check_references(
+            item.path, validation.split_list(item.meta.get("actions")), inline, action_slugs, stray
+        )
         problems += check_pins(item.path, validation.split_list(item.meta.get("related")), article_slugs)
 
     site_has = site_paths(settings, contents, action_slugs)
@@ -82,7 +86,9 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         if content.metadata.get("_refused"):
             continue
         relative_dir = posixpath.dirname(content.relative_source_path.replace(os.sep, "/"))
-        problems += lint_html(item.path, content.get_content(""), settings["SITEURL"], site_has, relative_dir, rules.static_folders)
+        problems += lint_html(
+            item.path, content.get_content(""), settings["SITEURL"], site_has, relative_dir, rules.static_folders
+        )
 
     scans = folder_scans(settings)
     for root_name, scan in scans:
@@ -95,7 +101,11 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
     warnings = []
     if setting(settings, "CHECK_ONLY"):
         warnings = content_warnings(items, contents, settings)
-        warnings += [validation.Problem(f"{root_name}/{path}", "", message) for root_name, scan in scans for path, message in scan.warnings]
+        warnings += [
+            validation.Problem(f"{root_name}/{path}", "", message)
+            for root_name, scan in scans
+            for path, message in scan.warnings
+        ]
         warnings += unpublished_reference_warnings(items, contents, articles_gen, pages_gen, actions, settings)
         warnings += followup_warnings(as_of(actions, today_in(settings)))
         warnings += i18n.translation_problems(settings, items)  # catalogues and the terms table
@@ -107,8 +117,13 @@ def folder_scans(settings):
     content_root = os.path.basename(settings["PATH"])
     static_folders = tuple(p.strip("/") for p in settings["STATIC_PATHS"])
     read_extensions = tuple(f".{e}" for e in EditorMarkdownReader.file_extensions)
-    content = confinement.scan(settings["PATH"], read_folders=("",), read_extensions=read_extensions,
-                               static_folders=static_folders, static_extensions=setting(settings, "STATIC_EXTENSIONS"))
+    content = confinement.scan(
+        settings["PATH"],
+        read_folders=("",),
+        read_extensions=read_extensions,
+        static_folders=static_folders,
+        static_extensions=setting(settings, "STATIC_EXTENSIONS"),
+    )
     theme = confinement.scan(settings["THEME"])
     return [(content_root, content), (os.path.basename(os.path.normpath(settings["THEME"])), theme)]
 
@@ -119,11 +134,20 @@ def clash_problems(clashes):
         for claim, other in ((second, first), (first, second)):
             if not claim.source:
                 continue
-            fix = ("rename the file" if claim.field == "File" else
-                   f"change its '{claim.field}:' line" if claim.field != "Slug" else "rename the file or add a 'Slug:' line")
-            problems.append(validation.Problem(
-                claim.source, "" if claim.field == "File" else claim.field,
-                f"{ownership.describe(ownership.normal(claim.path))} would also be written by {other.owner}; {fix}"))
+            fix = (
+                "rename the file"
+                if claim.field == "File"
+                else f"change its '{claim.field}:' line"
+                if claim.field != "Slug"
+                else "rename the file or add a 'Slug:' line"
+            )
+            problems.append(
+                validation.Problem(
+                    claim.source,
+                    "" if claim.field == "File" else claim.field,
+                    f"{ownership.describe(ownership.normal(claim.path))} would also be written by {other.owner}; {fix}",
+                )
+            )
     return problems
 
 
@@ -158,7 +182,11 @@ def output_claims(settings, articles_gen, pages_gen, actions, static_gen, report
         if country.slug:
             listing_claims(claim, country.save_as, len(listed), settings, "country", f"the country page '{name}'")
     claim(settings.get("COUNTRIES_SAVE_AS", ""), "the list of countries")
-    for key, period in (("YEAR_ARCHIVE_SAVE_AS", "%Y"), ("MONTH_ARCHIVE_SAVE_AS", "%Y-%m"), ("DAY_ARCHIVE_SAVE_AS", "%Y-%m-%d")):
+    for key, period in (
+        ("YEAR_ARCHIVE_SAVE_AS", "%Y"),
+        ("MONTH_ARCHIVE_SAVE_AS", "%Y-%m"),
+        ("DAY_ARCHIVE_SAVE_AS", "%Y-%m-%d"),
+    ):
         pattern = settings.get(key, "")
         for stamp in sorted({a.date.strftime(period) for a in articles_gen.dates}) if pattern else []:
             claim(pattern.format(date=datetime.strptime(stamp, period)), f"the archives of {stamp}")
@@ -175,9 +203,15 @@ def output_claims(settings, articles_gen, pages_gen, actions, static_gen, report
     preview = setting(settings, "PREVIEW")
     today = today_in(settings)
     for action in actions:
-        if preview or not (action.starts and action.starts > today and action.kind != "event" and action.outcome == "live"):
-            claim(setting(settings, "ACTION_SAVE_AS").format(slug=action.slug), f"the page of the action in {action.path}",
-                  action.path, "Slug")
+        if preview or not (
+            action.starts and action.starts > today and action.kind != "event" and action.outcome == "live"
+        ):
+            claim(
+                setting(settings, "ACTION_SAVE_AS").format(slug=action.slug),
+                f"the page of the action in {action.path}",
+                action.path,
+                "Slug",
+            )
     root = os.path.basename(settings["PATH"])
     for static in static_gen.staticfiles:
         source = f"{root}/{static.relative_source_path.replace(os.sep, '/')}"
@@ -206,8 +240,12 @@ def listing_claims(claim, save_as, count, settings, template, owner):
         rules = [p for p in settings["PAGINATION_PATTERNS"] if 0 < p[0] <= number]
         if rules:
             pattern = rules[-1][2]
-            claim(pattern.format(save_as=save_as, name=base, base_name=base_name, extension=extension,
-                                 number=number, url=""), f"{owner}, page {number}")
+            claim(
+                pattern.format(
+                    save_as=save_as, name=base, base_name=base_name, extension=extension, number=number, url=""
+                ),
+                f"{owner}, page {number}",
+            )
 
 
 def feed_claims(settings, articles_gen):
@@ -235,7 +273,10 @@ def unpublished_reference_warnings(items, contents, articles_gen, pages_gen, act
     root = os.path.basename(settings["PATH"])
     waiting = unpublished(articles_gen, pages_gen)
     for content in waiting:
-        hidden[content.url] = (f"{root}/{content.relative_source_path.replace(os.sep, '/')}", embargo.status_words(content, settings))
+        hidden[content.url] = (
+            f"{root}/{content.relative_source_path.replace(os.sep, '/')}",
+            embargo.status_words(content, settings),
+        )
     warnings = []
     published = {c.slug for c in articles_gen.articles}
     opens = {a.slug: a.starts for a in as_of(actions, today_in(settings)) if a.state == "scheduled"}
@@ -245,21 +286,34 @@ def unpublished_reference_warnings(items, contents, articles_gen, pages_gen, act
         warnings += embargo.link_warnings(item.path, content.get_content(""), hidden, settings["SITEURL"])
         for slug in validation.split_list(item.meta.get("related")):
             if slug.lower() != "none" and slug not in published and any(c.slug == slug for c in articles_gen.drafts):
-                warnings.append(validation.Problem(item.path, "Related", f"'{slug}' is not published yet, so it is left out until it is"))
+                warnings.append(
+                    validation.Problem(
+                        item.path, "Related", f"'{slug}' is not published yet, so it is left out until it is"
+                    )
+                )
         named = validation.split_list(item.meta.get("actions"))
         inline = inline_markers(content.metadata)[0]
         for field, slugs in (("Actions", named), ("Body", inline)):
             for slug in dict.fromkeys(s for s in slugs if s in opens):
                 day = opens[slug]
-                warnings.append(validation.Problem(item.path, field, f"the action '{slug}' opens on {day:%B} {day.day}, {day.year}; "
-                                                   "until then it is not shown", locate=f"[action: {slug}" if field == "Body" else ""))
+                warnings.append(
+                    validation.Problem(
+                        item.path,
+                        field,
+                        f"the action '{slug}' opens on {day:%B} {day.day}, {day.year}; until then it is not shown",
+                        locate=f"[action: {slug}" if field == "Body" else "",
+                    )
+                )
     return warnings
 
 
 def content_warnings(items, contents, settings):
     """What `invoke check` lists apart: worth fixing, not worth stopping the site for."""
     today = today_in(settings)
-    limits = {"IMAGE_MAX_KB": setting(settings, "IMAGE_MAX_KB"), "SUMMARY_MAX_CHARS": setting(settings, "SUMMARY_MAX_CHARS")}
+    limits = {
+        "IMAGE_MAX_KB": setting(settings, "IMAGE_MAX_KB"),
+        "SUMMARY_MAX_CHARS": setting(settings, "SUMMARY_MAX_CHARS"),
+    }
     types = setting(settings, "CONTENT_TYPES")
 
     def image_size(path):
@@ -290,7 +344,9 @@ def site_paths(settings, contents, action_slugs):
     for static in settings["STATIC_PATHS"]:
         folder = os.path.join(settings["PATH"], static)
         for dirpath, _dirs, files in os.walk(folder):
-            known.update(os.path.relpath(os.path.join(dirpath, f), settings["PATH"]).replace(os.sep, "/") for f in files)
+            known.update(
+                os.path.relpath(os.path.join(dirpath, f), settings["PATH"]).replace(os.sep, "/") for f in files
+            )
     types = setting(settings, "CONTENT_TYPES")
     known.update(settings["CATEGORY_URL"].format(slug=folder) for folder in types)
     for key in ("TAGS_URL", "COUNTRIES_URL", "ARCHIVES_URL", "SEARCH_URL"):
@@ -319,5 +375,9 @@ def as_item(content, kind, settings):
         url=content.save_as,
         meta=content.metadata,
         # A Lang the reader could not use (reading.py) still tells which language the editor meant.
-        lang=str(content.metadata.get("_invalid", {}).get("lang", (content.metadata.get("lang", settings["DEFAULT_LANG"]),))[0]),
+        lang=str(
+            content.metadata.get("_invalid", {}).get("lang", (content.metadata.get("lang", settings["DEFAULT_LANG"]),))[
+                0
+            ]
+        ),
     )

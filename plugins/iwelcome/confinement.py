@@ -26,8 +26,14 @@ SIGNATURES = {
     ".webp": (b"RIFF",),
     ".pdf": (b"%PDF-",),
 }
-KIND_NAMES = {".png": "PNG image", ".jpg": "JPEG image", ".jpeg": "JPEG image", ".gif": "GIF image",
-              ".webp": "WebP image", ".pdf": "PDF"}
+KIND_NAMES = {
+    ".png": "PNG image",
+    ".jpg": "JPEG image",
+    ".jpeg": "JPEG image",
+    ".gif": "GIF image",
+    ".webp": "WebP image",
+    ".pdf": "PDF",
+}
 
 
 @dataclass
@@ -58,7 +64,9 @@ def scan(root, read_folders=(), read_extensions=(), static_folders=(), static_ex
             if os.path.islink(os.path.join(dirpath, name)):
                 found.problems.append((path, link_message(os.path.join(dirpath, name), folder=True)))
                 found.linked_dirs.append(path)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and posixpath.join(relative_dir, d) not in found.linked_dirs)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and posixpath.join(relative_dir, d) not in found.linked_dirs
+        )
         for name in sorted(files):
             if name.startswith("."):
                 continue  # .gitkeep, .DS_Store: never read, never published (IGNORE_FILES)
@@ -79,8 +87,13 @@ def scan(root, read_folders=(), read_extensions=(), static_folders=(), static_ex
                     found.problems.append((path, problem))
             elif read_folders and (top in read_folders or "" in read_folders) and extension not in read_extensions:
                 kinds = ", ".join(read_extensions)
-                found.warnings.append((path, f"the build ignores this file (it reads only {kinds} files here); "
-                                             "rename it or move it out of the content folder"))
+                found.warnings.append(
+                    (
+                        path,
+                        f"the build ignores this file (it reads only {kinds} files here); "
+                        "rename it or move it out of the content folder",
+                    )
+                )
     return found
 
 
@@ -90,8 +103,10 @@ def link_message(full, folder=False):
         target = os.readlink(full)
     except OSError:
         target = "?"
-    return (f"is {what} (to {target}); the site publishes only files that are really inside the content "
-            "folder: copy the file itself here, or remove the link")
+    return (
+        f"is {what} (to {target}); the site publishes only files that are really inside the content "
+        "folder: copy the file itself here, or remove the link"
+    )
 
 
 def _head(full, size=16):
@@ -106,12 +121,16 @@ def static_file_problem(path, extension, allowed, head):
     """Why a file in a folder copied as it is (images/, downloads/) may not be published, or None."""
     if extension not in allowed:
         shown = extension or "files without an extension"
-        return (f"{shown} files are not published from {path.split('/')[0]}/ (a browser could run them as a page); "
-                f"use one of {', '.join(sorted(allowed))}, or ask a developer to add the kind to STATIC_EXTENSIONS")
+        return (
+            f"{shown} files are not published from {path.split('/')[0]}/ (a browser could run them as a page); "
+            f"use one of {', '.join(sorted(allowed))}, or ask a developer to add the kind to STATIC_EXTENSIONS"
+        )
     signatures = SIGNATURES.get(extension)
     if signatures and not head.startswith(signatures):
-        return (f"is not a {KIND_NAMES[extension]}, whatever its name says; export it again as "
-                f"{KIND_NAMES[extension]} or give it the name of what it is")
+        return (
+            f"is not a {KIND_NAMES[extension]}, whatever its name says; export it again as "
+            f"{KIND_NAMES[extension]} or give it the name of what it is"
+        )
     if extension == ".webp" and head[8:12] != b"WEBP":
         return "is not a WebP image, whatever its name says; export it again as WebP"
     return None

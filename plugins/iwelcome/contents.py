@@ -17,28 +17,45 @@ def generators_by_kind(generators):
 def all_contents(articles_gen, pages_gen):
     """Every article and page read, whatever its status: (articles, pages)."""
     articles = [
-        *articles_gen.articles, *articles_gen.translations,
-        *articles_gen.drafts, *articles_gen.drafts_translations,
-        *articles_gen.hidden_articles, *articles_gen.hidden_translations,
+        *articles_gen.articles,
+        *articles_gen.translations,
+        *articles_gen.drafts,
+        *articles_gen.drafts_translations,
+        *articles_gen.hidden_articles,
+        *articles_gen.hidden_translations,
     ]
     pages = [
-        *pages_gen.pages, *pages_gen.translations,
-        *pages_gen.hidden_pages, *pages_gen.hidden_translations,
-        *pages_gen.draft_pages, *pages_gen.draft_translations,
+        *pages_gen.pages,
+        *pages_gen.translations,
+        *pages_gen.hidden_pages,
+        *pages_gen.hidden_translations,
+        *pages_gen.draft_pages,
+        *pages_gen.draft_translations,
     ]
     return articles, pages
 
 
 def unpublished(articles_gen, pages_gen):
     """The items this build does not publish (drafts and embargoed items; in a preview, none)."""
-    return [*articles_gen.drafts, *articles_gen.drafts_translations, *pages_gen.draft_pages, *pages_gen.draft_translations]
+    return [
+        *articles_gen.drafts,
+        *articles_gen.drafts_translations,
+        *pages_gen.draft_pages,
+        *pages_gen.draft_translations,
+    ]
 
 
 def public_languages(articles_gen, pages_gen, default_lang):
     """The languages readers get (what is written at a public address: in a preview, drafts too)."""
     public = [
-        *articles_gen.articles, *articles_gen.translations, *articles_gen.hidden_articles, *articles_gen.hidden_translations,
-        *pages_gen.pages, *pages_gen.translations, *pages_gen.hidden_pages, *pages_gen.hidden_translations,
+        *articles_gen.articles,
+        *articles_gen.translations,
+        *articles_gen.hidden_articles,
+        *articles_gen.hidden_translations,
+        *pages_gen.pages,
+        *pages_gen.translations,
+        *pages_gen.hidden_pages,
+        *pages_gen.hidden_translations,
     ]
     return sorted({default_lang, *(c.lang for c in public)})
 

@@ -62,8 +62,10 @@ def date_problem(raw):
         a, b, year = (int(x) for x in day_first.groups())
         readings = sorted({f"{year}-{m:02d}-{d:02d}" for d, m in ((a, b), (b, a)) if _is_day(year, m, d)})
         if len(readings) == 2:
-            return (f"'{raw}' could be read two ways ({readings[1]} or {readings[0]}); "
-                    f"write it as YYYY-MM-DD so that there is no doubt")
+            return (
+                f"'{raw}' could be read two ways ({readings[1]} or {readings[0]}); "
+                f"write it as YYYY-MM-DD so that there is no doubt"
+            )
         if readings:
             return f"'{raw}' is not written as YYYY-MM-DD; did you mean {readings[0]}?"
     year_first = _YEAR_FIRST.fullmatch(raw)

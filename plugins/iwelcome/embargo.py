@@ -34,12 +34,16 @@ def hold_back(generator):
     whose original is not published becomes a draft too, and so does a page with a future Date."""
     default = generator.settings["DEFAULT_LANG"]
     if hasattr(generator, "articles"):
-        groups = [("articles", "translations", "drafts_translations"),
-                  ("hidden_articles", "hidden_translations", "drafts_translations")]
+        groups = [
+            ("articles", "translations", "drafts_translations"),
+            ("hidden_articles", "hidden_translations", "drafts_translations"),
+        ]
         published = {a.slug for a in [*generator.articles, *generator.hidden_articles] if a.lang == default}
     else:
-        groups = [("pages", "translations", "draft_translations"),
-                  ("hidden_pages", "hidden_translations", "draft_translations")]
+        groups = [
+            ("pages", "translations", "draft_translations"),
+            ("hidden_pages", "hidden_translations", "draft_translations"),
+        ]
         published = {p.slug for p in [*generator.pages, *generator.hidden_pages] if p.lang == default}
     if not hasattr(generator, "articles"):
         # Pelican embargoes future-dated articles only: a page with a future Date waits too.
@@ -84,8 +88,13 @@ def prepare(generators):
     context["LINKS_HIDDEN"] = frozenset(c.relative_source_path for c in linking)
     context["LINKS_HIDDEN_URLS"] = frozenset(f"{settings['SITEURL']}/{c.url}" for c in linking)
     dated = as_of(actions_gen.actions, today_in(settings))
-    held = files_held_back(static_gen.staticfiles, public, waiting, [a for a in dated if a.state != "scheduled"],
-                           [a for a in dated if a.state == "scheduled"])
+    held = files_held_back(
+        static_gen.staticfiles,
+        public,
+        waiting,
+        [a for a in dated if a.state != "scheduled"],
+        [a for a in dated if a.state == "scheduled"],
+    )
     static_gen.staticfiles[:] = [static for static in static_gen.staticfiles if static not in held]
 
 
@@ -130,8 +139,14 @@ def link_warnings(item_path, html, hidden_by_path, site_url):
     for href in hidden_links(html, site_url, hidden_by_path):
         path = site_path_of(href, site_url)
         target, when = hidden_by_path.get(path) or hidden_by_path[path.removesuffix("index.html")]
-        warnings.append(Problem(item_path, "Body", f"the link to {target} shows as plain text until that item is published ({when})",
-                                locate=target.rsplit("/", 1)[-1]))
+        warnings.append(
+            Problem(
+                item_path,
+                "Body",
+                f"the link to {target} shows as plain text until that item is published ({when})",
+                locate=target.rsplit("/", 1)[-1],
+            )
+        )
     return warnings
 
 

@@ -60,7 +60,7 @@ def reference_pattern(paths):
     paths = sorted(paths, key=len, reverse=True)
     common = os.path.commonprefix(paths)
     common = common[: common.rfind("/") + 1]
-    alternatives = "|".join(re.escape(p[len(common):]) for p in paths)
+    alternatives = "|".join(re.escape(p[len(common) :]) for p in paths)
     return re.compile(rf"{re.escape(common)}(?:{alternatives})(?![{PATH_CHARS}])")
 
 
@@ -106,7 +106,7 @@ def rewrite(text, renames, file_path, pattern=None):
             target = css_target(url, file_path)
             if target not in renames:
                 return match.group(0)
-            rest = url[len(re.split(r"[?#]", url, maxsplit=1)[0]):]  # a ?query or #fragment stays
+            rest = url[len(re.split(r"[?#]", url, maxsplit=1)[0]) :]  # a ?query or #fragment stays
             return f"url({quote}{posixpath.relpath(renames[target], here)}{rest}{quote})"
 
         text = CSS_URL.sub(relative, text)

@@ -69,9 +69,19 @@ class ActionsGenerator(Generator):
             lang = item.metadata.get("lang", default_lang)
             if (lang, item.slug) in first_of:
                 other = first_of[lang, item.slug]
-                problems.append(Problem(shown_path, "Slug", f"'{item.slug}' is already the slug of {other}; two actions cannot "
-                                        "share one: rename this file or change its 'Slug:' line"))
-                problems.append(Problem(other, "Slug", f"'{item.slug}' is also the slug of {shown_path}; every action needs its own"))
+                problems.append(
+                    Problem(
+                        shown_path,
+                        "Slug",
+                        f"'{item.slug}' is already the slug of {other}; two actions cannot "
+                        "share one: rename this file or change its 'Slug:' line",
+                    )
+                )
+                problems.append(
+                    Problem(
+                        other, "Slug", f"'{item.slug}' is also the slug of {shown_path}; every action needs its own"
+                    )
+                )
                 continue
             first_of[lang, item.slug] = shown_path
             if lang != default_lang:
@@ -79,15 +89,30 @@ class ActionsGenerator(Generator):
                 if texts:
                     translations.setdefault(lang, {})[item.slug] = texts
             else:
-                action, found = parse_action(item.slug, shown_path, item.metadata, item.content, file_exists, content_types,
-                                             tuple(p.strip("/") for p in self.settings["STATIC_PATHS"]))
+                action, found = parse_action(
+                    item.slug,
+                    shown_path,
+                    item.metadata,
+                    item.content,
+                    file_exists,
+                    content_types,
+                    tuple(p.strip("/") for p in self.settings["STATIC_PATHS"]),
+                )
                 if action:
                     actions.append(action)
             problems += found
-        originals = {a.slug for a in actions} | {i.slug for _p, i in self.action_files if i.metadata.get("lang", default_lang) == default_lang}
+        originals = {a.slug for a in actions} | {
+            i.slug for _p, i in self.action_files if i.metadata.get("lang", default_lang) == default_lang
+        }
         for path, item in self.action_files:
             if item.metadata.get("lang", default_lang) != default_lang and item.slug not in originals:
-                problems.append(Problem(f"{root}/{path}", "Slug", f"'{item.slug}' is not an action to translate; write the original's file name (without .md)"))
+                problems.append(
+                    Problem(
+                        f"{root}/{path}",
+                        "Slug",
+                        f"'{item.slug}' is not an action to translate; write the original's file name (without .md)",
+                    )
+                )
         return actions, translations, problems
 
     def generate_output(self, writer):
@@ -100,16 +125,28 @@ class ActionsGenerator(Generator):
         page_template = self.get_template("action")
         for action in actions:  # scheduled ones are not there (as_of): they appear nowhere public
             writer.write_file(
-                setting(self.settings, "ACTION_SAVE_AS").format(slug=action.slug), page_template, self.context,
-                relative_urls=relative, action=action, url=setting(self.settings, "ACTION_URL").format(slug=action.slug),
+                setting(self.settings, "ACTION_SAVE_AS").format(slug=action.slug),
+                page_template,
+                self.context,
+                relative_urls=relative,
+                action=action,
+                url=setting(self.settings, "ACTION_URL").format(slug=action.slug),
                 template_name="action",
             )
         for lang in self.context["GET_INVOLVED_URLS"]:  # the languages readers get
             groups, past = hub_groups(list(by_lang[lang].values()))
-            save_as = setting(self.settings, "GET_INVOLVED_SAVE_AS" if lang == default_lang else "GET_INVOLVED_LANG_SAVE_AS")
+            save_as = setting(
+                self.settings, "GET_INVOLVED_SAVE_AS" if lang == default_lang else "GET_INVOLVED_LANG_SAVE_AS"
+            )
             writer.write_file(
-                save_as.format(lang=lang), self.get_template("get_involved"), self.context,
-                relative_urls=relative, groups=groups, past_actions=past, lang=lang, template_name="get_involved",
+                save_as.format(lang=lang),
+                self.get_template("get_involved"),
+                self.context,
+                relative_urls=relative,
+                groups=groups,
+                past_actions=past,
+                lang=lang,
+                template_name="get_involved",
                 alternates=self.context["GET_INVOLVED_URLS"],
             )
         entries = feed_entries(actions, self.settings["SITEURL"], setting(self.settings, "ACTION_URL"))
@@ -131,24 +168,30 @@ def prepare(generators):
     hidden = context.get("HIDDEN_PATHS", frozenset())
     is_hidden = hider(settings["SITEURL"], hidden)
     actions = [
-        replace(a, pitch=unlink(a.pitch, is_hidden)) if hidden and hidden_links(a.pitch, settings["SITEURL"], hidden) else a
+        replace(a, pitch=unlink(a.pitch, is_hidden))
+        if hidden and hidden_links(a.pitch, settings["SITEURL"], hidden)
+        else a
         for a in as_of(actions_gen.actions, today_in(settings), preview=setting(settings, "PREVIEW"))
         if a.state != "scheduled"
     ]
     languages = sorted({default, *actions_gen.translations, *(c.lang for c in articles + pages)})
-    by_lang = {lang: {a.slug: a for a in in_language(actions, actions_gen.translations.get(lang, {}))} for lang in languages}
-    context.update({
-        "ACTIONS_BY_LANG": by_lang,
-        "HOME_ACTIONS": {
-            lang: [a for a in sorted(in_lang.values(), key=lambda a: (-a.priority, a.slug)) if a.is_live]
-            for lang, in_lang in by_lang.items()
-        },
-        "ACTION_UTM": setting(settings, "ACTION_UTM"),
-        "ACTION_URL": setting(settings, "ACTION_URL"),
-        "ACTION_KIND_LABELS": {kind: labels[0] for kind, labels in KIND_LABELS.items()},
-        "ACTION_KIND_PLURALS": {kind: labels[1] for kind, labels in KIND_LABELS.items()},
-        "share_links": share_links,
-    })
+    by_lang = {
+        lang: {a.slug: a for a in in_language(actions, actions_gen.translations.get(lang, {}))} for lang in languages
+    }
+    context.update(
+        {
+            "ACTIONS_BY_LANG": by_lang,
+            "HOME_ACTIONS": {
+                lang: [a for a in sorted(in_lang.values(), key=lambda a: (-a.priority, a.slug)) if a.is_live]
+                for lang, in_lang in by_lang.items()
+            },
+            "ACTION_UTM": setting(settings, "ACTION_UTM"),
+            "ACTION_URL": setting(settings, "ACTION_URL"),
+            "ACTION_KIND_LABELS": {kind: labels[0] for kind, labels in KIND_LABELS.items()},
+            "ACTION_KIND_PLURALS": {kind: labels[1] for kind, labels in KIND_LABELS.items()},
+            "share_links": share_links,
+        }
+    )
     place_actions(articles, by_lang, settings)
 
 
@@ -161,8 +204,12 @@ def place_actions(articles, actions_by_lang, settings):
     for article in articles:
         in_lang = actions_by_lang.get(article.lang, actions_by_lang[default_lang])
         chosen = chooser.select(
-            article.action_slugs, [t.name for t in getattr(article, "tags", [])],
-            article.country_names, article.type, maximum, shown_inline=inline_markers(article.metadata)[0],
+            article.action_slugs,
+            [t.name for t in getattr(article, "tags", [])],
+            article.country_names,
+            article.type,
+            maximum,
+            shown_inline=inline_markers(article.metadata)[0],
         )
         article.get_involved = [in_lang[a.slug] for a in chosen]
 

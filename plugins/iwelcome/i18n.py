@@ -118,13 +118,17 @@ def format_number(value, lang):
 
 # --- Catalogues --------------------------------------------------------------------------------
 
+
 def catalogue_paths(folder):
     """{lang: path of its messages.po} in the theme's translations folder."""
     folder = Path(folder)
     if not folder.is_dir():
         return {}
-    return {child.name: child / "LC_MESSAGES" / "messages.po"
-            for child in sorted(folder.iterdir()) if (child / "LC_MESSAGES" / "messages.po").is_file()}
+    return {
+        child.name: child / "LC_MESSAGES" / "messages.po"
+        for child in sorted(folder.iterdir())
+        if (child / "LC_MESSAGES" / "messages.po").is_file()
+    }
 
 
 def read_catalogue(path, lang):
@@ -147,7 +151,9 @@ def broken(message):
         except (ValueError, TypeError, KeyError) as error:
             errors.append(f"it is not a valid %-format ({error}): write a per cent sign as %%")
         if sorted(_TAGS.findall(string)) != sorted(_TAGS.findall(ids[0])):
-            errors.append("its HTML tags or '&' differ from the English: keep the English markup, translate only the words")
+            errors.append(
+                "its HTML tags or '&' differ from the English: keep the English markup, translate only the words"
+            )
     return "; ".join(dict.fromkeys(errors)) or None
 
 
@@ -189,26 +195,50 @@ def catalogue_problems(catalog, template, lang, path, language=None):
     problems = []
     expected = get_plural(locale_of(lang)).plural_forms
     if catalog.plural_forms != expected:
-        problems.append(Problem(path, "", f"its Plural-Forms header is '{catalog.plural_forms}'; {language} needs "
-                                          f"'{expected}' (run python3 tasks.py translations-update)", line=1))
+        problems.append(
+            Problem(
+                path,
+                "",
+                f"its Plural-Forms header is '{catalog.plural_forms}'; {language} needs "
+                f"'{expected}' (run python3 tasks.py translations-update)",
+                line=1,
+            )
+        )
     for message in list(template)[1:]:
         shown = _shown(message.id)
         translated = catalog.get(message.id, context=message.context)
         if translated is None:
-            problems.append(Problem(path, "", f"{shown} is not in this catalogue: run python3 tasks.py translations-update, "
-                                              "then translate it"))
+            problems.append(
+                Problem(
+                    path,
+                    "",
+                    f"{shown} is not in this catalogue: run python3 tasks.py translations-update, then translate it",
+                )
+            )
             continue
         strings = translated.string if isinstance(translated.string, (list, tuple)) else (translated.string,)
         if not all(strings):
-            problems.append(Problem(path, "", f"{shown} has no {language} translation (it shows in English)",
-                                    line=translated.lineno))
+            problems.append(
+                Problem(
+                    path, "", f"{shown} has no {language} translation (it shows in English)", line=translated.lineno
+                )
+            )
         elif translated.fuzzy:
-            problems.append(Problem(path, "", f"the translation of {shown} is marked fuzzy (a guess after the English "
-                                              "changed): check it, then remove the fuzzy flag", line=translated.lineno))
+            problems.append(
+                Problem(
+                    path,
+                    "",
+                    f"the translation of {shown} is marked fuzzy (a guess after the English "
+                    "changed): check it, then remove the fuzzy flag",
+                    line=translated.lineno,
+                )
+            )
         else:
             why = broken(translated)
             if why:
-                problems.append(Problem(path, "", f"the translation of {shown} is not used: {why}", line=translated.lineno))
+                problems.append(
+                    Problem(path, "", f"the translation of {shown} is not used: {why}", line=translated.lineno)
+                )
     return problems
 
 
@@ -241,8 +271,14 @@ def translation_problems(settings, items):
         paths = catalogue_paths(folder)
         for lang in languages:
             if lang not in paths:
-                problems.append(Problem(shown_path(folder), "", f"{language_names[lang]} ('{lang}') has no catalogue: "
-                                        f"run python3 tasks.py translations-init --lang {lang}"))
+                problems.append(
+                    Problem(
+                        shown_path(folder),
+                        "",
+                        f"{language_names[lang]} ('{lang}') has no catalogue: "
+                        f"run python3 tasks.py translations-init --lang {lang}",
+                    )
+                )
                 continue
             catalog = read_catalogue(paths[lang], lang)
             problems += catalogue_problems(catalog, template, lang, shown_path(paths[lang]), language_names[lang])
@@ -274,6 +310,7 @@ def load_terms(folder):
 
 
 # --- Templates ---------------------------------------------------------------------------------
+
 
 def install(generator):
     """generator_init: give this generator's Jinja environment the i18n extension, gettext
@@ -341,8 +378,12 @@ def install(generator):
         return terms.name_in(table, lang_of(context), "countries", str(name))
 
     env.globals.update(
-        page_lang=page_lang, page_locale=page_locale, format_date=date_in_page_language,
-        format_number=number_in_page_language, topic_name=topic_name, country_name=country_name,
+        page_lang=page_lang,
+        page_locale=page_locale,
+        format_date=date_in_page_language,
+        format_number=number_in_page_language,
+        topic_name=topic_name,
+        country_name=country_name,
     )
 
 

@@ -22,7 +22,7 @@ ATTR = re.compile(r"""\b(src|alt)=(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 def site_path(target, site_url):
     """'/updates/x/' (or SITEURL + that) -> 'updates/x/'; None for other sites and anchors."""
     if site_url and target.startswith(site_url + "/"):
-        target = target[len(site_url):]
+        target = target[len(site_url) :]
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
@@ -35,24 +35,44 @@ def lint_html(path, html, site_url, exists, relative_dir="", static_folders=("im
     relative_dir: the item's folder under content/, which its relative links start from."""
     problems = []
     if re.search(r"\bTODO\b", re.sub(r"<(pre|code)\b.*?</\1>", "", html or "", flags=re.DOTALL | re.IGNORECASE)):
-        problems.append(Problem(path, "Body", "the text still holds a TODO hint; replace it with the real text", locate="TODO"))
+        problems.append(
+            Problem(path, "Body", "the text still holds a TODO hint; replace it with the real text", locate="TODO")
+        )
     for tag in IMG.findall(html or ""):
         attrs = {name.lower(): value for name, _quote, value in ATTR.findall(tag)}
         src = attrs.get("src", "")
         if not attrs.get("alt", "").strip():
-            problems.append(Problem(path, "Body", f"the image {src} has no alt text; write ![what the image shows]({src})", locate=src))
+            problems.append(
+                Problem(
+                    path, "Body", f"the image {src} has no alt text; write ![what the image shows]({src})", locate=src
+                )
+            )
         target = site_path(src, site_url)
         if "{static}" in src or "{filename}" in src:
             problems.append(unresolved(path, src, relative_dir, static_folders))
         elif target is not None and not exists(target):
-            problems.append(Problem(path, "Body", f"the image {src} is not in the content folder; add it to content/images/ or fix the path", locate=src))
+            problems.append(
+                Problem(
+                    path,
+                    "Body",
+                    f"the image {src} is not in the content folder; add it to content/images/ or fix the path",
+                    locate=src,
+                )
+            )
     for _quote, href in HREF.findall(html or ""):
         if "{filename}" in href or "{static}" in href or "{attach}" in href:
             problems.append(unresolved(path, href, relative_dir, static_folders))
             continue
         target = site_path(href, site_url)
         if target is not None and not exists(target):
-            problems.append(Problem(path, "Body", f"the link {href} goes to a page this site does not have; fix it or link with {{filename}}", locate=href))
+            problems.append(
+                Problem(
+                    path,
+                    "Body",
+                    f"the link {href} goes to a page this site does not have; fix it or link with {{filename}}",
+                    locate=href,
+                )
+            )
     return problems
 
 
@@ -64,7 +84,9 @@ def unresolved(path, link, relative_dir, static_folders):
     if where is None:
         message = f"the link {link} leaves the content folder; link to a file inside it"
     elif kind != "{filename" and not confinement.in_folders(where, static_folders):
-        message = f"the link {link} names content/{where}, which is not in {folders}; {{static}} links go to files there"
+        message = (
+            f"the link {link} names content/{where}, which is not in {folders}; {{static}} links go to files there"
+        )
     elif kind == "{filename":
         message = f"the link {link} points to content/{where}, which is not a file of the site; fix the path"
     else:
@@ -80,24 +102,50 @@ def lint_warnings(path, kind, meta, html, today, image_size, settings):
     warnings = []
     summary = text_of(str(meta.get("summary", ""))).strip()
     if len(summary) > settings["SUMMARY_MAX_CHARS"]:
-        warnings.append(Problem(path, "Summary", f"{len(summary)} characters; share cards show about {settings['SUMMARY_MAX_CHARS']}, so shorten it"))
+        warnings.append(
+            Problem(
+                path,
+                "Summary",
+                f"{len(summary)} characters; share cards show about {settings['SUMMARY_MAX_CHARS']}, so shorten it",
+            )
+        )
     date = meta.get("date")
     if str(meta.get("status", "")).strip() == "draft" and isinstance(date, datetime) and date.date() <= today:
-        warnings.append(Problem(path, "Status", f"still a draft, though its date ({date:%Y-%m-%d}) has passed; remove 'Status: draft' to publish it"))
+        warnings.append(
+            Problem(
+                path,
+                "Status",
+                f"still a draft, though its date ({date:%Y-%m-%d}) has passed; remove 'Status: draft' to publish it",
+            )
+        )
     if kind == "press-release" and not str(meta.get("contact", "")).strip():
-        warnings.append(Problem(path, "Contact", "none given, so the site's media contact is shown; add 'Contact: Name, email, phone' if someone else handles this one"))
+        warnings.append(
+            Problem(
+                path,
+                "Contact",
+                "none given, so the site's media contact is shown; add 'Contact: Name, email, phone' if someone else handles this one",
+            )
+        )
     limit = settings["IMAGE_MAX_KB"] * 1024
     for source in [meta.get("image")] + [image_source(tag) for tag in IMG.findall(html or "")]:
         target = site_path("/" + str(source).lstrip("/"), "") if source else None
         size = image_size(target) if target else None
         if size and size > limit:
-            warnings.append(Problem(path, "Image", f"{target} is {size // 1024} KB; keep images under {settings['IMAGE_MAX_KB']} KB for readers on slow networks"))
+            warnings.append(
+                Problem(
+                    path,
+                    "Image",
+                    f"{target} is {size // 1024} KB; keep images under {settings['IMAGE_MAX_KB']} KB for readers on slow networks",
+                )
+            )
     return warnings
 
 
 def linked_paths(html, site_url):
     """The paths on this site that an item's HTML links to or shows ('downloads/a.pdf', 'updates/x/')."""
-    targets = [href for _quote, href in HREF.findall(html or "")] + [image_source(tag) for tag in IMG.findall(html or "")]
+    targets = [href for _quote, href in HREF.findall(html or "")] + [
+        image_source(tag) for tag in IMG.findall(html or "")
+    ]
     return {path for path in (site_path(t, site_url) for t in targets) if path is not None}
 
 

@@ -25,27 +25,110 @@ from markupsafe import Markup
 # templates put the action's box there (body_parts).
 ACTION_SLOT = "action-slot"
 
-TAGS = frozenset({
-    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
-    "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre",
-    "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
-    ACTION_SLOT,
-})
+TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+        ACTION_SLOT,
+    }
+)
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height", "loading"},
-    "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
-    "time": {"datetime"}, "ol": {"start", "reversed", "type"}, "li": {"value"},
-    "td": {"colspan", "rowspan", "headers"}, "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
-    "col": {"span"}, "colgroup": {"span"}, "details": {"open"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
     ACTION_SLOT: {"slug"},
 }
 URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
-URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "srcset", "data",
-                            "background", "longdesc", "xlink:href", "ping", "manifest", "codebase"})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "cite",
+        "action",
+        "formaction",
+        "poster",
+        "srcset",
+        "data",
+        "background",
+        "longdesc",
+        "xlink:href",
+        "ping",
+        "manifest",
+        "codebase",
+    }
+)
 
 # Forbidden elements, and what to write instead. Any other element outside TAGS is refused too.
 INSTEAD = {
@@ -73,8 +156,11 @@ INSTEAD = {
 }
 
 _CLEANER = nh3.Cleaner(
-    tags=set(TAGS), attributes={k: set(v) for k, v in ATTRIBUTES.items()}, url_schemes=set(URL_SCHEMES),
-    link_rel=None, strip_comments=True,
+    tags=set(TAGS),
+    attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
 )
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
@@ -88,8 +174,10 @@ def sanitize(html):
 
 def url_scheme(value):
     """The scheme a browser would see in `value` ('javascript' for ' java\\tscript:...'), or ''."""
-    url = _TAB_NEWLINE.sub("", value).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                             "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    url = _TAB_NEWLINE.sub("", value).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
     match = _SCHEME.match(url)
     return match.group(1).lower() if match else ""
 
@@ -131,8 +219,9 @@ class _Scanner(HTMLParser):
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
-                self.findings.append(Finding(
-                    f"the {name} attribute on <{tag}> would run a script in readers' browsers; remove it", name))
+                self.findings.append(
+                    Finding(f"the {name} attribute on <{tag}> would run a script in readers' browsers; remove it", name)
+                )
             elif name in URL_ATTRIBUTES:
                 self._url(tag, name, value)
 
@@ -146,14 +235,25 @@ class _Scanner(HTMLParser):
         scheme = url_scheme(value)
         shown = value.strip()[:60]
         if scheme and scheme not in URL_SCHEMES:
-            instead = ("put the image in content/images/ and show it with ![description]({static}/images/...)"
-                       if tag == "img" else "link to an https:// address or to a page of this site")
-            self.findings.append(Finding(f"the address '{shown}' uses '{scheme}:', which this site never publishes; {instead}",
-                                         self._as_written(name, value)[:40]))
+            instead = (
+                "put the image in content/images/ and show it with ![description]({static}/images/...)"
+                if tag == "img"
+                else "link to an https:// address or to a page of this site"
+            )
+            self.findings.append(
+                Finding(
+                    f"the address '{shown}' uses '{scheme}:', which this site never publishes; {instead}",
+                    self._as_written(name, value)[:40],
+                )
+            )
         elif tag == "img" and name == "src" and is_other_host(value):
-            self.findings.append(Finding(
-                f"the image {shown} is on another site, which would learn who reads this page; "
-                "put it in content/images/ and show it with ![description]({static}/images/...)", value.strip()))
+            self.findings.append(
+                Finding(
+                    f"the image {shown} is on another site, which would learn who reads this page; "
+                    "put it in content/images/ and show it with ![description]({static}/images/...)",
+                    value.strip(),
+                )
+            )
 
 
 def findings(html):
@@ -181,8 +281,14 @@ def unlink(html, is_hidden):
             return None
         return value
 
-    return nh3.clean(html, tags=set(TAGS), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
-                     url_schemes=set(URL_SCHEMES), link_rel=None, attribute_filter=keep)
+    return nh3.clean(
+        html,
+        tags=set(TAGS),
+        attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        attribute_filter=keep,
+    )
 
 
 def body_parts(html):
@@ -204,7 +310,7 @@ def body_parts(html):
 def site_path_of(href, site_url):
     """'https://site/updates/x/?a#b' or '/updates/x/' -> 'updates/x/'; None for other sites."""
     if site_url and href.startswith(site_url.rstrip("/") + "/"):
-        href = href[len(site_url.rstrip("/")):]
+        href = href[len(site_url.rstrip("/")) :]
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None

@@ -22,6 +22,8 @@ def prepare(generators):
         for lang in languages
     }
     context["SEARCH_URLS"] = {
-        lang: settings.get("SEARCH_URL", "search.html") if lang == default else setting(settings, "SEARCH_LANG_URL").format(lang=lang)
+        lang: settings.get("SEARCH_URL", "search.html")
+        if lang == default
+        else setting(settings, "SEARCH_LANG_URL").format(lang=lang)
         for lang in languages
     }

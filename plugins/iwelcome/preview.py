@@ -38,7 +38,10 @@ def _published(drafts, generator):
         date = getattr(draft, "date", None)
         if date is not None and date.astimezone(UTC) > now:
             item.preview_banner = f"Embargoed: this goes live on {embargo_time(date, generator.settings)}."
-        elif draft.metadata.get("status") != "draft" and getattr(draft, "lang", None) != generator.settings["DEFAULT_LANG"]:
+        elif (
+            draft.metadata.get("status") != "draft"
+            and getattr(draft, "lang", None) != generator.settings["DEFAULT_LANG"]
+        ):
             item.preview_banner = "Not published yet: a translation goes live with its original."
         else:
             item.preview_banner = "Draft: this is not on the public site."

@@ -72,7 +72,9 @@ class EditorMarkdownReader(MarkdownReader):
         self._unreadable, self._hints, self._invalid = {}, {}, {}
         # An action's Url is where readers act, not its address on this site (actions.py checks it).
         folder = setting(self.settings, "ACTIONS_PATH").strip("/")
-        self._is_action = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/").startswith(folder + "/")
+        self._is_action = (
+            os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/").startswith(folder + "/")
+        )
         content, metadata = super().read(source_path)
         metadata = {key: value for key, value in metadata.items() if value is not UNREADABLE}
         if self._unreadable:
@@ -125,15 +127,22 @@ class EditorMarkdownReader(MarkdownReader):
             # A folder whose name has no letters or digits would give no address (`/x/`); the
             # check stage says where the file belongs (validation.check_item).
             value = "no-address"
-        if name in validation.ADDRESS_FIELDS and isinstance(value, str) and not (self._is_action and name in ("url", "save_as")):
+        if (
+            name in validation.ADDRESS_FIELDS
+            and isinstance(value, str)
+            and not (self._is_action and name in ("url", "save_as"))
+        ):
             why = validation.address_problem(name, value, self._languages, self._slugify)
             if why:
                 self._invalid[name] = (value, why)
                 return UNREADABLE
         if name == "status" and isinstance(value, str) and value.strip() not in STATUSES:
             # Not what the editor meant to say, and the build stops on it: meanwhile, the safest reading.
-            self._invalid[name] = (value, f"'{value.strip()}' is not a status; write 'Status: draft' to keep it off the site, "
-                                          "or remove the line to publish it" + validation.suggestion(value.strip(), STATUSES, 0.6))
+            self._invalid[name] = (
+                value,
+                f"'{value.strip()}' is not a status; write 'Status: draft' to keep it off the site, "
+                "or remove the line to publish it" + validation.suggestion(value.strip(), STATUSES, 0.6),
+            )
             return "draft"
         if name in DATE_FIELDS:
             try:
@@ -150,7 +159,6 @@ class EditorMarkdownReader(MarkdownReader):
             self._unreadable[name] = value
             return UNREADABLE
 
-
     def _address_from_name(self, source_path, metadata):
         """A file without a usable Slug takes its address from its name (SLUGIFY_SOURCE = basename);
         a name with no letters or digits would give none (`/index.html`): then, as for a Slug the
@@ -164,7 +172,9 @@ class EditorMarkdownReader(MarkdownReader):
                 return
             self._invalid["slug"] = (name, why)
         # The file is not written (the build stops on the problem): a stand-in that is no one's address.
-        metadata["slug"] = "no-address-" + hashlib.sha256(source_path.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+        metadata["slug"] = (
+            "no-address-" + hashlib.sha256(source_path.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+        )
 
     def _slugify(self, text):
         return slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
@@ -182,8 +192,13 @@ def typogrify_html(text, settings):
     dashes = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
     # Like Pelican: also turn the &quot; entities Markdown leaves into curly quotes.
     attrs = dashes.get(settings.get("TYPOGRIFY_DASHES"), smartypants.Attr.set1) | smartypants.Attr.w
-    steps = {"amp": amp, "smartypants": lambda t: smartypants.smartypants(t, attrs), "caps": caps,
-             "initial_quotes": initial_quotes, "widont": widont}
+    steps = {
+        "amp": amp,
+        "smartypants": lambda t: smartypants.smartypants(t, attrs),
+        "caps": caps,
+        "initial_quotes": initial_quotes,
+        "widont": widont,
+    }
     used = [steps[name] for name in FILTERS if name not in settings.get("TYPOGRIFY_OMIT_FILTERS", [])]
     out = []
     for section, typeset in process_ignores(text, settings.get("TYPOGRIFY_IGNORE_TAGS", [])):
@@ -226,8 +241,20 @@ def separate_cache_per_version(pelican):
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):  # the whole plugin: any module may change what is read
         digest.update(path.read_bytes())
-    for key in ("MARKDOWN", "TYPOGRIFY", "TYPOGRIFY_IN_READER", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_DASHES",
-                "TYPOGRIFY_OMIT_FILTERS", "FORMATTED_FIELDS", "TIMEZONE", "LANGUAGES", "SLUGIFY_SOURCE",
-                "SLUG_REGEX_SUBSTITUTIONS", "ACTIONS_PATH", "PATH"):
+    for key in (
+        "MARKDOWN",
+        "TYPOGRIFY",
+        "TYPOGRIFY_IN_READER",
+        "TYPOGRIFY_IGNORE_TAGS",
+        "TYPOGRIFY_DASHES",
+        "TYPOGRIFY_OMIT_FILTERS",
+        "FORMATTED_FIELDS",
+        "TIMEZONE",
+        "LANGUAGES",
+        "SLUGIFY_SOURCE",
+        "SLUG_REGEX_SUBSTITUTIONS",
+        "ACTIONS_PATH",
+        "PATH",
+    ):
         digest.update(repr(settings.get(key)).encode())
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], f"v-{digest.hexdigest()[:12]}")

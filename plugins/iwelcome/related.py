@@ -101,7 +101,9 @@ def _related_updates(docs, config):
         own = keywords_of[r]
         found = search.best(own, wanted, exclude)
         if len(found) < wanted:
-            found += _newest_sharing_dropped(own, postings, weight, exclude | {rank for _s, rank in found}, wanted - len(found))
+            found += _newest_sharing_dropped(
+                own, postings, weight, exclude | {rank for _s, rank in found}, wanted - len(found)
+            )
         found = _mix_types(found, [types[rank_of[s]] for s in pins], types, search, own, exclude, config)
         result[doc.slug] = pins + [ranked[rank].slug for _score, rank in found]
     return {doc.slug: result[doc.slug] for doc in ranked}
@@ -147,7 +149,8 @@ def check_pins(path, pinned, slugs):
         return []
     return [
         Problem(path, "Related", f"'{slug}' is not an article; write the file name of one (without .md), or 'none'")
-        for slug in pinned if slug not in slugs
+        for slug in pinned
+        if slug not in slugs
     ]
 
 
@@ -162,7 +165,7 @@ def _mix_types(found, pinned_types, types, search, keywords, exclude, config):
         taken = exclude | {rank for _score, rank in found}
         others = search.best(keywords, min(excess, len(removable)), taken, allowed=lambda r: types[r] != kind)
         if others:
-            dropped = removable[-len(others):]
+            dropped = removable[-len(others) :]
             found = sorted([item for item in found if item not in dropped] + others, key=lambda x: (-x[0], x[1]))
     return found
 
@@ -231,6 +234,7 @@ _BITS = [tuple(i for i in range(8) if mask >> i & 1) for mask in range(1 << 8)]
 
 # --- In the build ----------------------------------------------------------------------------
 
+
 def place(generators):
     """all_generators_finalized, after the articles' facts: every article gets its
     `related_updates` (Article objects), computed for all at once, and the context its
@@ -275,6 +279,5 @@ def place(generators):
             members.setdefault(tag.slug, []).append(article.slug)
     order = {d.slug: i for i, d in enumerate(sorted(docs, key=lambda d: (-d.day, d.slug)))}
     articles_gen.context["more_on_topic"] = {
-        topic: [by_slug[s] for s in slugs]
-        for topic, slugs in more_on(related, members, order, config.maximum).items()
+        topic: [by_slug[s] for s in slugs] for topic, slugs in more_on(related, members, order, config.maximum).items()
     }

@@ -149,6 +149,8 @@ def finish_check(errors, warnings, root, stream=None):
         stream.write("\nWarnings (the site still builds):\n")
         for line in formatted(warnings, root):
             stream.write(f"{line}\n")
-    stream.write(f"\n{len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}.\n")
+    stream.write(
+        f"\n{len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}.\n"
+    )
     stream.flush()
     raise SystemExit(1 if errors else 0)

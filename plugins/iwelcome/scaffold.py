@@ -9,27 +9,43 @@ HINT = "TODO"
 
 KINDS = {
     # kind: (folder under content/, [(field, hint)], hint for the text)
-    "press-release": ("press-releases", [
-        ("Summary", "TODO: one or two sentences that say what happened (shown in listings and share cards)"),
-        ("Tags", "TODO: the topics, separated by commas, such as Detention, Asylum"),
-        ("Location", "TODO: the dateline city, such as Washington"),
-    ], "TODO: the release. Start with the news; the dateline and the media contact are added for you."),
-    "update": ("updates", [
-        ("Summary", "TODO: one or two sentences that say what this update is about"),
-        ("Tags", "TODO: the topics, separated by commas, such as Resettlement, Funding"),
-    ], "TODO: the update. Use ## for subheadings."),
-    "case-study": ("case-studies", [
-        ("Summary", "TODO: one or two sentences about the person and the case"),
-        ("Tags", "TODO: the topics, separated by commas, such as Detention, Health care"),
-        ("Countries", "TODO: the person's own country first, such as El Salvador, United States"),
-        ("Person", "TODO: the person's name"),
-        ("Case_status", "TODO: one of detained, at-risk, released, resolved"),
-    ], "TODO: the person's story. Use ## for subheadings."),
-    "action": ("actions", [
-        ("Kind", "TODO: one of petition, letter, call, donate, download, share, event, signup"),
-        ("Button", "TODO: the button's label, such as Sign the petition"),
-        ("Url", "TODO: the https:// address where people take the action (a download has File: instead)"),
-    ], "TODO: the short pitch: why act, in two or three sentences."),
+    "press-release": (
+        "press-releases",
+        [
+            ("Summary", "TODO: one or two sentences that say what happened (shown in listings and share cards)"),
+            ("Tags", "TODO: the topics, separated by commas, such as Detention, Asylum"),
+            ("Location", "TODO: the dateline city, such as Washington"),
+        ],
+        "TODO: the release. Start with the news; the dateline and the media contact are added for you.",
+    ),
+    "update": (
+        "updates",
+        [
+            ("Summary", "TODO: one or two sentences that say what this update is about"),
+            ("Tags", "TODO: the topics, separated by commas, such as Resettlement, Funding"),
+        ],
+        "TODO: the update. Use ## for subheadings.",
+    ),
+    "case-study": (
+        "case-studies",
+        [
+            ("Summary", "TODO: one or two sentences about the person and the case"),
+            ("Tags", "TODO: the topics, separated by commas, such as Detention, Health care"),
+            ("Countries", "TODO: the person's own country first, such as El Salvador, United States"),
+            ("Person", "TODO: the person's name"),
+            ("Case_status", "TODO: one of detained, at-risk, released, resolved"),
+        ],
+        "TODO: the person's story. Use ## for subheadings.",
+    ),
+    "action": (
+        "actions",
+        [
+            ("Kind", "TODO: one of petition, letter, call, donate, download, share, event, signup"),
+            ("Button", "TODO: the button's label, such as Sign the petition"),
+            ("Url", "TODO: the https:// address where people take the action (a download has File: instead)"),
+        ],
+        "TODO: the short pitch: why act, in two or three sentences.",
+    ),
     "page": ("pages", [], "TODO: the page's text."),
 }
 DATED = {"press-release", "update", "case-study"}
@@ -52,8 +68,10 @@ def scaffold(kind, title, today, slugify):
     if is_hint(title):
         raise ValueError("write the real title, not a TODO hint")
     if not slugify(title):
-        raise ValueError(f"the title '{title.strip()}' has no letters or digits to make a file name from; "
-                         "give it a title with some, such as \"Children at the border\"")
+        raise ValueError(
+            f"the title '{title.strip()}' has no letters or digits to make a file name from; "
+            'give it a title with some, such as "Children at the border"'
+        )
     folder, fields, body = KINDS[kind]
     header = [("Title", title.strip())]
     if kind in DATED:

@@ -48,8 +48,11 @@ def build_search_index(output_dir):
     stable_index.make_stable(bundle)
     by_language = indexed_pages(bundle)
     languages = ", ".join(f"{lang} {count}" for lang, count in sorted(by_language.items()))
-    print(f"Search index: {sum(by_language.values())} pages ({languages}) indexed into {bundle}/ "
-          f"in {time.perf_counter() - start:.2f} s", flush=True)
+    print(
+        f"Search index: {sum(by_language.values())} pages ({languages}) indexed into {bundle}/ "
+        f"in {time.perf_counter() - start:.2f} s",
+        flush=True,
+    )
     return by_language
 
 
@@ -62,11 +65,14 @@ def run_pagefind(site, bundle):
     """
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--quiet"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no message"]
-        raise SearchIndexError(f"the search index could not be made: Pagefind stopped (exit {result.returncode}): {last[0]}")
+        raise SearchIndexError(
+            f"the search index could not be made: Pagefind stopped (exit {result.returncode}): {last[0]}"
+        )
 
 
 def indexed_pages(bundle):

@@ -18,6 +18,10 @@ class SearchPagesGenerator(Generator):
             if lang == default_lang:
                 continue
             writer.write_file(
-                url + "index.html", self.get_template("search"), self.context,
-                relative_urls=self.settings["RELATIVE_URLS"], lang=lang, template_name="search",
+                url + "index.html",
+                self.get_template("search"),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                lang=lang,
+                template_name="search",
             )

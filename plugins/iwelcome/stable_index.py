@@ -35,12 +35,13 @@ class UnknownFormat(ValueError):
 
 # --- Pagefind's files ------------------------------------------------------------------------
 
+
 def read_chunk(path):
     data = gzip.decompress(Path(path).read_bytes())
     if not data.startswith(SIGNATURE):
         raise UnknownFormat(f"{path} does not start with {SIGNATURE!r}")
     try:
-        return cbor2.loads(data[len(SIGNATURE):])
+        return cbor2.loads(data[len(SIGNATURE) :])
     except cbor2.CBORDecodeError as error:
         raise UnknownFormat(f"{path}: {error}") from None
 

@@ -49,8 +49,11 @@ def parse(text, path):
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
-        problem(f"is not valid JSON: {error.msg} (column {error.colno}); until it is, pages in other languages "
-                "show topics and countries as the content writes them", line=error.lineno)
+        problem(
+            f"is not valid JSON: {error.msg} (column {error.colno}); until it is, pages in other languages "
+            "show topics and countries as the content writes them",
+            line=error.lineno,
+        )
         return {}, problems, {}
     lines = entry_lines(text, data)
     for key in dict.fromkeys(duplicates):
@@ -61,21 +64,28 @@ def parse(text, path):
     table = {}
     for lang, kinds in data.items():
         if not isinstance(kinds, dict):
-            problem(f"'{lang}' must hold an object with \"topics\" and \"countries\"", line=lines.get((lang,)))
+            problem(f'\'{lang}\' must hold an object with "topics" and "countries"', line=lines.get((lang,)))
             continue
         table[lang] = {}
         for kind, names in kinds.items():
             if kind not in KINDS:
-                problem(f"'{kind}' in '{lang}' is not a list of names the site has; write \"topics\" or \"countries\"",
-                        line=lines.get((lang, kind)))
+                problem(
+                    f"'{kind}' in '{lang}' is not a list of names the site has; write \"topics\" or \"countries\"",
+                    line=lines.get((lang, kind)),
+                )
                 continue
             if not isinstance(names, dict):
-                problem(f"'{kind}' in '{lang}' must be an object: English name -> name in '{lang}'", line=lines.get((lang, kind)))
+                problem(
+                    f"'{kind}' in '{lang}' must be an object: English name -> name in '{lang}'",
+                    line=lines.get((lang, kind)),
+                )
                 continue
             table[lang][kind] = {}
             for name, translated in names.items():
                 if not isinstance(translated, str):
-                    problem(f"the name of '{name}' in '{lang}' must be text in quotes", line=lines.get((lang, kind, name)))
+                    problem(
+                        f"the name of '{name}' in '{lang}' must be text in quotes", line=lines.get((lang, kind, name))
+                    )
                     continue
                 table[lang][kind][name] = translated
     return table, problems, lines
@@ -88,7 +98,10 @@ def entry_lines(text, data):
     all_lines = text.splitlines()
 
     def find(key, start):
-        pattern = re.compile(r'"(?:%s|%s)"\s*:' % (re.escape(json.dumps(key)[1:-1]), re.escape(json.dumps(key, ensure_ascii=False)[1:-1])))
+        pattern = re.compile(
+            r'"(?:%s|%s)"\s*:'
+            % (re.escape(json.dumps(key)[1:-1]), re.escape(json.dumps(key, ensure_ascii=False)[1:-1]))
+        )
         for number in range(start, len(all_lines)):
             if pattern.search(all_lines[number]):
                 return number + 1
@@ -140,8 +153,11 @@ def check_table(table, used, shown, languages, path, lines=None, language_names=
     for lang in sorted(table):
         language = language_names.get(lang, lang)
         if lang not in languages:
-            problem(f"'{lang}' is not one of the site's other languages ({', '.join(languages) or 'none'}): "
-                    "names are translated only into a language pages are written in", lang)
+            problem(
+                f"'{lang}' is not one of the site's other languages ({', '.join(languages) or 'none'}): "
+                "names are translated only into a language pages are written in",
+                lang,
+            )
             continue
         given = {}  # translated name -> (kind, English name): two entries must not share one
         for kind in KINDS:
@@ -152,19 +168,39 @@ def check_table(table, used, shown, languages, path, lines=None, language_names=
                     if other:
                         problem(f"'{name}' is a {KINDS[other]}, not a {noun}: move it to \"{other}\"", lang, kind, name)
                     else:
-                        problem(f"the {noun} '{name}' is in no file's '{FIELDS[kind]}:' line: write it as the files do "
-                                "(same spelling and capitals), or remove it", lang, kind, name)
+                        problem(
+                            f"the {noun} '{name}' is in no file's '{FIELDS[kind]}:' line: write it as the files do "
+                            "(same spelling and capitals), or remove it",
+                            lang,
+                            kind,
+                            name,
+                        )
                 if not translated.strip():
-                    problem(f"the {language} name of the {noun} '{name}' is empty: write it, or remove the line "
-                            f"({language} pages then show '{name}')", lang, kind, name)
+                    problem(
+                        f"the {language} name of the {noun} '{name}' is empty: write it, or remove the line "
+                        f"({language} pages then show '{name}')",
+                        lang,
+                        kind,
+                        name,
+                    )
                     continue
                 if translated != name and translated in everything:
-                    problem(f"'{translated}', the {language} name of the {noun} '{name}', is itself a topic or country of "
-                            "the site: readers could not tell the two apart; choose another name", lang, kind, name)
+                    problem(
+                        f"'{translated}', the {language} name of the {noun} '{name}', is itself a topic or country of "
+                        "the site: readers could not tell the two apart; choose another name",
+                        lang,
+                        kind,
+                        name,
+                    )
                 if translated in given and given[translated] != (kind, name):
                     other_kind, other_name = given[translated]
-                    problem(f"'{translated}' is the {language} name of both the {KINDS[other_kind]} '{other_name}' and the "
-                            f"{noun} '{name}': readers could not tell them apart; give each its own", lang, kind, name)
+                    problem(
+                        f"'{translated}' is the {language} name of both the {KINDS[other_kind]} '{other_name}' and the "
+                        f"{noun} '{name}': readers could not tell them apart; give each its own",
+                        lang,
+                        kind,
+                        name,
+                    )
                 given.setdefault(translated, (kind, name))
     for lang in sorted(shown):
         if lang not in languages:
@@ -173,8 +209,12 @@ def check_table(table, used, shown, languages, path, lines=None, language_names=
         for kind in KINDS:
             missing = sorted(set(shown[lang].get(kind, ())) - set(table.get(lang, {}).get(kind, {})))
             for name in missing:
-                problem(f"the {KINDS[kind]} '{name}' is on {language} pages but has no {language} name here: add it to "
-                        f"\"{kind}\" in \"{lang}\" (until then those pages show '{name}')", lang, kind)
+                problem(
+                    f"the {KINDS[kind]} '{name}' is on {language} pages but has no {language} name here: add it to "
+                    f'"{kind}" in "{lang}" (until then those pages show \'{name}\')',
+                    lang,
+                    kind,
+                )
     return problems
 
 

@@ -21,7 +21,14 @@ SAFE_URL = re.compile(r"(?:[a-z0-9_][a-z0-9_.-]*/)*(?:[a-z0-9_][a-z0-9_.-]*)?")
 # Fields an editor may write, by kind of item; anything else is probably a typo.
 COMMON_FIELDS = {"title", "slug", "status", "lang", "translation", "template", "summary"}
 ARTICLE_FIELDS = COMMON_FIELDS | {
-    "date", "modified", "tags", "countries", "image", "image_alt", "actions", "related",
+    "date",
+    "modified",
+    "tags",
+    "countries",
+    "image",
+    "image_alt",
+    "actions",
+    "related",
 }
 FIELDS_BY_TYPE = {
     "press-release": ARTICLE_FIELDS | {"location", "contact"},
@@ -31,8 +38,19 @@ FIELDS_BY_TYPE = {
 PAGE_FIELDS = COMMON_FIELDS | {"save_as", "url", "date", "modified", "image", "image_alt"}
 # Set by Pelican or by this plugin's reader, never by an editor (reading.py says what each holds).
 INTERNAL_FIELDS = {
-    "category", "reader", "_unreadable", "_missing", "_refused", "_hints", "_invalid", "_control", "_markup", "_action_slots",
-    "_stray_markers", "typeset_summary", "reading_minutes",
+    "category",
+    "reader",
+    "_unreadable",
+    "_missing",
+    "_refused",
+    "_hints",
+    "_invalid",
+    "_control",
+    "_markup",
+    "_action_slots",
+    "_stray_markers",
+    "typeset_summary",
+    "reading_minutes",
 }
 
 REQUIRED_BY_TYPE = {
@@ -148,16 +166,36 @@ def reader_problems(path, meta):
         return [Problem(path, "", message, line=line)]
     problems = []
     for key, raw in meta.get("_unreadable", {}).items():
-        problems.append(Problem(path, field_name(key), dates.date_problem(raw) if key in ("date", "modified", "starts", "ends")
-                                else f"'{raw}' could not be read"))
+        problems.append(
+            Problem(
+                path,
+                field_name(key),
+                dates.date_problem(raw)
+                if key in ("date", "modified", "starts", "ends")
+                else f"'{raw}' could not be read",
+            )
+        )
     for key, raw in sorted(meta.get("_hints", {}).items()):
-        problems.append(Problem(path, field_name(key), f"still holds the hint '{str(raw).strip()[:60]}'; replace it with the real {field_name(key)}"))
+        problems.append(
+            Problem(
+                path,
+                field_name(key),
+                f"still holds the hint '{str(raw).strip()[:60]}'; replace it with the real {field_name(key)}",
+            )
+        )
     for key, (_raw, message) in sorted(meta.get("_invalid", {}).items()):
         problems.append(Problem(path, field_name(key), message))
     for line, key, character in meta.get("_control", []):
         shown = f"U+{ord(character):04X}"
-        problems.append(Problem(path, field_name(key) if key else "Body", f"holds an invisible control character ({shown}), "
-                                "which often comes with pasted text; delete it (retype the words around it)", line=line))
+        problems.append(
+            Problem(
+                path,
+                field_name(key) if key else "Body",
+                f"holds an invisible control character ({shown}), "
+                "which often comes with pasted text; delete it (retype the words around it)",
+                line=line,
+            )
+        )
     for message, locate in meta.get("_markup", []):
         problems.append(Problem(path, "Body", message, locate=locate))
     return problems
@@ -184,7 +222,9 @@ def check_item(item, rules):
         templates = (kind,)
         category = meta.get("category")
         if item.path.count("/") > 2:
-            problem("folder", f"a file goes directly in content/{item.folder}/, not in a folder inside it; move it there")
+            problem(
+                "folder", f"a file goes directly in content/{item.folder}/, not in a folder inside it; move it there"
+            )
         elif category is not None and str(category) != item.folder:
             problem("category", f"remove this line: the folder ({item.folder}/) decides the type")
     else:
@@ -218,19 +258,28 @@ def check_item(item, rules):
         and "date" not in missing
         and _comparable(modified) < _comparable(date)
     ):
-        problem("modified", f"{modified:%Y-%m-%d} is before the Date ({date:%Y-%m-%d}); it should be the day of the last real change")
+        problem(
+            "modified",
+            f"{modified:%Y-%m-%d} is before the Date ({date:%Y-%m-%d}); it should be the day of the last real change",
+        )
 
     status = meta.get("case_status")
     if kind == "case-study" and not is_blank(status) and str(status).strip() not in rules.case_statuses:
-        problem("case_status", f"'{status}' is not a status this site knows; write one of: {', '.join(rules.case_statuses)}"
-                + suggestion(str(status).strip(), rules.case_statuses, 0.6).replace("; did", " (did").replace("?", "?)"))
+        problem(
+            "case_status",
+            f"'{status}' is not a status this site knows; write one of: {', '.join(rules.case_statuses)}"
+            + suggestion(str(status).strip(), rules.case_statuses, 0.6).replace("; did", " (did").replace("?", "?)"),
+        )
 
     problems += check_address(item, rules)
 
     template = meta.get("template")
     if template is not None and str(template).strip() not in templates:
-        problem("template", f"'{template}' is not a layout for this kind of file; "
-                + (f"write one of: {', '.join(templates)}" if len(templates) > 1 else "remove this line"))
+        problem(
+            "template",
+            f"'{template}' is not a layout for this kind of file; "
+            + (f"write one of: {', '.join(templates)}" if len(templates) > 1 else "remove this line"),
+        )
 
     image, alt = meta.get("image"), meta.get("image_alt")
     if not is_blank(image):
@@ -241,7 +290,10 @@ def check_item(item, rules):
     for key, noun in (("tags", "topic"), ("countries", "country")):
         for name in split_list(meta.get(key)):
             if not rules.slugify(name):
-                problem(key, f"'{name}' has no letters or digits to make the {noun}'s address from; write the {noun} in words")
+                problem(
+                    key,
+                    f"'{name}' has no letters or digits to make the {noun}'s address from; write the {noun} in words",
+                )
     return problems
 
 
@@ -263,10 +315,14 @@ def address_problem(name, value, languages, slugify):
         better = slugify(value) or "a-short-name"
         return f"'{value}' is not an address: use lower-case letters, digits and hyphens only, such as '{better}'"
     if name == "lang" and value not in languages:
-        return f"'{value}' is not a language of this site; write one of: {', '.join(languages)}" + suggestion(value, languages, 0.5)
+        return f"'{value}' is not a language of this site; write one of: {', '.join(languages)}" + suggestion(
+            value, languages, 0.5
+        )
     if name == "save_as" and not SAFE_PATH.fullmatch(value):
-        return ("'" + value + "' is not a file of the site: write a path of lower-case letters, digits and hyphens "
-                "ending in .html, such as 'es/index.html'")
+        return (
+            "'" + value + "' is not a file of the site: write a path of lower-case letters, digits and hyphens "
+            "ending in .html, such as 'es/index.html'"
+        )
     if name == "url" and not SAFE_URL.fullmatch(value):
         return f"'{value}' is not an address of the site: write a path such as 'es/' (no http://, no ..)"
     return None
@@ -277,8 +333,10 @@ def file_name_problem(file_name, title, slugify):
     if slugify(file_name.rsplit(".", 1)[0]):
         return None
     better = slugify(str(title)) or "a-short-name"
-    return (f"the file name '{file_name}' has no letters or digits to make an address from; name the file with some, "
-            f"such as '{better}.md', or add a line 'Slug: {better}'")
+    return (
+        f"the file name '{file_name}' has no letters or digits to make an address from; name the file with some, "
+        f"such as '{better}.md', or add a line 'Slug: {better}'"
+    )
 
 
 def check_address(item, rules):
@@ -286,8 +344,14 @@ def check_address(item, rules):
     if SLUG.fullmatch(item.slug or "") or item.meta.get("_invalid", {}).get("slug"):
         return []
     file_name = item.path.rsplit("/", 1)[-1]
-    return [Problem(item.path, "Slug", file_name_problem(file_name, item.meta.get("title", ""), rules.slugify)
-                    or f"'{item.slug}' is not an address: name the file with lower-case letters, digits and hyphens")]
+    return [
+        Problem(
+            item.path,
+            "Slug",
+            file_name_problem(file_name, item.meta.get("title", ""), rules.slugify)
+            or f"'{item.slug}' is not an address: name the file with lower-case letters, digits and hyphens",
+        )
+    ]
 
 
 def check_file_field(path, key, raw, static_folders, file_exists):
@@ -296,11 +360,29 @@ def check_file_field(path, key, raw, static_folders, file_exists):
     target = confinement.resolve(raw.strip().removeprefix("{static}"))
     folders = " or ".join(f"content/{f}/" for f in static_folders)
     if target is None:
-        return [Problem(path, field_name(key), f"{raw.strip()} leaves the content folder; name a file in {folders}, such as images/photo.jpg")]
+        return [
+            Problem(
+                path,
+                field_name(key),
+                f"{raw.strip()} leaves the content folder; name a file in {folders}, such as images/photo.jpg",
+            )
+        ]
     if not confinement.in_folders(target, static_folders):
-        return [Problem(path, field_name(key), f"{target} is not in {folders}; put the file there and write its path, such as images/photo.jpg")]
+        return [
+            Problem(
+                path,
+                field_name(key),
+                f"{target} is not in {folders}; put the file there and write its path, such as images/photo.jpg",
+            )
+        ]
     if not file_exists(target):
-        return [Problem(path, field_name(key), f"{target} is not in the content folder; add the file there or correct the path (such as images/photo.jpg)")]
+        return [
+            Problem(
+                path,
+                field_name(key),
+                f"{target} is not in the content folder; add the file there or correct the path (such as images/photo.jpg)",
+            )
+        ]
     return []
 
 
@@ -315,8 +397,16 @@ def check_unique_slugs(items):
     for (slug, _lang), same in by_slug.items():
         for item in same[1:] if len(same) > 1 else []:
             first = same[0].path
-            problems.append(Problem(item.path, "Slug", f"'{slug}' is already used by {first}; rename this file or add a different 'Slug:' line"))
-            problems.append(Problem(first, "Slug", f"'{slug}' is also used by {item.path}; every article needs its own slug"))
+            problems.append(
+                Problem(
+                    item.path,
+                    "Slug",
+                    f"'{slug}' is already used by {first}; rename this file or add a different 'Slug:' line",
+                )
+            )
+            problems.append(
+                Problem(first, "Slug", f"'{slug}' is also used by {item.path}; every article needs its own slug")
+            )
     return problems
 
 
@@ -330,9 +420,15 @@ def check_translations(items, rules):
             continue
         if (item.kind, item.slug) not in originals:
             same_kind = sorted(slug for kind, slug in originals if kind == item.kind)
-            problems.append(Problem(item.path, "Slug", f"'{item.slug}' is not the slug of a file in the site's language "
-                                    f"({rules.default_lang}), so this translation has no original; write the original's file "
-                                    "name (without .md) as 'Slug:'" + suggestion(item.slug, same_kind, 0.6)))
+            problems.append(
+                Problem(
+                    item.path,
+                    "Slug",
+                    f"'{item.slug}' is not the slug of a file in the site's language "
+                    f"({rules.default_lang}), so this translation has no original; write the original's file "
+                    "name (without .md) as 'Slug:'" + suggestion(item.slug, same_kind, 0.6),
+                )
+            )
     return problems
 
 
@@ -352,5 +448,11 @@ def check_spellings(items, key, slugify):
             if spelling == keep:
                 continue
             for path in paths:
-                problems.append(Problem(path, field_name(key), f"'{spelling}' is written '{keep}' in {spellings[keep][0]}; use one spelling everywhere"))
+                problems.append(
+                    Problem(
+                        path,
+                        field_name(key),
+                        f"'{spelling}' is written '{keep}' in {spellings[keep][0]}; use one spelling everywhere",
+                    )
+                )
     return problems

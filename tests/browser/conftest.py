@@ -37,8 +37,14 @@ from site_server import SiteHandler, make_server
 CHROMIUM = "/usr/bin/chromium"
 # Headless, as root (hence no sandbox), and quiet: without the background-networking flags
 # Chromium itself calls Google (component updates, sync, field trials) while the tests run.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 WEIGHT_REPORT = ARTIFACTS / "weight.txt"
@@ -52,8 +58,21 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 ARTICLE_TYPES = {"press-release": "press-releases", "update": "updates", "case-study": "case-studies"}
 ARTICLES = [*ARTICLE_TYPES, "spanish"]  # the pages that are articles (the Spanish one too)
 SEARCHES = ["search", "search-es"]  # the search page in each language, the only pages with scripts
-PAGES = ["home", *ARTICLE_TYPES, "type-listing", "topic", "country", "get-involved", "action", *SEARCHES,
-         "spanish", "page", "topics", "archives", "404"]
+PAGES = [
+    "home",
+    *ARTICLE_TYPES,
+    "type-listing",
+    "topic",
+    "country",
+    "get-involved",
+    "action",
+    *SEARCHES,
+    "spanish",
+    "page",
+    "topics",
+    "archives",
+    "404",
+]
 SEARCH_TERM = "asylum"  # /search/ is opened with a query, so that Pagefind's results are on it too
 SEARCH_TERM_ES = "asilo"  # ... and /es/search/ with a Spanish one
 NOT_FOUND = "/no-such-page/"
@@ -71,11 +90,13 @@ def ensure_system_package(is_present, package, what):
         subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
         if is_present():
             return
-    pytest.fail(f"{what} is missing. Install it with `sudo sh -c '{command}'`, then run the tests again.",
-                pytrace=False)
+    pytest.fail(
+        f"{what} is missing. Install it with `sudo sh -c '{command}'`, then run the tests again.", pytrace=False
+    )
 
 
 # --- the site, served -------------------------------------------------------------------------
+
 
 class RecordingHandler(SiteHandler):
     """The site's own server (site_server.py: a missing page gets 404.html with status 404).
@@ -131,7 +152,9 @@ def pages(site):
     chosen["action"] = first_link("/get-involved/", "main .action-permalink a")
     chosen["search"] = f"/search/?q={SEARCH_TERM}"
     chosen["search-es"] = f"/es/search/?q={SEARCH_TERM_ES}"
-    spanish = [path for path in sorted(site.output.glob("es/*/*/index.html")) if path.parts[-3] in ARTICLE_TYPES.values()]
+    spanish = [
+        path for path in sorted(site.output.glob("es/*/*/index.html")) if path.parts[-3] in ARTICLE_TYPES.values()
+    ]
     assert spanish, "no Spanish article was built"
     chosen["spanish"] = "/" + spanish[0].parent.relative_to(site.output).as_posix() + "/"
     chosen["page"] = "/about/"
@@ -143,6 +166,7 @@ def pages(site):
 
 
 # --- the browser -------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -173,6 +197,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @dataclass
 class Visit:
     """One page load, with everything the page asked for while the test ran."""
+
     page: object
     url: str
     javascript: bool
@@ -192,8 +217,7 @@ class Visit:
         """Requests to anything but the local server. data: URLs are allowed (the CSP's img-src
         allows them for images); they never leave the browser."""
         local = urlsplit(origin).netloc
-        return [url for url in self.requests
-                if not url.startswith("data:") and urlsplit(url).netloc != local]
+        return [url for url in self.requests if not url.startswith("data:") and urlsplit(url).netloc != local]
 
 
 class Tab:
@@ -201,8 +225,9 @@ class Tab:
 
     def __init__(self, browser, viewport, javascript, cache):
         self.javascript = javascript
-        self.context = browser.new_context(**VIEWPORTS[viewport], java_script_enabled=javascript,
-                                           service_workers="block", locale="en-US")
+        self.context = browser.new_context(
+            **VIEWPORTS[viewport], java_script_enabled=javascript, service_workers="block", locale="en-US"
+        )
         if javascript:
             self.context.add_init_script(CSP_LISTENER)
         self.page = self.context.new_page()
@@ -290,8 +315,10 @@ def weight_table():
         return ""
     columns = ("page", "HTML", "CSS", "JS", "other", "images", "total without images", "gzipped", "requests")
     keys = ("html", "css", "js", "other", "images", "total", "gzip")
-    rows = [(row["name"], *(f"{row[key] / 1024:.1f} KB" for key in keys), str(row["requests"]))
-            for row in sorted(WEIGHTS, key=lambda row: -row["total"])]
+    rows = [
+        (row["name"], *(f"{row[key] / 1024:.1f} KB" for key in keys), str(row["requests"]))
+        for row in sorted(WEIGHTS, key=lambda row: -row["total"])
+    ]
     widths = [max(len(columns[i]), *(len(row[i]) for row in rows)) for i in range(len(columns))]
     line = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
     return "\n".join([line(columns), *map(line, rows)])
@@ -301,8 +328,9 @@ def pytest_terminal_summary(terminalreporter):
     table = weight_table()
     if not table:
         return
-    terminalreporter.section("weight of a first visit, heaviest first (bytes as served; gzipped: "
-                             "about what travels from a compressing CDN)")
+    terminalreporter.section(
+        "weight of a first visit, heaviest first (bytes as served; gzipped: about what travels from a compressing CDN)"
+    )
     terminalreporter.write_line(table)
     ARTIFACTS.mkdir(exist_ok=True)
     WEIGHT_REPORT.write_text(table + "\n", encoding="utf-8")

@@ -60,7 +60,8 @@ def assert_visible_focus(element, what):
     element.evaluate("(el) => el.blur()")
     unfocused = focus_style(element)
     assert (unfocused["outline"], unfocused["shadow"]) != (style["outline"], style["shadow"]), (
-        f"{what} looks the same focused and not")
+        f"{what} looks the same focused and not"
+    )
 
 
 @pytest.mark.parametrize("name", ARTICLES)
@@ -73,7 +74,8 @@ def test_keyboard_reaches_skip_link_first_then_the_call_to_action(visit, name):
     page.keyboard.press("Tab")
     skip = focused(page)
     assert skip.evaluate("(el) => el.matches('a.skip-link[href=\"#main\"]')"), (
-        f"the first Tab stop is {skip.evaluate('(el) => el.outerHTML')}, not the skip link")
+        f"the first Tab stop is {skip.evaluate('(el) => el.outerHTML')}, not the skip link"
+    )
     style = focus_style(skip)
     assert style["inViewport"], "the skip link does not show when focused"
     assert style["outline"] or style["shadow"], f"the focused skip link has no focus outline: {style}"
@@ -81,8 +83,9 @@ def test_keyboard_reaches_skip_link_first_then_the_call_to_action(visit, name):
     for presses in range(2, MAX_TABS_TO_ACTION + 1):
         page.keyboard.press("Tab")
         element = focused(page)
-        if element and element.evaluate("(el, href) => el.matches('.action a') && el.getAttribute('href') === href",
-                                        cta_href):
+        if element and element.evaluate(
+            "(el, href) => el.matches('.action a') && el.getAttribute('href') === href", cta_href
+        ):
             break
     else:
         pytest.fail(f"{MAX_TABS_TO_ACTION} Tab presses do not reach the call to action ({cta_href})")

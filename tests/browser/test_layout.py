@@ -68,7 +68,8 @@ def test_without_javascript_everything_is_there_and_works(visit, name):
         for element in locator.all():
             box = element.bounding_box()
             assert element.is_visible() and box and box["width"] > 0 and box["height"] > 0, (
-                f"{what} is not visible: {element.evaluate('(el) => el.outerHTML')[:200]}")
+                f"{what} is not visible: {element.evaluate('(el) => el.outerHTML')[:200]}"
+            )
 
     visible(page.locator(".main-nav a"), "main navigation")
     visible(page.locator(".footer-nav a"), "footer navigation")
@@ -128,7 +129,9 @@ def test_screenshot(visit, name, viewport):
 
 def test_the_spanish_search_page_finds_spanish_pages_and_speaks_spanish(visit):
     page = visit("search-es").page
-    links = page.eval_on_selector_all(".pagefind-ui__result-link", "(links) => links.map((a) => a.getAttribute('href'))")
+    links = page.eval_on_selector_all(
+        ".pagefind-ui__result-link", "(links) => links.map((a) => a.getAttribute('href'))"
+    )
     assert links and all(link.startswith("/es/") for link in links), links
     # Pagefind UI takes its own words from <html lang="es">: its search box and result count.
     assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder") == "Buscar"

@@ -21,8 +21,10 @@ from .conftest import ensure_system_package
 
 POLICY = setting("CONTENT_SECURITY_POLICY")
 CSP_LEVEL_3 = "'wasm-unsafe-eval'"
-CHECKER_TOO_OLD = (f"Bad value “{POLICY}” for attribute “content” on element “meta”: "
-                   f'Expecting source-expression but found "{CSP_LEVEL_3}".')
+CHECKER_TOO_OLD = (
+    f"Bad value “{POLICY}” for attribute “content” on element “meta”: "
+    f'Expecting source-expression but found "{CSP_LEVEL_3}".'
+)
 PROBE = """<!doctype html>
 <html lang="en">
 <head>

@@ -29,7 +29,16 @@ def test_first_visit_weight(visit, name):
     icon = seen.page.locator("link[rel=icon]").get_attribute("href")
     if icon and not any(r.url.endswith(icon) for r in seen.responses):
         seen.page.wait_for_event("response", lambda r: r.url.endswith(icon), timeout=5_000)
-    row = {"name": name, "html": 0, "css": 0, "js": 0, "other": 0, "images": 0, "gzip": 0, "requests": len(seen.requests)}
+    row = {
+        "name": name,
+        "html": 0,
+        "css": 0,
+        "js": 0,
+        "other": 0,
+        "images": 0,
+        "gzip": 0,
+        "requests": len(seen.requests),
+    }
     for response in seen.responses:
         body, kind = response.body(), kind_of(response)
         row[kind] += len(body)
@@ -46,6 +55,9 @@ def test_first_visit_weight(visit, name):
 
 def test_no_html_file_of_the_site_is_over_budget(site):
     """Every page the build wrote, not only those the browser opens."""
-    heavy = {str(path.relative_to(site.output)): path.stat().st_size for path in site.html_files()
-             if path.stat().st_size > HTML_BUDGET}
+    heavy = {
+        str(path.relative_to(site.output)): path.stat().st_size
+        for path in site.html_files()
+        if path.stat().st_size > HTML_BUDGET
+    }
     assert heavy == {}
