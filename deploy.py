@@ -440,7 +440,7 @@ def describe(plan, remote, pending, target, siteurl, batch, keep_superseded):
         f"{len(plan.deletions)} deletions, {len(plan.supersede)} to mark superseded, "
         f"{plan.unchanged} unchanged."
     ]
-    for number, (name, group) in enumerate(zip(GROUPS, plan.uploads), start=1):
+    for number, (name, group) in enumerate(zip(GROUPS, plan.uploads, strict=True), start=1):
         if group:
             lines.append(f"  {number}. upload {name}: {len(group)} ({size(sum(f.size for f in group))})")
             lines += [
@@ -1039,7 +1039,7 @@ def run(
         if settings["DEPLOY_KEEP_SUPERSEDED"] > 0:
             to_read += [p for p in remote if p not in files and is_immutable(headers_for(p, rules))]
         read = pool.map(lambda p: step(p, bucket.with_metadata, p, remote[p]), to_read)
-        for path, found in zip(to_read, read):
+        for path, found in zip(to_read, read, strict=True):
             remote[path] = found
         plan = make_plan(files, remote, rules, site, now, settings["DEPLOY_KEEP_SUPERSEDED"], reupload)
         pending = step(PENDING_INVALIDATION, bucket.pending_invalidation) if target.distribution_id else []

@@ -199,6 +199,8 @@ def rebuild(c):
 @task
 def serve(c, port=PORT):
     """Preview on http://127.0.0.1:8000/, drafts and embargoed items included (with a banner)."""
+    import contextlib
+
     from site_server import make_server  # a missing page gets 404.html, as on the CDN
 
     pelican(c, extra=PREVIEW)
@@ -206,11 +208,8 @@ def serve(c, port=PORT):
         f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
         "publish anything from output/: this preview includes drafts."
     )
-    with make_server(ROOT / OUTPUT, HOST, port) as httpd:
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    with make_server(ROOT / OUTPUT, HOST, port) as httpd, contextlib.suppress(KeyboardInterrupt):
+        httpd.serve_forever()
 
 
 @task(help={"search": "rebuild the search index on every save too (--no-search to skip it)"})

@@ -32,6 +32,8 @@ from conftest import ROOT
 
 LOCKS = ROOT / "requirements"
 GROUPS = ("build", "deploy", "test")  # the groups with a lock: what tasks.py installs
+THIS_VERSION = ".".join(str(part) for part in sys.version_info[:3])  # as pyvenv.cfg writes it
+THIS_PYTHON = os.path.realpath(sys.executable)
 # The environment the locks are resolved for and installed in by CI (Debian bookworm's Python
 # 3.11 on x86-64): their markers are read as there, wherever the tests run.
 LOCK_ENVIRONMENT = {
@@ -365,7 +367,7 @@ def fake_venv(tmp_path, monkeypatch):
     calls = tmp_path / "calls.txt"
     state = {"pip": 0, "created": 0}
 
-    def create(version="%d.%d.%d" % sys.version_info[:3], executable=os.path.realpath(sys.executable)):
+    def create(version=THIS_VERSION, executable=THIS_PYTHON):
         shutil.rmtree(venv, ignore_errors=True)
         (venv / "bin").mkdir(parents=True)
         (venv / "pyvenv.cfg").write_text(f"home = /somewhere\nversion = {version}\nexecutable = {executable}\n")
@@ -448,7 +450,7 @@ def test_a_venv_another_python_made_is_made_again_in_one_line(fake_venv, capsys,
     assert fake_venv.state["created"] == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(".venv/ was made by Python ") and "making it again" in lines[0], lines
-    assert list(made_by.values())[0] in lines[0]
+    assert next(iter(made_by.values())) in lines[0]
     assert fake_venv.installs("build") == [] and fake_venv.state["created"] == 1
 
 
@@ -515,7 +517,7 @@ def test_a_venv_another_python_made_is_made_again_for_real(tmp_path):
     assert lines[1] == "Installing the build dependencies into .venv/ (requirements/build.txt) ...", lines
     assert "Available tasks:" in lines
     config = (copy / ".venv" / "pyvenv.cfg").read_text()
-    assert "version = %d.%d.%d\n" % sys.version_info[:3] in config
+    assert f"version = {THIS_VERSION}\n" in config
     assert run("--list")[0] == "Available tasks:", "nothing to install the second time"
     assert run("deploy", "--help")[0] == "Installing the deploy dependencies into .venv/ (requirements/deploy.txt) ..."
     assert run("deploy", "--help")[0].startswith("Usage:")

@@ -159,7 +159,7 @@ def bucket_files(aws, prefix=""):
     keys = sorted(bucket_state(aws, prefix))
     with ThreadPoolExecutor(max_workers=16) as pool:
         bodies = pool.map(lambda key: aws.s3.get_object(Bucket=aws.bucket, Key=key)["Body"].read(), keys)
-        return {key[len(prefix) :]: body for key, body in zip(keys, bodies)}
+        return {key[len(prefix) :]: body for key, body in zip(keys, bodies, strict=True)}
 
 
 def etags_are_md5s_of(aws, files, prefix=""):
@@ -180,10 +180,8 @@ def run_deploy(output, lines=None, **settings_and_options):
 
 
 def is_fingerprinted_asset(path):
-    return (
-        path.startswith("theme/")
-        or path.startswith(("pagefind/fragment/", "pagefind/index/", "pagefind/filter/"))
-        or path.endswith(".pf_meta")
+    return path.startswith(("theme/", "pagefind/fragment/", "pagefind/index/", "pagefind/filter/")) or path.endswith(
+        ".pf_meta"
     )
 
 
@@ -325,7 +323,7 @@ def test_a_build_that_did_not_finish_is_refused(aws, build_site, tmp_path):
     (old / deploy.MANIFEST).write_text('{"siteurl": "https://iwelcome.example", "search_index": {"pages": 1}}')
     broken = build_site({"updates/a.md": article(Title=None)}, settings="publishconf.py", search=True)
     assert broken.returncode == 1 and broken.output == old
-    with pytest.raises(deploy.DeployError, match="does not exist|not a finished production build"):
+    with pytest.raises(deploy.DeployError, match=r"does not exist|not a finished production build"):
         run_deploy(broken.output)
     preview = build_site({"updates/a.md": article()}, search=True)  # pelicanconf.py, as `invoke build`
     assert preview.returncode == 0, preview.log
@@ -636,7 +634,7 @@ def test_throttling(aws, build_a):
             self.end_headers()
             self.wfile.write(body)
 
-        do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = answer
+        do_GET = do_PUT = do_HEAD = do_POST = do_DELETE = answer  # noqa: N815 - http.server calls do_<METHOD>
 
         def log_message(self, *args):
             pass

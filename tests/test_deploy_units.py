@@ -436,7 +436,7 @@ def test_the_failure_line_says_how_far_the_deploy_got():
 
 def test_objects_that_could_not_be_deleted_stop_the_deploy_with_their_key_and_code():
     class Client:
-        def delete_objects(self, Bucket, Delete):
+        def delete_objects(self, Bucket, Delete):  # noqa: N803 - boto3's keyword arguments, which deploy.py passes
             keys = [item["Key"] for item in Delete["Objects"]]
             return {"Errors": [{"Key": keys[1], "Code": "AccessDenied", "Message": "Access Denied"}]}
 

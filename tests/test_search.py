@@ -166,7 +166,7 @@ def test_the_index_files_are_read_and_written_back_unchanged(site):
         data = gzip.decompress(path.read_bytes())
         assert cbor2.dumps(cbor2.loads(data[len(FRAGMENT_PREFIX) :])) == data[len(FRAGMENT_PREFIX) :], path
     for path in bundle.glob("filter/*.pf_filter"):
-        name, values = stable_index.read_chunk(path)
+        _name, values = stable_index.read_chunk(path)
         assert [value for value, _pages in values] == sorted(value for value, _pages in values), path
 
 
@@ -273,13 +273,13 @@ def test_the_spanish_search_page_searches_the_spanish_pages(site, served, tmp_pa
 
 
 def test_each_page_searches_in_its_own_language(site):
-    for url, search in (
+    for url, search_page in (
         ("/", "/search/"),
         ("/es/", "/es/search/"),
         (f"/es{CASE_STUDY}", "/es/search/"),
         (CASE_STUDY, "/search/"),
     ):
-        assert site.page(url).select_one("form.site-search")["action"] == search, url
+        assert site.page(url).select_one("form.site-search")["action"] == search_page, url
     english, spanish = site.page("/search/"), site.page("/es/search/")
     assert {link["hreflang"]: link["href"] for link in english.select("link[hreflang]")} == {
         "en": "/search/",

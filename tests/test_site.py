@@ -1,5 +1,6 @@
 """The real site, built once (see conftest.py), checked the way a reader gets it."""
 
+import itertools
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -8,7 +9,7 @@ import pytest
 
 from conftest import CONTENT, ROOT, TYPE_FOLDERS, article, articles, metadata, run_pelican, setting, url_of
 
-ALL_ITEMS = [p for folder in TYPE_FOLDERS + ["pages"] for p in articles(folder, translations=True)]
+ALL_ITEMS = [p for folder in [*TYPE_FOLDERS, "pages"] for p in articles(folder, translations=True)]
 
 
 def test_there_is_enough_content():
@@ -213,7 +214,7 @@ def test_every_page_is_structured_for_assistive_technology(site):
         assert page.html.get("lang") == ("es" if path.relative_to(site.output).parts[0] == "es" else "en"), path
         assert len(page.find_all("h1")) == 1, path
         levels = [int(h.name[1]) for h in page.find_all(re.compile(r"^h[1-6]$"))]
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (path, levels)
         first_link = page.find("a")
         assert first_link["href"] == "#main" and page.find(id="main").name == "main", path
         for tag in ("header", "nav", "main", "footer"):

@@ -8,6 +8,7 @@ outside the allowlist, no file from outside the content folder, no embargoed tex
 tests/test_trust_properties.py puts generated content through the same checks.
 """
 
+import contextlib
 import gzip
 import os
 import re
@@ -33,10 +34,8 @@ def output_text(output):
             continue
         data = path.read_bytes()
         if path.suffix in (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"):
-            try:
+            with contextlib.suppress(OSError):  # not gzipped
                 data = gzip.decompress(data)
-            except OSError:
-                pass
         texts[path.relative_to(output).as_posix()] = data.decode("utf-8", errors="replace")
     return texts
 

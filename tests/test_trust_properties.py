@@ -106,7 +106,7 @@ def text():
     return st.one_of(
         st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
         st.sampled_from(HOSTILE),
-        st.lists(st.sampled_from(HOSTILE + ["word", "Asylum", " "]), max_size=4).map(" ".join),
+        st.lists(st.sampled_from([*HOSTILE, "word", "Asylum", " "]), max_size=4).map(" ".join),
     )
 
 
@@ -114,9 +114,9 @@ def field_value(name):
     if name in ("Date", "Modified", "Starts", "Ends"):
         return st.one_of(st.sampled_from(DATES), text())
     if name in ("Slug", "Related", "Actions", "Followup", "Lang", "Save_as", "URL", "Template"):
-        return st.one_of(st.sampled_from(SLUGS + ["en", "es", "home", "item-0", "action-0"]), text())
+        return st.one_of(st.sampled_from([*SLUGS, "en", "es", "home", "item-0", "action-0"]), text())
     if name in ("Image", "File", "Url"):
-        return st.one_of(st.sampled_from(URLS + ["images/a.png", "../secret.txt", "downloads/x.pdf"]), text())
+        return st.one_of(st.sampled_from([*URLS, "images/a.png", "../secret.txt", "downloads/x.pdf"]), text())
     return text()
 
 

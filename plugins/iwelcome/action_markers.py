@@ -7,7 +7,7 @@ its dotted name, `iwelcome.action_markers`.
 """
 
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as ET
 
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
@@ -23,7 +23,7 @@ class ActionMarkerProcessor(BlockProcessor):
 
     def run(self, parent, blocks):
         slug = MARKER.fullmatch(blocks.pop(0).strip()).group(1)
-        etree.SubElement(parent, ACTION_SLOT, {"slug": slug})
+        ET.SubElement(parent, ACTION_SLOT, {"slug": slug})
 
 
 class ActionMarkerExtension(Extension):

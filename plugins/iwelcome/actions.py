@@ -325,7 +325,7 @@ def followup_loop(slug, by_slug):
     seen, current = [slug], by_slug[slug].followup
     while current in by_slug:
         if current == slug:
-            return seen + [slug]
+            return [*seen, slug]
         if current in seen:
             return []  # a loop further on, reported from its own actions
         seen.append(current)

@@ -10,6 +10,7 @@ production output included).
 The file is not part of the site: deploy never uploads it. deploy.py reads its name from here.
 """
 
+import contextlib
 import json
 import logging
 import os
@@ -23,10 +24,8 @@ def path_in(output_path):
 
 
 def remove(output_path):
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.remove(path_in(output_path))
-    except FileNotFoundError:
-        pass
 
 
 def write(output_path, siteurl, assets, search_index):

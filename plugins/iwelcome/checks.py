@@ -74,7 +74,7 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
     problems += actions_gen.problems + check_actions(actions)
     action_slugs = {item.slug for _path, item in actions_gen.action_files}
     article_slugs = {a.slug for a in articles}
-    for item, content in zip(items, contents):
+    for item, content in zip(items, contents, strict=True):
         inline, stray = inline_markers(content.metadata)
         problems += check_references(
             item.path, validation.split_list(item.meta.get("actions")), inline, action_slugs, stray
@@ -82,7 +82,7 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         problems += check_pins(item.path, validation.split_list(item.meta.get("related")), article_slugs)
 
     site_has = site_paths(settings, contents, action_slugs)
-    for item, content in zip(items, contents):
+    for item, content in zip(items, contents, strict=True):
         if content.metadata.get("_refused"):
             continue
         relative_dir = posixpath.dirname(content.relative_source_path.replace(os.sep, "/"))
@@ -280,7 +280,7 @@ def unpublished_reference_warnings(items, contents, articles_gen, pages_gen, act
     warnings = []
     published = {c.slug for c in articles_gen.articles}
     opens = {a.slug: a.starts for a in as_of(actions, today_in(settings)) if a.state == "scheduled"}
-    for item, content in zip(items, contents):
+    for item, content in zip(items, contents, strict=True):
         if content in waiting or content.metadata.get("_refused"):
             continue
         warnings += embargo.link_warnings(item.path, content.get_content(""), hidden, settings["SITEURL"])
@@ -321,7 +321,7 @@ def content_warnings(items, contents, settings):
         return os.path.getsize(full) if os.path.isfile(full) else None
 
     warnings = []
-    for item, content in zip(items, contents):
+    for item, content in zip(items, contents, strict=True):
         kind = types.get(item.folder, {}).get("type", "page") if item.kind == "article" else "page"
         warnings += lint_warnings(item.path, kind, item.meta, content.get_content(""), today, image_size, limits)
     return warnings

@@ -190,10 +190,7 @@ def resolve(target, relative_dir=""):
     or None when it leaves the folder. Leading '/' means from the content folder; otherwise it is
     relative to the item's own folder."""
     target = target.strip()
-    if target.startswith("/"):
-        joined = target.lstrip("/")
-    else:
-        joined = posixpath.join(relative_dir, target)
+    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(relative_dir, target)
     normal = posixpath.normpath(joined) if joined else ""
     if normal in ("", ".") or normal == ".." or normal.startswith("../") or posixpath.isabs(normal):
         return None

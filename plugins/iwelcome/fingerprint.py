@@ -58,7 +58,7 @@ def reference_pattern(paths):
     (no path matches inside a longer one). Their shared folder is written once, in front: the
     regex engine then skips quickly to where it appears."""
     paths = sorted(paths, key=len, reverse=True)
-    common = os.path.commonprefix(paths)
+    common = os.path.commonprefix(paths)  # noqa: RUF071 - characters, cut back to a folder on the next line
     common = common[: common.rfind("/") + 1]
     alternatives = "|".join(re.escape(p[len(common) :]) for p in paths)
     return re.compile(rf"{re.escape(common)}(?:{alternatives})(?![{PATH_CHARS}])")

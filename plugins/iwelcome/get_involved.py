@@ -51,7 +51,7 @@ class ActionsGenerator(Generator):
         for path in sorted(self.get_files([folder], exclude=self.settings["ARTICLE_EXCLUDES"])):
             try:
                 item = self.readers.read_file(base_path=self.path, path=path, content_class=Page, context=self.context)
-            except Exception:
+            except Exception:  # noqa: BLE001 - as Pelican's generators do: logged (an error check reports), skipped
                 logger.error("Could not process %s", path)
                 continue
             self.action_files.append((path, item))

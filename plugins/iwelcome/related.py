@@ -163,7 +163,9 @@ def _mix_types(found, pinned_types, types, search, keywords, exclude, config):
         if excess <= 0 or not removable:
             continue
         taken = exclude | {rank for _score, rank in found}
-        others = search.best(keywords, min(excess, len(removable)), taken, allowed=lambda r: types[r] != kind)
+        others = search.best(
+            keywords, min(excess, len(removable)), taken, allowed=lambda r, kind=kind: types[r] != kind
+        )
         if others:
             dropped = removable[-len(others) :]
             found = sorted([item for item in found if item not in dropped] + others, key=lambda x: (-x[0], x[1]))

@@ -98,10 +98,8 @@ def entry_lines(text, data):
     all_lines = text.splitlines()
 
     def find(key, start):
-        pattern = re.compile(
-            r'"(?:%s|%s)"\s*:'
-            % (re.escape(json.dumps(key)[1:-1]), re.escape(json.dumps(key, ensure_ascii=False)[1:-1]))
-        )
+        escaped, unescaped = re.escape(json.dumps(key)[1:-1]), re.escape(json.dumps(key, ensure_ascii=False)[1:-1])
+        pattern = re.compile(rf'"(?:{escaped}|{unescaped})"\s*:')
         for number in range(start, len(all_lines)):
             if pattern.search(all_lines[number]):
                 return number + 1
@@ -125,7 +123,7 @@ def entry_lines(text, data):
 
 def _first_line(text, key):
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.search(r'"%s"\s*:' % re.escape(json.dumps(key, ensure_ascii=False)[1:-1]), line):
+        if re.search(rf'"{re.escape(json.dumps(key, ensure_ascii=False)[1:-1])}"\s*:', line):
             return number
     return None
 

@@ -218,7 +218,7 @@ def check_item(item, rules):
             return problems
         kind = rules.content_types[item.folder]["type"]
         allowed = FIELDS_BY_TYPE.get(kind, ARTICLE_FIELDS)
-        required = ["title", "date", "summary", "tags"] + REQUIRED_BY_TYPE.get(kind, [])
+        required = ["title", "date", "summary", "tags", *REQUIRED_BY_TYPE.get(kind, [])]
         templates = (kind,)
         category = meta.get("category")
         if item.path.count("/") > 2:

@@ -80,7 +80,7 @@ def test_keyboard_reaches_skip_link_first_then_the_call_to_action(visit, name):
     assert style["inViewport"], "the skip link does not show when focused"
     assert style["outline"] or style["shadow"], f"the focused skip link has no focus outline: {style}"
 
-    for presses in range(2, MAX_TABS_TO_ACTION + 1):
+    for presses in range(2, MAX_TABS_TO_ACTION + 1):  # noqa: B007 - read after the loop: the Tab stop it took
         page.keyboard.press("Tab")
         element = focused(page)
         if element and element.evaluate(
