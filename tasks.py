@@ -323,9 +323,8 @@ def fuzz(c, examples=500, seed=None):
         warn=True,
         pty=False,
     )
-    print(
-        f"{examples} sites in {time.perf_counter() - started:.0f} s: {'nothing found' if result.ok else 'see the failure above'}"
-    )
+    found = "nothing found" if result.ok else "see the failure above"
+    print(f"{examples} sites in {time.perf_counter() - started:.0f} s: {found}")
     sys.exit(result.exited)
 
 

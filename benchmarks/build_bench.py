@@ -154,7 +154,8 @@ def main(argv=None):
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     print(
-        f"| {args.articles:,} | {figures['plain_seconds']:.1f} s | {figures['site_seconds']:.1f} s | {figures['time_ratio']:.2f}x "
+        f"| {args.articles:,} | {figures['plain_seconds']:.1f} s | {figures['site_seconds']:.1f} s "
+        f"| {figures['time_ratio']:.2f}x "
         f"| {figures['rebuild_seconds']:.1f} s ({figures['rebuild_ratio']:.2f}x) "
         f"| {figures['plain_peak_mib']:.0f} / {figures['site_peak_mib']:.0f} MiB | {figures['memory_ratio']:.2f}x |"
     )

@@ -116,6 +116,7 @@ COUNTRIES = [
     "Georgia",
 ]
 KINDS = ["petition", "letter", "call", "donate", "event", "signup"]
+TITLE_WORDS = ["Families", "Children", "Survivors", "Communities"]
 WORDS = (  # noqa: SIM905 - a sentence, split: easier to read than fifty quoted words
     "people who flee war and persecution have the right to ask for protection and to be treated with dignity while "
     "their claims are heard governments must share responsibility open safe routes and stop detaining children at "
@@ -148,7 +149,7 @@ def entries(n, seed=2016):
         entry = {
             "folder": folder,
             "slug": f"{SINGULAR[folder]}-{i:05d}",
-            "title": f"{rng.choice(['Families', 'Children', 'Survivors', 'Communities'])} {i}: {' '.join(rng.sample(WORDS, 5))}",
+            "title": f"{rng.choice(TITLE_WORDS)} {i}: {' '.join(rng.sample(WORDS, 5))}",
             "date": day,
             "tags": tags,
             "countries": countries,

@@ -80,7 +80,8 @@ def test_a_good_petition_parses():
     [
         (
             {"kind": "petitoin"},
-            "Kind: 'petitoin' is not a kind of action; write one of: petition, letter, call, donate, download, share, event, signup",
+            "Kind: 'petitoin' is not a kind of action; "
+            "write one of: petition, letter, call, donate, download, share, event, signup",
         ),
         ({"kind": None}, "Kind: missing; add one of: petition"),
         ({"button": None}, "Button: missing; add the button's label"),
@@ -124,7 +125,8 @@ def test_share_and_download_need_no_url():
 def test_followups_must_exist_and_there_is_one_default():
     problems = check_actions([act("a", followup="b"), act("b", followup="nope", default=True), act("c", default=True)])
     assert [str(p) for p in problems] == [
-        "content/actions/b.md: Followup: 'nope' is not an action; write the file name of one in content/actions/ (without .md)",
+        "content/actions/b.md: Followup: 'nope' is not an action; "
+        "write the file name of one in content/actions/ (without .md)",
         "content/actions/c.md: Default: content/actions/b.md is already the default action; only one can be",
     ]
 

@@ -154,7 +154,8 @@ def test_each_lock_pins_every_dependency_of_its_packages():
                 except importlib.metadata.PackageNotFoundError:
                     pytest.fail(f"{pin.name} (requirements/{group}.txt) is not installed: run `python3 tasks.py test`")
                 assert Version(dist.version) == version(pin), (
-                    f"{pin.name} {dist.version} is installed, requirements/{group}.txt pins {pin}: run `python3 tasks.py test`"
+                    f"{pin.name} {dist.version} is installed, requirements/{group}.txt pins {pin}: "
+                    "run `python3 tasks.py test`"
                 )
                 for line in dist.requires or []:
                     needed = Requirement(line)

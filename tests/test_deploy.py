@@ -673,7 +673,8 @@ def test_access_denied_half_way_leaves_a_consistent_site_and_the_next_deploy_con
     found = re.fullmatch(
         rf"Deploy failed after (\d+) of {len(changed)} uploads, nothing deleted: uploading (\S+\.html): the deploy's "
         rf'credentials may not write to bucket "{aws.bucket}" \(s3:PutObject; AccessDenied, HTTP 403\): give the role '
-        rf"\(or the deploy identity\) the permissions listed in {re.escape(README_PERMISSIONS)}, or check DEPLOY_BUCKET\. "
+        rf"\(or the deploy identity\) the permissions listed in {re.escape(README_PERMISSIONS)}, "
+        r"or check DEPLOY_BUCKET\. "
         r"The live site is still consistent \(files go up before the pages that name them, deletions come last\): "
         r"once this is fixed, deploy again and it uploads the rest\.",
         line,

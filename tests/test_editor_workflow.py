@@ -75,7 +75,8 @@ def test_lint_errors_stop_the_build(build_site):
         r"^content/updates/a\.md:8: Body: the image /images/court\.png has no alt text",
         r"^content/updates/a\.md:10: Body: the image /images/missing\.png is not in the content folder",
         r"^content/updates/a\.md:12: Body: the link /updates/no-such-story/ goes to a page this site does not have",
-        r"^content/updates/a\.md:12: Body: the link \{filename\}nowhere\.md points to content/updates/nowhere\.md, which is not a file of the site",
+        r"^content/updates/a\.md:12: Body: the link \{filename\}nowhere\.md points to content/updates/nowhere\.md, "
+        r"which is not a file of the site",
     )
 
 

@@ -165,8 +165,13 @@ def test_embargoed_translations_are_not_written_in_production(build_site):
             "updates/public-es.md": article(Title="Público", Lang="es", Slug="public", Date="2999-01-01"),
             "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
             "updates/embargoed-es.md": article(Title="Embargado", Lang="es", Slug="embargoed", Date="2999-01-01"),
-            "actions/write.md": "Title: Write to your representative\nKind: letter\nButton: Write\nUrl: https://act.example/write\n\nFive minutes.\n",
-            "actions/write-es.md": "Title: Escriba a su representante\nSlug: write\nLang: es\nButton: Escribir\n\nCinco minutos.\n",
+            "actions/write.md": (
+                "Title: Write to your representative\nKind: letter\nButton: Write\n"
+                "Url: https://act.example/write\n\nFive minutes.\n"
+            ),
+            "actions/write-es.md": (
+                "Title: Escriba a su representante\nSlug: write\nLang: es\nButton: Escribir\n\nCinco minutos.\n"
+            ),
         },
         settings="publishconf.py",
     )

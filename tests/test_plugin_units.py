@@ -44,7 +44,8 @@ def test_html_that_shows_nothing_counts_as_empty():
 def test_missing_and_unreadable_fields_are_told_apart():
     problems = check(item(_missing=["title"], title="", _unreadable={"date": "2024-02-30"}))
     assert problems == [
-        "content/updates/a.md: Date: '2024-02-30' is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, for example 2024-03-15",
+        "content/updates/a.md: Date: '2024-02-30' is not a date; "
+        "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, for example 2024-03-15",
         "content/updates/a.md: Title: missing; add a line such as 'Title: Judge halts deportation of four families'",
     ]
 
@@ -81,7 +82,8 @@ def test_spelling_kept_is_the_one_most_files_use():
         item("content/updates/c.md", tags=["Detention", "Asylum"]),
     )
     assert problems == [
-        "content/updates/a.md: Tags: 'detention' is written 'Detention' in content/updates/b.md; use one spelling everywhere"
+        "content/updates/a.md: Tags: 'detention' is written 'Detention' in content/updates/b.md; "
+        "use one spelling everywhere"
     ]
 
 

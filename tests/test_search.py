@@ -174,7 +174,10 @@ NODE_SEARCH = """
 import { pathToFileURL } from "node:url";
 const [bundle, basePath, lang, ...queries] = process.argv.slice(2);
 // pagefind.js picks the index of the page's language from <html lang>, as on /search/.
-globalThis.document = { currentScript: null, querySelector: (s) => (s === "html" ? { getAttribute: () => lang } : null) };
+globalThis.document = {
+  currentScript: null,
+  querySelector: (s) => (s === "html" ? { getAttribute: () => lang } : null),
+};
 const pagefind = await import(pathToFileURL(bundle + "/pagefind.js").href);
 await pagefind.options({ basePath });
 const answers = { filters: await pagefind.filters(), results: [] };

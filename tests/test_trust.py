@@ -99,7 +99,8 @@ def test_an_image_field_stays_in_the_files_folders(build_site, field, value, pat
         ("{static}/../.git/config", r"the link \{static\}/\.\./\.git/config leaves the content folder"),
         (
             "{static}/updates/notes.txt",
-            r"the link \{static\}/updates/notes\.txt names content/updates/notes\.txt, which is not in content/images/ or content/downloads/",
+            r"the link \{static\}/updates/notes\.txt names content/updates/notes\.txt, "
+            r"which is not in content/images/ or content/downloads/",
         ),
         ("{attach}../../../etc/hosts", r"the link \{attach\}\.\./\.\./\.\./etc/hosts leaves the content folder"),
     ],
@@ -411,7 +412,8 @@ def test_a_language_the_site_does_not_have(build_site):
     )
     assert_fails_with(
         build,
-        r"^content/updates/a-sp\.md:\d+: Lang: 'sp' is not a language of this site; write one of: en, es; did you mean 'es'\?",
+        r"^content/updates/a-sp\.md:\d+: Lang: 'sp' is not a language of this site; "
+        r"write one of: en, es; did you mean 'es'\?",
         r"^content/updates/c\.md:\d+: Lang: '\.\./\.\./tmp' is not a language of this site",
     )
 
@@ -425,8 +427,8 @@ def test_a_language_the_site_does_not_have(build_site):
         (
             {"updates/🚸.md": article(Title="Children at the border")},
             [
-                r"^content/updates/🚸\.md: Slug: the file name '🚸\.md' has no letters or digits to make an address from; "
-                r"name the file with some, such as 'children-at-the-border\.md'"
+                r"^content/updates/🚸\.md: Slug: the file name '🚸\.md' has no letters or digits "
+                r"to make an address from; name the file with some, such as 'children-at-the-border\.md'"
             ],
         ),
         (
@@ -462,7 +464,10 @@ def test_a_language_the_site_does_not_have(build_site):
             {
                 "pages/es.md": "Title: Es\n\nText.\n",
                 "pages/home.md": "Title: Home\nSave_as: index.html\nURL:\nTemplate: home\n\nHi.\n",
-                "pages/home-es.md": "Title: Inicio\nSlug: home\nLang: es\nTranslation: true\nSave_as: es/index.html\nURL: es/\nTemplate: home\n\nHola.\n",
+                "pages/home-es.md": (
+                    "Title: Inicio\nSlug: home\nLang: es\nTranslation: true\n"
+                    "Save_as: es/index.html\nURL: es/\nTemplate: home\n\nHola.\n"
+                ),
             },
             [r"^content/pages/es\.md: Slug: /es/ would also be written by content/pages/home-es\.md"],
         ),
@@ -473,13 +478,15 @@ def test_a_language_the_site_does_not_have(build_site):
         (
             {"pages/a.md": "Title: A\nTemplate: search\n\nText.\n"},
             [
-                r"^content/pages/a\.md:2: Template: 'search' is not a layout for this kind of file; write one of: page, home"
+                r"^content/pages/a\.md:2: Template: 'search' is not a layout for this kind of file; "
+                r"write one of: page, home"
             ],
         ),
         (
             {"updates/2024/b.md": article()},
             [
-                r"^content/updates/2024/b\.md: Folder: a file goes directly in content/updates/, not in a folder inside it"
+                r"^content/updates/2024/b\.md: Folder: a file goes directly in content/updates/, "
+                r"not in a folder inside it"
             ],
         ),
         (

@@ -27,7 +27,8 @@ def test_unknown_type_folder(build_site):
     build = build_site({"blog/judge-rules.md": article()})
     assert_fails_with(
         build,
-        r"^content/blog/judge-rules\.md: Folder: the folder 'blog/' is not a type of content; move the file into one of press-releases/, updates/, case-studies/",
+        r"^content/blog/judge-rules\.md: Folder: the folder 'blog/' is not a type of content; "
+        r"move the file into one of press-releases/, updates/, case-studies/",
     )
 
 
@@ -58,7 +59,8 @@ def test_bad_case_status(build_site):
     )
     assert_fails_with(
         build,
-        r"^content/case-studies/sara\.md:\d+: Case_status: 'freed' is not a status this site knows; write one of: detained, at-risk, released, resolved",
+        r"^content/case-studies/sara\.md:\d+: Case_status: 'freed' is not a status this site knows; "
+        r"write one of: detained, at-risk, released, resolved",
     )
 
 
@@ -121,7 +123,8 @@ def test_tag_spelled_two_ways(build_site):
     )
     assert_fails_with(
         build,
-        r"^content/updates/c\.md:\d+: Tags: 'detention' is written 'Detention' in content/updates/a\.md; use one spelling",
+        r"^content/updates/c\.md:\d+: Tags: 'detention' is written 'Detention' in content/updates/a\.md; "
+        r"use one spelling",
     )
 
 

@@ -274,7 +274,8 @@ def parse_translation(slug, path, meta, pitch):
             Problem(
                 path,
                 field_name(key),
-                "is not translated: a translation has only Title, Button, Victory and the text; the rest comes from the original",
+                "is not translated: a translation has only Title, Button, Victory and the text; "
+                "the rest comes from the original",
             )
         )
     if problems:

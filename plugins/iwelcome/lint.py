@@ -123,7 +123,8 @@ def lint_warnings(path, kind, meta, html, today, image_size, settings):
             Problem(
                 path,
                 "Contact",
-                "none given, so the site's media contact is shown; add 'Contact: Name, email, phone' if someone else handles this one",
+                "none given, so the site's media contact is shown; "
+                "add 'Contact: Name, email, phone' if someone else handles this one",
             )
         )
     limit = settings["IMAGE_MAX_KB"] * 1024
@@ -135,7 +136,8 @@ def lint_warnings(path, kind, meta, html, today, image_size, settings):
                 Problem(
                     path,
                     "Image",
-                    f"{target} is {size // 1024} KB; keep images under {settings['IMAGE_MAX_KB']} KB for readers on slow networks",
+                    f"{target} is {size // 1024} KB; "
+                    f"keep images under {settings['IMAGE_MAX_KB']} KB for readers on slow networks",
                 )
             )
     return warnings

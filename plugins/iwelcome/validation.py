@@ -310,7 +310,10 @@ def address_problem(name, value, languages, slugify):
     a Lang of '../..' must not send a page outside the site."""
     value = str(value).strip()
     if name == "slug" and not value:
-        return "is empty; remove the line (the file name gives the address) or write one, such as 'judge-halts-deportations'"
+        return (
+            "is empty; remove the line (the file name gives the address) "
+            "or write one, such as 'judge-halts-deportations'"
+        )
     if name == "slug" and not SLUG.fullmatch(value):
         better = slugify(value) or "a-short-name"
         return f"'{value}' is not an address: use lower-case letters, digits and hyphens only, such as '{better}'"
@@ -380,7 +383,8 @@ def check_file_field(path, key, raw, static_folders, file_exists):
             Problem(
                 path,
                 field_name(key),
-                f"{target} is not in the content folder; add the file there or correct the path (such as images/photo.jpg)",
+                f"{target} is not in the content folder; "
+                "add the file there or correct the path (such as images/photo.jpg)",
             )
         ]
     return []

@@ -5,8 +5,8 @@ session into a temporary folder, search index included), served on 127.0.0.1 by 
 server (site_server.py, which `tasks.py serve` uses too: a threaded `http.server` that answers a
 missing page with 404.html and status 404, as the CDN does), and one Chromium for the whole
 session. Chromium is the machine's own (/usr/bin/chromium, Debian's `chromium` package), started
-with `executable_path`; Playwright never downloads a browser here. When it is missing, the set-up installs it with apt-get if it
-runs as root, and otherwise fails with the command to run.
+with `executable_path`; Playwright never downloads a browser here. When it is missing, the set-up
+installs it with apt-get if it runs as root, and otherwise fails with the command to run.
 
 Every page a test opens goes through `visit`, which records every request the page makes (and
 its response), and every Content-Security-Policy violation, both as the browser reports it on the

@@ -34,7 +34,8 @@ FOCUS_STYLE = """(element) => {
   const style = getComputedStyle(element);
   const box = element.getBoundingClientRect();
   return {
-    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 ? `${style.outlineWidth} ${style.outlineStyle} ${style.outlineColor}` : "",
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+      ? `${style.outlineWidth} ${style.outlineStyle} ${style.outlineColor}` : "",
     shadow: style.boxShadow === "none" ? "" : style.boxShadow,
     inViewport: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
       && box.bottom <= innerHeight && box.right <= innerWidth,

@@ -24,7 +24,8 @@ SMALL_TARGETS = """(minimum) => {
   };
   const small = [];
   const targets = document.querySelectorAll(
-    "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])");
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], "
+    + "[tabindex]:not([tabindex='-1'])");
   for (const el of targets) {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
