@@ -73,21 +73,13 @@ def ensure_venv(groups=("build",)):
     # The stamps are written for the locks as they are now: a lock changed during the install
     # counts as not installed.
     digests = {part: _digest(part) for group in stale for part in (group, *INCLUDES.get(group, ()))}
-    print(
-        "Installing the {} dependencies into .venv/ ({}) ...".format(
-            " and ".join(stale), ", ".join(f"requirements/{group}.txt" for group in stale)
-        ),
-        flush=True,
-    )
+    names, locks = " and ".join(stale), ", ".join(f"requirements/{group}.txt" for group in stale)
+    print(f"Installing the {names} dependencies into .venv/ ({locks}) ...", flush=True)
     command = [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     for group in stale:
         command += ["-r", str(LOCKS / (group + ".txt"))]
     if subprocess.run(command).returncode != 0:
-        sys.exit(
-            "Installing the {} dependencies failed (pip says why above); run this again once that is fixed.".format(
-                " and ".join(stale)
-            )
-        )
+        sys.exit(f"Installing the {names} dependencies failed (pip says why above); run this again once that is fixed.")
     (VENV / ".requirements.sha256").unlink(missing_ok=True)  # the stamp of requirements.txt, before the groups
     for group, digest in digests.items():
         _stamp(group).write_text(digest)
