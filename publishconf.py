@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: F403
+from pelicanconf import *  # noqa: F403 - every setting of pelicanconf.py; production's changes follow
 
 SITEURL = os.environ.get("SITEURL", "https://iwelcome.example")
 RELATIVE_URLS = False

@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_site  # benchmarks/corpus.py: Python puts a script's own folder on sys.path
 
-from corpus import write_site  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PLAIN_SETTINGS = """
 import sys
