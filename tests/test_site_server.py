@@ -24,7 +24,8 @@ def serve(tmp_path):
         for name, text in files.items():
             (tmp_path / name).write_text(text, encoding="utf-8")
         server = make_server(tmp_path, handler=Quiet)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # Polled often, so that shutdown() returns at once rather than after the default half second.
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
