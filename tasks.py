@@ -210,7 +210,7 @@ def livereload(c, port=PORT, search=True):
     from livereload import Server
 
     # The search index takes a third of a second for this site; about 2 s per 1,000 articles.
-    no_search = "" if search else " -e SEARCH_INDEX=false"
+    no_search = "" if search else " SEARCH_INDEX=false"  # within PREVIEW's -e: Pelican keeps only the last -e
 
     def rebuild_site():
         c.run(

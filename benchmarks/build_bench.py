@@ -4,9 +4,11 @@
 
 (a) plain Pelican: the same pinned version, its default theme, no plugins, the same Markdown and
 typogrify settings; (b) this site's full configuration (pelicanconf.py). Cold builds alternate
-a, b, a, b, ...; then (b) is rebuilt with nothing changed, from its content cache. Prints the
-median wall time and peak memory of each, their ratios, the time of each part of the plugin,
-and whether two builds of (b) are byte-identical; writes the same figures as JSON.
+a, b, a, b, ...; then (b) is rebuilt with nothing changed, from its content cache. Plain Pelican
+makes no search index, so (b) leaves it out too (SEARCH_INDEX off) and the index of the rebuilt
+site is timed apart. Prints the median wall time and peak memory of each, their ratios, the time
+of each part of the plugin, and whether two builds of (b) are byte-identical; writes the same
+figures as JSON.
 """
 
 import argparse
@@ -84,7 +86,7 @@ def same_files(a, b):
         for name, sub in compare.subdirs.items():
             walk(sub, prefix + name + "/")
 
-    walk(filecmp.dircmp(a, b, ignore=[]))
+    walk(filecmp.dircmp(a, b, ignore=["pagefind"]))  # the index, made apart, is not in the first build
     return differ
 
 
@@ -101,25 +103,31 @@ def main(argv=None):
         plain_settings = tmp / "plainconf.py"
         plain_settings.write_text(PLAIN_SETTINGS.format(root=str(ROOT)))
         timings_file = tmp / "plugin-timings.json"
-        site_extra = ["--ignore-cache", "-e", f"PLUGIN_TIMINGS_FILE={json.dumps(str(timings_file))}"]
+        # Plain Pelican makes no search index: the site's builds leave it out too, and it is timed apart.
+        # One -e for both settings: Pelican keeps only the last -e.
+        no_search = ["-e", "SEARCH_INDEX=false"]
+        timings = f"PLUGIN_TIMINGS_FILE={json.dumps(str(timings_file))}"
+        site_extra = ["--ignore-cache", "-e", "SEARCH_INDEX=false", timings]
+        index_script = "import sys; from iwelcome import search; search.build_search_index(sys.argv[1])"
+        index = [sys.executable, "-c", index_script]
         print(f"{args.articles} articles, {args.runs} runs each, alternating plain / site", flush=True)
 
-        results = {"plain": [], "site": [], "rebuild": [], "plugin": []}
+        results = {"plain": [], "site": [], "rebuild": [], "plugin": [], "search": []}
         for i in range(args.runs):
             out_plain, out_site = tmp / f"plain-{i}", tmp / f"site-{i}"
             results["plain"].append(
                 run(pelican(content, plain_settings, out_plain, tmp / f"cache-plain-{i}", ["--ignore-cache"]), ROOT)
             )
             results["site"].append(
-                run(pelican(content, ROOT / "pelicanconf.py", out_site, tmp / f"cache-site-{i}", site_extra), ROOT)
+                run(pelican(content, ROOT / "pelicanconf.py", out_site, tmp / f"cache-{i}-site", site_extra), ROOT)
             )
             results["plugin"].append(json.loads(timings_file.read_text()))
-            results["rebuild"].append(
-                run(pelican(content, ROOT / "pelicanconf.py", tmp / f"again-{i}", tmp / f"cache-site-{i}"), ROOT)
-            )
+            again = pelican(content, ROOT / "pelicanconf.py", tmp / f"again-{i}", tmp / f"cache-{i}-site", no_search)
+            results["rebuild"].append(run(again, ROOT))
+            results["search"].append(run([*index, str(tmp / f"again-{i}")], ROOT / "plugins"))
             print(
                 f"  run {i + 1}: plain {results['plain'][-1][0]:.1f} s, site {results['site'][-1][0]:.1f} s, "
-                f"rebuild {results['rebuild'][-1][0]:.1f} s",
+                f"rebuild {results['rebuild'][-1][0]:.1f} s, search index {results['search'][-1][0]:.1f} s",
                 flush=True,
             )
         # The first cold build against the last rebuild from cache: the same content, the same bytes?
@@ -134,6 +142,7 @@ def main(argv=None):
         "plain_seconds": median("plain", 0),
         "site_seconds": median("site", 0),
         "rebuild_seconds": median("rebuild", 0),
+        "search_seconds": median("search", 0),
         "plain_peak_mib": median("plain", 1),
         "site_peak_mib": median("site", 1),
         "plugin_seconds": {
@@ -160,6 +169,7 @@ def main(argv=None):
     )
     parts = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in figures["plugin_seconds"].items())
     print(f"\nplugin: {parts} ({figures['plugin_share']:.1%} of the site build)")
+    print(f"search index, apart (part of a real build's end): {figures['search_seconds']:.1f} s")
     print("output: " + ("two builds are byte-identical" if not differ else f"{len(differ)} files differ: {differ[:5]}"))
     Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     print(f"figures written to {args.json}")

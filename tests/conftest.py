@@ -75,7 +75,14 @@ class Build:
 
 def run_pelican(content, output, settings="pelicanconf.py", extra=(), search=False):
     """The plain Pelican call the README documents, in a subprocess like an editor's. Its search
-    index (Pagefind, a third of a second) only when the test needs it: `search=True`."""
+    index (Pagefind, a third of a second) only when the test needs it: `search=True`. (Pelican
+    keeps only the last `-e`: the settings of `extra`'s `-e` and SEARCH_INDEX go into one.)"""
+    extra = list(extra)
+    if not search:
+        if "-e" in extra:
+            extra.insert(extra.index("-e") + 1, "SEARCH_INDEX=false")
+        else:
+            extra += ["-e", "SEARCH_INDEX=false"]
     result = subprocess.run(
         [
             sys.executable,
@@ -88,7 +95,6 @@ def run_pelican(content, output, settings="pelicanconf.py", extra=(), search=Fal
             str(output),
             "--cache-path",
             f"{output}-cache",
-            *(() if search else ("-e", "SEARCH_INDEX=false")),
             *extra,
         ],
         cwd=ROOT,
