@@ -55,3 +55,13 @@ def test_the_readme_build_command_builds_the_site():
     assert "output/" in result.stdout and "serve" in result.stdout, "it says where the site is and how to preview it"
     home = BeautifulSoup((ROOT / "output/index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.h1 is not None
+
+
+def test_how_it_fits_together_names_every_module():
+    """README.md's map of the code names every module of the plugin and every script at the top."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it fits together", 1)[1].split("\n## ", 1)[0]
+    modules = [p.name for p in (ROOT / "plugins" / "iwelcome").glob("*.py") if p.name != "__init__.py"]
+    modules += [p.name for p in ROOT.glob("*.py")]
+    missing = sorted(name for name in modules if f"`{name}`" not in section)
+    assert missing == [], f"README.md, How it fits together, does not name: {missing}"
