@@ -89,13 +89,30 @@ def test_a_reference_relative_to_the_page_is_reported():
     assert text == '<link href="theme/css/site.css"><a href="/theme/css/site.0123456789.css">'
 
 
-def test_a_theme_file_named_relative_to_the_page_stops_the_build(tmp_path):
+@pytest.mark.parametrize(
+    "href", ["theme/css/site.css", "/theme/css/site.css", "https://iwelcome.example/theme/css/site.css"]
+)
+def test_a_page_that_names_a_theme_file_by_its_old_name_stops_the_build(tmp_path, href):
+    """Templates name theme files through asset(); a page that does not would lose its styles."""
     (tmp_path / "theme/css").mkdir(parents=True)
     (tmp_path / "theme/css/site.css").write_text("a{}")
-    (tmp_path / "index.html").write_text('<link rel="stylesheet" href="theme/css/site.css">')
+    (tmp_path / "index.html").write_text(f'<link rel="stylesheet" href="{href}">')
     with pytest.raises(FingerprintError, match=r"index\.html names theme/css/site\.css"):
         fingerprint_output(tmp_path, "theme")
     assert (tmp_path / "theme/css/site.css").is_file(), "nothing is renamed when the build stops"
+
+
+def test_pages_are_not_rewritten_and_a_stylesheet_names_the_images_it_uses_by_their_new_names(tmp_path):
+    (tmp_path / "theme/css").mkdir(parents=True)
+    (tmp_path / "theme/img").mkdir()
+    (tmp_path / "theme/img/logo.png").write_bytes(b"png")
+    (tmp_path / "theme/css/site.css").write_text("a{background:url(../img/logo.png)}")
+    page = '<link rel="stylesheet" href="/theme/css/site.0123456789.css">'
+    (tmp_path / "index.html").write_text(page)
+    renames = fingerprint_output(tmp_path, "theme")
+    assert (tmp_path / "index.html").read_text() == page
+    logo = renames["theme/img/logo.png"].removeprefix("theme/")
+    assert (tmp_path / renames["theme/css/site.css"]).read_text() == f"a{{background:url(../{logo})}}"
 
 
 # --- the production build ------------------------------------------------------------------------

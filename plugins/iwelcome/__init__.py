@@ -45,6 +45,7 @@ def register():
     signals.initialized.connect(report.watch_pelican_errors)
     signals.initialized.connect(reading.separate_cache_per_version)
     signals.initialized.connect(body.add_template_globals)
+    signals.initialized.connect(fingerprint.add_template_globals)
     signals.initialized.connect(contents.forget_addresses)
     signals.initialized.connect(contents.add_template_filters)
     signals.initialized.connect(build_manifest.forget)
@@ -80,6 +81,7 @@ def add_generators(pelican):
 def prepare(generators):
     """What the templates show, stage by stage, once the content is known to be good."""
     articles.prepare(generators)
+    fingerprint.prepare(generators)
     embargo.prepare(generators)
     navigation.prepare(generators)
     with timings.part("actions"):

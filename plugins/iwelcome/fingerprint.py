@@ -1,21 +1,20 @@
-"""Fingerprinted assets: the theme's files renamed after their content, so they can be cached for a year.
+"""Fingerprinted assets: the theme's files named after their content, so they can be cached for a year.
 
-In a production build (the plugin's FINGERPRINT_ASSETS setting), at the end of the build every
-file under the theme's static output folder (`theme/`: css, js, img) gets a hash of its bytes in
-its name, `theme/css/site.css` -> `theme/css/site.0123456789.css`, and every reference to it in
-the built text files (.html, .xml, .json, .css, .js, .txt) is rewritten to the new name. A file
-that changes gets a new name, so a reader's browser or the CDN can keep the old one for a year
-(`Cache-Control: immutable`) and never show a page with stale styles.
+In a production build (the plugin's FINGERPRINT_ASSETS setting) every file of the theme's static
+folder (`theme/`: css, js, img) gets a hash of its bytes in its name, `theme/css/site.css` ->
+`theme/css/site.0123456789.css`. A file that changes gets a new name, so a reader's browser or
+the CDN can keep the old one for a year (`Cache-Control: immutable`) and never show a page with
+stale styles.
 
-References are rewritten where they are written as URLs ending in the file's path after a `/`
-(`https://site/theme/css/site.css`, `/theme/css/site.css`, `../theme/img/logo.png`), and where
-a stylesheet refers to a file relative to itself (`url(../img/logo.png)`). A stylesheet's or
-script's own hash is taken after its references are rewritten, so a new image gives the
-stylesheet that uses it a new name too. The build fails if a file names an asset relative to the
-page (`href="theme/css/site.css"`), which this cannot rewrite: that page would ask for a file that
-is no longer there.
+The names are known before anything is written (`prepare`: the plan, from the theme's own files),
+and templates write them: `{{ SITEURL }}/{{ asset("theme/css/site.css") }}`. No page is rewritten
+afterwards. At the end of the build (`finish`) the copied files take their names; a stylesheet or
+script is written with its own references to other assets renamed (`url(../img/logo.png)`), and
+its hash is taken on those rewritten bytes, so a new image gives the stylesheet that uses it a new
+name too. The build fails if a page still names a theme file by its old name (a template that
+does not go through `asset()`): that page would ask for a file that is no longer there.
 
-`plan_names` and `rewrite` are plain functions; `fingerprint_output` does the file work.
+`plan_names` and `rewrite` are plain functions; `prepare` and `finish` do the build's part.
 """
 
 import hashlib
@@ -23,6 +22,8 @@ import logging
 import os
 import posixpath
 import re
+
+from jinja2 import pass_context
 
 from .report import BuildStopped
 from .settings import setting
@@ -137,9 +138,53 @@ def plan_names(assets):
     return names
 
 
+def theme_assets(settings):
+    """{output path: bytes} of the theme's static files, as Pelican copies them
+    (THEME/static/css/site.css -> theme/css/site.css)."""
+    assets = {}
+    for static in settings.get("THEME_STATIC_PATHS", ["static"]):
+        source = os.path.join(settings["THEME"], static)
+        for folder, _dirs, files in os.walk(source):
+            for name in files:
+                full = os.path.join(folder, name)
+                relative = _relative(full, source)
+                with open(full, "rb") as f:
+                    assets[posixpath.join(settings["THEME_STATIC_DIR"].strip("/"), relative)] = f.read()
+    return assets
+
+
+def prepare(generators):
+    """all_generators_finalized: the theme files' names, which templates write through `asset()`
+    (context: ASSETS, {path: fingerprinted path}; empty when FINGERPRINT_ASSETS is off)."""
+    settings, context = generators[0].settings, generators[0].context
+    context["ASSETS"] = plan_names(theme_assets(settings)) if setting(settings, "FINGERPRINT_ASSETS") else {}
+
+
+@pass_context
+def asset(context, path):
+    """The template function `asset("theme/css/site.css")`: the file's path as this build names it."""
+    return (context.get("ASSETS") or {}).get(path, path)
+
+
+def add_template_globals(pelican):
+    """initialized: `asset()` for the templates."""
+    pelican.settings["JINJA_GLOBALS"]["asset"] = asset
+
+
+def finish(pelican):
+    """finalized, in a production build (FINGERPRINT_ASSETS): give the theme's files their names;
+    return {original path: fingerprinted path} for the build manifest ({} when off)."""
+    if not setting(pelican.settings, "FINGERPRINT_ASSETS"):
+        return {}
+    renames = fingerprint_output(pelican.output_path, pelican.settings["THEME_STATIC_DIR"])
+    logger.info("iwelcome plugin: %d theme files fingerprinted", len(renames))
+    return renames
+
+
 def fingerprint_output(output_path, static_dir):
-    """Rename every file under output_path/static_dir after its content and rewrite the references
-    to them in the built text files; return {old path: new path} (relative to output_path)."""
+    """Rename every file under output_path/static_dir after its content (stylesheets and scripts
+    with their references to other assets renamed); return {old path: new path}. Stops the build
+    if a built file names one of them by its old name."""
     assets = {}
     for folder, _dirs, files in os.walk(os.path.join(output_path, static_dir)):
         for name in files:
@@ -149,40 +194,38 @@ def fingerprint_output(output_path, static_dir):
     renames = plan_names(assets)
     if not renames:
         return renames
+    problems = old_names_in_pages(output_path, renames, skip=set(assets))
+    if problems:
+        raise FingerprintError(
+            "A built file names a theme file by its name before fingerprinting, which will not be there "
+            "(write it as {{ SITEURL }}/{{ asset('theme/...') }}): " + "; ".join(problems)
+        )
+    for old, new in sorted(renames.items()):
+        if old.endswith(REFERRING_SUFFIXES):
+            text = rewrite(assets[old].decode("utf-8"), renames, old)[0]
+            with open(os.path.join(output_path, new), "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            os.remove(os.path.join(output_path, old))
+        else:
+            os.replace(os.path.join(output_path, old), os.path.join(output_path, new))
+    return renames
+
+
+def old_names_in_pages(output_path, renames, skip=()):
+    """['page names theme/x'] for every built text file (but `skip`) that names a renamed asset."""
     pattern = reference_pattern(renames)
     problems = []
     for folder, _dirs, files in os.walk(output_path):
         for name in files:
-            if not name.endswith(TEXT_SUFFIXES):
-                continue
             full = os.path.join(folder, name)
             relative = _relative(full, output_path)
+            if not name.endswith(TEXT_SUFFIXES) or relative in skip:
+                continue
             with open(full, encoding="utf-8", newline="") as f:
-                text = f.read()
-            new_text, page_relative = rewrite(text, renames, relative, pattern)
-            problems += [f"{relative} names {path}" for path in page_relative]
-            if new_text != text:
-                with open(full, "w", encoding="utf-8", newline="") as f:
-                    f.write(new_text)
-    if problems:
-        raise FingerprintError(
-            "A built file names a theme file relative to the page, which fingerprinting cannot rewrite "
-            "(write it as {{ SITEURL }}/theme/...): " + "; ".join(problems)
-        )
-    for old, new in sorted(renames.items()):
-        os.replace(os.path.join(output_path, old), os.path.join(output_path, new))
-    return renames
+                found = sorted(set(pattern.findall(f.read())))
+            problems += [f"{relative} names {path}" for path in found]
+    return problems
 
 
 def _relative(full, root):
     return os.path.relpath(full, root).replace(os.sep, "/")
-
-
-def finish(pelican):
-    """finalized, in a production build (FINGERPRINT_ASSETS): rename the theme's files; return
-    {original path: fingerprinted path} for the build manifest ({} when off)."""
-    if not setting(pelican.settings, "FINGERPRINT_ASSETS"):
-        return {}
-    assets = fingerprint_output(pelican.output_path, pelican.settings["THEME_STATIC_DIR"])
-    logger.info("iwelcome plugin: %d theme files fingerprinted", len(assets))
-    return assets
