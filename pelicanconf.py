@@ -132,10 +132,8 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
+# The main navigation after a listing for each type of article (the plugin's CONTENT_TYPES).
 MENUITEMS = (
-    ("Press releases", "/press-releases/"),
-    ("Updates", "/updates/"),
-    ("Case studies", "/case-studies/"),
     ("Get involved", "/get-involved/"),
     ("Activist toolkit", "/toolkit/"),
     ("About", "/about/"),

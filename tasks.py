@@ -265,11 +265,19 @@ def new(c, kind, title, content=CONTENT):
     from pelican.utils import slugify
 
     sys.path.insert(0, str(ROOT / "plugins"))
+    from iwelcome import contract
     from iwelcome.scaffold import scaffold
 
+    site = _site_settings()  # the contract: the site's own, else the plugin's
     try:
         relative, text = scaffold(
-            kind, title, date.today(), lambda t: slugify(t, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+            kind,
+            title,
+            date.today(),
+            lambda t: slugify(t, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]),
+            contract.content_types(site["CONTENT_TYPES"]),
+            contract.action_kinds(site["ACTION_KINDS"]),
+            {"CASE_STATUSES": list(site["CASE_STATUSES"])},
         )
     except ValueError as error:
         sys.exit(str(error))
@@ -279,6 +287,34 @@ def new(c, kind, title, content=CONTENT):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"Wrote {path}. Replace every TODO hint, then run `python3 tasks.py check`.")
+
+
+@task
+def editing_tables(c):
+    """Write EDITING.md's field tables from the editor's contract (plugins/iwelcome/contract.py)."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from iwelcome import contract
+
+    site = _site_settings()
+    tables = contract.editing_tables(
+        contract.content_types(site["CONTENT_TYPES"]),
+        contract.action_kinds(site["ACTION_KINDS"]),
+        {"CASE_STATUSES": list(site["CASE_STATUSES"])},
+    )
+    path = ROOT / "EDITING.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(contract.with_tables(text, tables), encoding="utf-8")
+    print("EDITING.md's field tables are the contract's.")
+
+
+def _site_settings():
+    """The site's settings over the plugin's defaults: what the editor's contract says here."""
+    from pelican.settings import read_settings
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from iwelcome.settings import DEFAULTS
+
+    return {**DEFAULTS, **read_settings(str(ROOT / "pelicanconf.py"))}
 
 
 @task(help={"content": "the content folder (content/)"})

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from iwelcome import contract
+from iwelcome.settings import DEFAULTS
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
@@ -26,7 +29,16 @@ def setting(name):
 
 # --- The real content, as its files say ----------------------------------------------------------
 
-TYPE_FOLDERS = ["press-releases", "updates", "case-studies"]
+# The editor's contract, as the plugin declares it (settings.py, read through contract.py): the
+# tests take types, kinds, labels and fields from here, never from a list of their own.
+TYPES = contract.content_types(DEFAULTS["CONTENT_TYPES"])  # folder -> Kind
+ACTION_KINDS = contract.action_kinds(DEFAULTS["ACTION_KINDS"])  # kind -> Kind
+LISTS = {
+    "CASE_STATUSES": DEFAULTS["CASE_STATUSES"],
+    "ACTION_KINDS": list(ACTION_KINDS),
+    "OUTCOMES": ["live", "victory", "closed"],
+}
+TYPE_FOLDERS = list(TYPES)
 
 
 def metadata(path):

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from conftest import TYPES
 from iwelcome.actions import (
     Action,
     as_of,
@@ -18,7 +19,6 @@ from iwelcome.actions import (
     share_links,
     tracked_url,
 )
-from iwelcome.settings import DEFAULTS
 
 TODAY = date(2026, 11, 23)
 
@@ -45,7 +45,7 @@ def parse(**meta):
         values,
         "<p>Pitch</p>",
         file_exists=lambda path: path == "downloads/toolkit.pdf",
-        content_types=DEFAULTS["CONTENT_TYPES"],
+        content_types=TYPES,
     )
 
 
@@ -108,7 +108,7 @@ def test_a_good_petition_parses():
         ({"default": "maybe"}, "Default: 'maybe' should be 'yes' or 'no'"),
         ({"outcome": "won"}, "Outcome: 'won' is not an outcome; write one of: live, victory, closed"),
         ({"types": "blog"}, "Types: 'blog' is not a type of article; write one of: press-release, update, case-study"),
-        ({"kind": "letter", "goal": "100"}, "Goal: is not a field of a letter action; only petitions have one"),
+        ({"kind": "letter", "goal": "100"}, "Goal: is not a field of a letter action; only petition actions have one"),
         ({"buton": "Sign"}, "Buton: is not a field of a petition action"),
     ],
 )

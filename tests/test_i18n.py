@@ -19,9 +19,8 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from jinja2 import Environment, nodes
 
-from conftest import ROOT, article, setting
+from conftest import ACTION_KINDS, ROOT, TYPES, article, setting
 from iwelcome import i18n, terms
-from iwelcome.actions import KIND_LABELS
 from iwelcome.settings import DEFAULTS
 
 TRANSLATIONS = ROOT / "theme" / "translations"
@@ -103,10 +102,10 @@ def test_each_catalogue_has_its_languages_plural_forms(lang):
 def test_the_words_python_declares_are_in_the_template():
     """The labels templates translate from the plugin's settings and from pelicanconf.py."""
     declared = set()
-    for kind in DEFAULTS["CONTENT_TYPES"].values():
-        declared |= {kind["label"], kind["plural"]}
+    for kind in TYPES.values():
+        declared |= {kind.label, kind.plural, kind.all, *(f.label for f in kind.shown)}
     declared |= set(DEFAULTS["CASE_STATUSES"].values())
-    declared |= {word for labels in KIND_LABELS.values() for word in labels}
+    declared |= {word for kind in ACTION_KINDS.values() for word in (kind.label, kind.plural)}
     declared |= {label for label, _link in setting("MENUITEMS")} | {setting("SITE_TAGLINE")}
     in_pot = {message_id for message_id, _context in ids(read(POT))}
     assert declared - in_pot == set()

@@ -5,12 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import LISTS, TYPES
 from iwelcome.articles import Contact, article_facts, parse_contact
-from iwelcome.settings import DEFAULTS
 from iwelcome.validation import Item, Rules, split_list, validate
-
-TYPES = DEFAULTS["CONTENT_TYPES"]
-STATUSES = DEFAULTS["CASE_STATUSES"]
 
 
 def slugify(text):
@@ -27,7 +24,7 @@ def item(path="content/updates/a.md", kind="article", folder="updates", slug=Non
 
 
 def check(*items, files=()):
-    rules = Rules(TYPES, STATUSES, file_exists=lambda path: path in files, slugify=slugify, languages=("en", "es"))
+    rules = Rules(TYPES, LISTS, file_exists=lambda path: path in files, slugify=slugify, languages=("en", "es"))
     return [str(p) for p in validate(list(items), rules)]
 
 
@@ -37,7 +34,7 @@ def test_a_good_article_has_no_problem():
 
 def test_html_that_shows_nothing_counts_as_empty():
     assert check(item(summary="<p> &nbsp;</p>")) == [
-        "content/updates/a.md: Summary: is empty; add one or two sentences that say what this is about"
+        f"content/updates/a.md: Summary: is empty; add {TYPES['updates'].fields['summary'].about}"
     ]
 
 
@@ -46,7 +43,7 @@ def test_missing_and_unreadable_fields_are_told_apart():
     assert problems == [
         "content/updates/a.md: Date: '2024-02-30' is not a date; "
         "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, for example 2024-03-15",
-        "content/updates/a.md: Title: missing; add a line such as 'Title: Judge halts deportation of four families'",
+        f"content/updates/a.md: Title: missing; add {TYPES['updates'].fields['title'].hint()}",
     ]
 
 
@@ -112,7 +109,10 @@ def test_contact_phone_link_keeps_only_digits_and_plus():
 
 def test_press_release_without_contact_gets_the_site_default():
     facts = article_facts(
-        "press-releases", {"location": "Washington"}, TYPES, STATUSES, "Media team, media@iwelcome.example"
+        TYPES["press-releases"],
+        {"location": "Washington"},
+        LISTS,
+        {"MEDIA_CONTACT": "Media team, media@iwelcome.example"},
     )
     assert facts["media_contact"] == Contact("Media team", "media@iwelcome.example", "")
     assert (facts["type"], facts["type_label"], facts["template"]) == (
@@ -124,7 +124,7 @@ def test_press_release_without_contact_gets_the_site_default():
 
 def test_case_study_facts():
     facts = article_facts(
-        "case-studies", {"case_status": " at-risk ", "countries": "Honduras, Mexico"}, TYPES, STATUSES, ""
+        TYPES["case-studies"], {"case_status": " at-risk ", "countries": "Honduras, Mexico"}, LISTS, {}
     )
     assert (facts["case_status"], facts["case_status_label"]) == ("at-risk", "At risk")
     assert facts["country_names"] == ["Honduras", "Mexico"]

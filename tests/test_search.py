@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CONTENT, metadata
+from conftest import CONTENT, TYPES, metadata
 from iwelcome import search, stable_index
-from iwelcome.settings import DEFAULTS
 from site_server import SiteHandler, make_server
 
 CASE_STUDY = "/case-studies/sara-beltran-hernandez/"  # the one English case study that says "aspirin"
@@ -29,7 +28,7 @@ FRAGMENT_PREFIX = b"pagefind_dcd"  # Pagefind 1.x: a fragment is gzip("pagefind_
 def english_articles():
     """(url, type label, topics) of every published article in the site's default language."""
     today = date.today().isoformat()
-    for folder, kind in DEFAULTS["CONTENT_TYPES"].items():
+    for folder, kind in TYPES.items():
         for path in sorted((CONTENT / folder).glob("*.md")):
             meta = metadata(path)
             if meta.get("lang", "en") != "en" or meta.get("status", "published") != "published":
@@ -37,7 +36,7 @@ def english_articles():
             if meta.get("date", "")[:10] > today:  # embargoed: not built yet
                 continue
             topics = sorted(filter(None, (t.strip() for t in meta.get("tags", "").split(","))))
-            yield f"/{folder}/{meta.get('slug', path.stem)}/", kind["label"], topics
+            yield f"/{folder}/{meta.get('slug', path.stem)}/", kind.label, topics
 
 
 def fragments(site):
@@ -248,7 +247,7 @@ def test_a_search_for_a_word_of_a_case_study_finds_it(site, served, tmp_path):
     assert only_case_studies == [CASE_STUDY]
     assert only_updates == [] and nonsense == []
     assert set(filters) == {"type", "topic"}
-    assert set(filters["type"]) == {kind["label"] for kind in DEFAULTS["CONTENT_TYPES"].values()}
+    assert set(filters["type"]) == {kind.label for kind in TYPES.values()}
     assert {"Asylum", "Detention", "Health care"} <= set(filters["topic"])
 
 

@@ -20,7 +20,9 @@ def test_empty_required_field(build_site, field):
 
 def test_empty_tags_line(build_site):
     build = build_site({"updates/judge-rules.md": article(Tags=" , ")})
-    assert_fails_with(build, r"^content/updates/judge-rules\.md:4: Tags: missing; add at least one topic")
+    assert_fails_with(
+        build, r"^content/updates/judge-rules\.md:4: Tags: missing; add the topics, at least one, such as"
+    )
 
 
 def test_unknown_type_folder(build_site):
@@ -59,7 +61,7 @@ def test_bad_case_status(build_site):
     )
     assert_fails_with(
         build,
-        r"^content/case-studies/sara\.md:\d+: Case_status: 'freed' is not a status this site knows; "
+        r"^content/case-studies/sara\.md:\d+: Case_status: 'freed' is not one this site knows; "
         r"write one of: detained, at-risk, released, resolved",
     )
 

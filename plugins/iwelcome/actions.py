@@ -10,45 +10,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from . import dates
-from .i18n import N_  # marks the labels readers see, for the translators' catalogue
+from . import contract, dates
 from .markup import text_of
+from .settings import DEFAULTS
 from .topics import topic_key
 from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
 
-# Kind -> (label on an action, heading of its group on /get-involved/), in the hub's order.
-KIND_LABELS = {
-    "petition": (N_("Petition"), N_("Petitions")),
-    "letter": (N_("Write a letter"), N_("Letters")),
-    "call": (N_("Make a call"), N_("Calls")),
-    "donate": (N_("Donate"), N_("Donations")),
-    "download": (N_("Download"), N_("Downloads")),
-    "share": (N_("Spread the word"), N_("Spread the word")),
-    "event": (N_("Event"), N_("Events")),
-    "signup": (N_("Sign up"), N_("Sign up")),
-}
-KINDS = tuple(KIND_LABELS)
+# The kinds of action, their names and their fields: the ACTION_KINDS setting, read through
+# contract.py (DEFAULT_KINDS: the plugin's own, for callers that do not pass a site's).
+DEFAULT_KINDS = contract.action_kinds(DEFAULTS["ACTION_KINDS"])
 OUTCOMES = ("live", "victory", "closed")
-FIELDS = {
-    "title",
-    "kind",
-    "button",
-    "url",
-    "file",
-    "tags",
-    "countries",
-    "types",
-    "priority",
-    "default",
-    "starts",
-    "ends",
-    "outcome",
-    "victory",
-    "followup",
-    "goal",
-    "signatures",
-    "summary",
-}
 INTERNAL_FIELDS = {
     "category",
     "reader",
@@ -136,7 +107,9 @@ def tracked_url(url, slug, placement):
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def parse_action(slug, path, meta, pitch, file_exists, content_types, static_folders=("images", "downloads")):
+def parse_action(
+    slug, path, meta, pitch, file_exists, content_types, static_folders=("images", "downloads"), kinds=DEFAULT_KINDS
+):
     """(Action or None, [Problem]) from one action file's metadata and body HTML."""
     problems = []
 
@@ -182,22 +155,24 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types, static_fol
                 "missing; "
                 + {
                     "title": "add the ask, such as 'Title: Tell DHS to stop jailing asylum seekers'",
-                    "kind": "add one of: " + ", ".join(KINDS),
+                    "kind": "add one of: " + ", ".join(kinds),
                     "button": "add the button's label, such as 'Button: Sign the petition'",
                 }[key],
             )
     kind = text("kind").lower()
-    if kind and kind not in KINDS:
-        problem("kind", f"'{text('kind')}' is not a kind of action; write one of: {', '.join(KINDS)}")
+    if kind and kind not in kinds:
+        problem("kind", f"'{text('kind')}' is not a kind of action; write one of: {', '.join(kinds)}")
 
-    allowed = FIELDS if kind == "petition" else FIELDS - {"goal", "signatures"}
+    declared = kinds[kind].fields if kind in kinds else contract.ACTION_FIELDS
+    allowed = set(declared)
     for key in sorted(set(meta) - allowed - INTERNAL_FIELDS):
-        hint = "only petitions have one" if key in ("goal", "signatures") else "remove it or check the spelling"
-        what = f"a{'n' if kind[:1] in 'aeiou' else ''} {kind} action" if kind in KINDS else "an action"
+        others = [k for k, other in kinds.items() if key in other.fields]
+        hint = f"only {' and '.join(others)} actions have one" if others else "remove it or check the spelling"
+        what = f"a{'n' if kind[:1] in 'aeiou' else ''} {kind} action" if kind in kinds else "an action"
         problem(key, f"is not a field of {what}; {hint}")
 
     url = text("url")
-    if kind in KINDS and kind not in ("download", "share") and not url:
+    if kind in kinds and declared["url"].required and not url:
         problem("url", "missing; add the https:// address where people take this action")
     if url:
         parts = urlsplit(url)
@@ -205,14 +180,14 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types, static_fol
             problem("url", f"'{url}' is not a web address starting with https://; write the full https:// address")
             url = ""
     file = text("file").lstrip("/")
-    if kind == "download":
+    if kind in kinds and declared["file"].required:
         if not file:
             problem("file", "missing; add the path of the file to download, such as downloads/toolkit.pdf")
         else:
             problems.extend(check_file_field(path, "file", file, static_folders, file_exists))
 
     types = tuple(t.lower() for t in split_list(meta.get("types")))
-    known_types = [kind_["type"] for kind_ in content_types.values()]
+    known_types = [kind_.type for kind_ in content_types.values()]
     for unknown in [t for t in types if t not in known_types]:
         problem("types", f"'{unknown}' is not a type of article; write one of: {', '.join(known_types)}")
 
@@ -226,8 +201,8 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types, static_fol
     starts, ends = day("starts"), day("ends")
     if starts and ends and ends < starts:
         problem("ends", f"{ends} is before Starts ({starts})")
-    goal = integer("goal", 1)
-    signatures = integer("signatures", 0)
+    goal = integer("goal", declared["goal"].minimum) if "goal" in declared else None
+    signatures = integer("signatures", declared["signatures"].minimum) if "signatures" in declared else None
     priority = integer("priority", -(10**9), default=0)
 
     if problems:
@@ -251,8 +226,8 @@ def parse_action(slug, path, meta, pitch, file_exists, content_types, static_fol
         outcome=outcome,
         victory=text("victory"),
         followup=text("followup"),
-        goal=goal if kind == "petition" else None,
-        signatures=signatures if kind == "petition" else None,
+        goal=goal,
+        signatures=signatures,
     ), []
 
 
@@ -513,10 +488,10 @@ def share_links(page_url, title):
     ]
 
 
-def hub_groups(actions):
-    """The /get-involved/ page: live actions grouped by kind (in KINDS order), then past ones."""
+def hub_groups(actions, kinds=DEFAULT_KINDS):
+    """The /get-involved/ page: live actions grouped by kind (in the order of `kinds`), then past ones."""
     live = [a for a in actions if a.is_live]
-    groups = [(kind, sorted((a for a in live if a.kind == kind), key=_rank)) for kind in KINDS]
+    groups = [(kind, sorted((a for a in live if a.kind == kind), key=_rank)) for kind in kinds]
     past = sorted(
         (a for a in actions if a.state in ("victory", "closed")),
         key=lambda a: (-(a.ends or a.starts or date.min).toordinal(), a.slug),

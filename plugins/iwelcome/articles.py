@@ -4,6 +4,7 @@ metadata: pure functions, tested without a build, and `prepare`, which gives the
 import re
 from dataclasses import dataclass
 
+from . import contract
 from .contents import all_contents, generators_by_kind
 from .countries import Country
 from .markup import text_of
@@ -36,24 +37,37 @@ def parse_contact(text):
     return Contact(", ".join(name), email, phone)
 
 
-def article_facts(folder, meta, content_types, case_statuses, media_contact):
-    """The extra attributes an article of this folder gets for its templates."""
-    kind = content_types[folder]
+def article_facts(kind, meta, lists, defaults):
+    """The extra attributes an article of this type (a contract.Kind) gets for its templates.
+
+    lists: {setting name: {value: label}} for one-of fields; defaults: {setting name: value} for
+    fields that fall back on a setting. A contact field's card is `media_contact`; a one-of field
+    gets its value and its `<name>_label`; the fields with a label are the facts block's
+    (`shown_facts`: [(Field, value, label of the value)])."""
     facts = {
-        "type": kind["type"],
-        "type_label": kind["label"],
-        "type_plural": kind["plural"],
-        "template": meta.get("template") or kind["type"],
+        "type": kind.type,
+        "type_label": kind.label,
+        "type_plural": kind.plural,
+        "schema": kind.schema,
+        "template": meta.get("template") or kind.template,
         "country_names": split_list(meta.get("countries")),
         "action_slugs": split_list(meta.get("actions")),
         "related_slugs": split_list(meta.get("related")),
     }
-    if kind["type"] == "press-release":
-        facts["media_contact"] = parse_contact(meta.get("contact") or media_contact)
-    if kind["type"] == "case-study":
-        status = str(meta.get("case_status", "")).strip()
-        facts["case_status"] = status
-        facts["case_status_label"] = case_statuses.get(status, status)
+    shown = []
+    for f in kind.fields.values():
+        value = meta.get(f.name)
+        if not value and f.default:
+            value = defaults.get(f.default)
+        raw = str(value or "").strip()
+        if f.check == "contact":
+            facts["media_contact"] = parse_contact(raw)
+        elif f.check == "one-of" and f.choices in lists:
+            facts[f.name] = raw
+            facts[f"{f.name}_label"] = dict(lists[f.choices]).get(raw, raw)
+        if f.label and raw:
+            shown.append((f, raw, facts.get(f"{f.name}_label", raw)))
+    facts["shown_facts"] = shown
     return facts
 
 
@@ -69,13 +83,14 @@ def prepare(generators):
     content types (CONTENT_TYPES) for listings and menus."""
     articles_gen, pages_gen, _actions_gen, _static_gen = generators_by_kind(generators)
     settings = articles_gen.settings
-    content_types = setting(settings, "CONTENT_TYPES")
-    case_statuses = setting(settings, "CASE_STATUSES")
-    media_contact = setting(settings, "MEDIA_CONTACT")
+    content_types = contract.content_types(setting(settings, "CONTENT_TYPES"))
+    declared = [f for kind in content_types.values() for f in kind.fields.values()]
+    lists = {f.choices: settings.get(f.choices, {}) for f in declared if f.choices}
+    defaults = {f.default: settings.get(f.default, "") for f in declared if f.default}
     countries = {}  # one Country per name: its slug is worked out once
     for article in all_contents(articles_gen, pages_gen)[0]:
         folder = article.relative_source_path.replace("\\", "/").split("/")[0]
-        facts = article_facts(folder, article.metadata, content_types, case_statuses, media_contact)
+        facts = article_facts(content_types[folder], article.metadata, lists, defaults)
         for name in facts["country_names"]:
             if name not in countries:
                 countries[name] = Country(name, settings)

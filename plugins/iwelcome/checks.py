@@ -16,8 +16,8 @@ import os
 import posixpath
 from datetime import datetime
 
-from . import confinement, embargo, i18n, ownership, report, timings, validation
-from .actions import as_of, check_actions, check_references, followup_warnings
+from . import confinement, contract, embargo, i18n, ownership, report, timings, validation
+from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings
 from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished
 from .countries import Country
 from .get_involved import inline_markers, today_in
@@ -35,11 +35,20 @@ SITE_FILES = {  # files and folders the build writes beside the content's pages
 }
 
 
+def choices_for(settings):
+    """{name: values} of the lists a one-of field names in the contract (contract.py)."""
+    return {
+        "CASE_STATUSES": setting(settings, "CASE_STATUSES"),
+        "ACTION_KINDS": list(setting(settings, "ACTION_KINDS")),
+        "OUTCOMES": list(OUTCOMES),
+    }
+
+
 def rules_for(settings):
     file_exists = confinement.static_file_check(settings)
     return validation.Rules(
-        content_types=setting(settings, "CONTENT_TYPES"),
-        case_statuses=setting(settings, "CASE_STATUSES"),
+        content_types=contract.content_types(setting(settings, "CONTENT_TYPES")),
+        choices=choices_for(settings),
         file_exists=file_exists,
         slugify=key_maker(settings),
         languages=tuple(dict.fromkeys([settings["DEFAULT_LANG"], *setting(settings, "LANGUAGES")])),
@@ -168,7 +177,7 @@ def output_claims(settings, articles_gen, pages_gen, actions, static_gen, report
         claim(settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html"), f"the {template} page")
     types = rules.content_types
     for category, listed in articles_gen.categories:
-        label = types.get(category.slug, {}).get("plural", category.name)
+        label = types[category.slug].plural if category.slug in types else category.name
         listing_claims(claim, category.save_as, len(listed), settings, "category", f"the {label} listing")
     for tag, listed in sorted(articles_gen.tags.items(), key=lambda pair: pair[0].name):
         if tag.slug:
@@ -314,7 +323,7 @@ def content_warnings(items, contents, settings):
         "IMAGE_MAX_KB": setting(settings, "IMAGE_MAX_KB"),
         "SUMMARY_MAX_CHARS": setting(settings, "SUMMARY_MAX_CHARS"),
     }
-    types = setting(settings, "CONTENT_TYPES")
+    types = contract.content_types(setting(settings, "CONTENT_TYPES"))
 
     def image_size(path):
         full = os.path.join(settings["PATH"], path)
@@ -322,7 +331,7 @@ def content_warnings(items, contents, settings):
 
     warnings = []
     for item, content in zip(items, contents, strict=True):
-        kind = types.get(item.folder, {}).get("type", "page") if item.kind == "article" else "page"
+        kind = types[item.folder].type if item.kind == "article" and item.folder in types else "page"
         warnings += lint_warnings(item.path, kind, item.meta, content.get_content(""), today, image_size, limits)
     return warnings
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from pelican.contents import Page
 from pelican.generators import Generator
 
+from . import contract
 from .actions import (
-    KIND_LABELS,
     Chooser,
     as_of,
     feed_entries,
@@ -45,6 +45,7 @@ class ActionsGenerator(Generator):
     """Reads the action files (generate_context) and writes the Get Involved pages (generate_output)."""
 
     def generate_context(self):
+        self.kinds = contract.action_kinds(setting(self.settings, "ACTION_KINDS"))
         self.action_files = []  # (relative path, Pelican content) for each action file
         folder = setting(self.settings, "ACTIONS_PATH")
         # ARTICLE_EXCLUDES holds the linked folders the plugin found (confinement.py): never walked.
@@ -60,7 +61,7 @@ class ActionsGenerator(Generator):
     def parse(self, file_exists):
         """([Action], {lang: {slug: translated words}}, [Problem]) for all action files."""
         actions, translations, problems = [], {}, []
-        content_types = setting(self.settings, "CONTENT_TYPES")
+        content_types = contract.content_types(setting(self.settings, "CONTENT_TYPES"))
         root = os.path.basename(self.settings["PATH"])
         default_lang = self.settings["DEFAULT_LANG"]
         first_of = {}  # (lang, slug) -> the file that has it
@@ -97,6 +98,7 @@ class ActionsGenerator(Generator):
                     file_exists,
                     content_types,
                     tuple(p.strip("/") for p in self.settings["STATIC_PATHS"]),
+                    self.kinds,
                 )
                 if action:
                     actions.append(action)
@@ -134,7 +136,7 @@ class ActionsGenerator(Generator):
                 template_name="action",
             )
         for lang in self.context["GET_INVOLVED_URLS"]:  # the languages readers get
-            groups, past = hub_groups(list(by_lang[lang].values()))
+            groups, past = hub_groups(list(by_lang[lang].values()), self.kinds)
             save_as = setting(
                 self.settings, "GET_INVOLVED_SAVE_AS" if lang == default_lang else "GET_INVOLVED_LANG_SAVE_AS"
             )
@@ -187,8 +189,8 @@ def prepare(generators):
             },
             "ACTION_UTM": setting(settings, "ACTION_UTM"),
             "ACTION_URL": setting(settings, "ACTION_URL"),
-            "ACTION_KIND_LABELS": {kind: labels[0] for kind, labels in KIND_LABELS.items()},
-            "ACTION_KIND_PLURALS": {kind: labels[1] for kind, labels in KIND_LABELS.items()},
+            "ACTION_KIND_LABELS": {name: kind.label for name, kind in actions_gen.kinds.items()},
+            "ACTION_KIND_PLURALS": {name: kind.plural for name, kind in actions_gen.kinds.items()},
             "share_links": share_links,
         }
     )

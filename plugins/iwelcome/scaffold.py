@@ -7,48 +7,39 @@ import re
 
 HINT = "TODO"
 
-KINDS = {
-    # kind: (folder under content/, [(field, hint)], hint for the text)
-    "press-release": (
-        "press-releases",
-        [
-            ("Summary", "TODO: one or two sentences that say what happened (shown in listings and share cards)"),
-            ("Tags", "TODO: the topics, separated by commas, such as Detention, Asylum"),
-            ("Location", "TODO: the dateline city, such as Washington"),
-        ],
-        "TODO: the release. Start with the news; the dateline and the media contact are added for you.",
-    ),
-    "update": (
-        "updates",
-        [
-            ("Summary", "TODO: one or two sentences that say what this update is about"),
-            ("Tags", "TODO: the topics, separated by commas, such as Resettlement, Funding"),
-        ],
-        "TODO: the update. Use ## for subheadings.",
-    ),
-    "case-study": (
-        "case-studies",
-        [
-            ("Summary", "TODO: one or two sentences about the person and the case"),
-            ("Tags", "TODO: the topics, separated by commas, such as Detention, Health care"),
-            ("Countries", "TODO: the person's own country first, such as El Salvador, United States"),
-            ("Person", "TODO: the person's name"),
-            ("Case_status", "TODO: one of detained, at-risk, released, resolved"),
-        ],
-        "TODO: the person's story. Use ## for subheadings.",
-    ),
-    "action": (
-        "actions",
-        [
-            ("Kind", "TODO: one of petition, letter, call, donate, download, share, event, signup"),
-            ("Button", "TODO: the button's label, such as Sign the petition"),
-            ("Url", "TODO: the https:// address where people take the action (a download has File: instead)"),
-        ],
-        "TODO: the short pitch: why act, in two or three sentences.",
-    ),
-    "page": ("pages", [], "TODO: the page's text."),
-}
-DATED = {"press-release", "update", "case-study"}
+PAGE_TEXT = "the page's text."
+
+
+def kinds_of_file(types, kinds):
+    """{what `new` makes: (folder under content/, contract.Kind or None)}: each type of article by
+    its type (press-release), an action, a page. types: {folder: Kind}; kinds: {kind: Kind}."""
+    made = {kind.type: (folder, kind) for folder, kind in types.items()}
+    made["action"] = ("actions", None)
+    made["page"] = ("pages", None)
+    return made
+
+
+def header_fields(kind, lists):
+    """[(Field as written, hint)] a new file of `kind` starts with, after its Title and Date: its
+    required fields. lists: {setting name: values} for one-of fields (their hint lists them)."""
+    hints = []
+    for f in kind.fields.values():
+        if not f.required or f.name in ("title", "date"):
+            continue
+        if f.check == "one-of" and f.choices in lists:
+            hints.append((f.written, f"{HINT}: one of {', '.join(lists[f.choices])}"))
+        else:
+            hints.append((f.written, f"{HINT}: {f.about}" + (f", such as {f.example}" if f.example else "")))
+    return hints
+
+
+def action_fields(kinds):
+    names = ", ".join(kinds)
+    return [
+        ("Kind", f"{HINT}: one of {names}"),
+        ("Button", f"{HINT}: the button's label, such as Sign the petition"),
+        ("Url", f"{HINT}: the https:// address where people take the action (a download has File: instead)"),
+    ]
 
 
 def is_hint(text):
@@ -57,10 +48,13 @@ def is_hint(text):
     return re.match(rf"{HINT}\b", str(text).strip()) is not None
 
 
-def scaffold(kind, title, today, slugify):
-    """(path under content/, file text) for a new item of `kind` titled `title`."""
-    if kind not in KINDS:
-        raise ValueError(f"'{kind}' is not a kind of content; use one of: {', '.join(KINDS)}")
+def scaffold(what, title, today, slugify, types, kinds, lists=None):
+    """(path under content/, file text) for a new item of `what` (a type of article, `action` or
+    `page`) titled `title`. types: {folder: contract.Kind}; kinds: {action kind: contract.Kind};
+    lists: {setting name: values} of one-of fields."""
+    made = kinds_of_file(types, kinds)
+    if what not in made:
+        raise ValueError(f"'{what}' is not a kind of content; use one of: {', '.join(made)}")
     if re.search(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", title):
         raise ValueError("the title holds a line break; write it on one line")
     if not title.strip():
@@ -72,10 +66,16 @@ def scaffold(kind, title, today, slugify):
             f"the title '{title.strip()}' has no letters or digits to make a file name from; "
             'give it a title with some, such as "Children at the border"'
         )
-    folder, fields, body = KINDS[kind]
+    folder, kind = made[what]
     header = [("Title", title.strip())]
-    if kind in DATED:
+    if kind is not None:
         header.append(("Date", f"{today:%Y-%m-%d}"))
-    header += fields
-    text = "\n".join(f"{key}: {value}" for key, value in header) + f"\n\n{body}\n"
-    return f"{folder}/{slugify(title)}.md", text
+        header += header_fields(kind, lists or {})
+        text = kind.text
+    elif what == "action":
+        header += action_fields(kinds)
+        text = "the short pitch: why act, in two or three sentences."
+    else:
+        text = PAGE_TEXT
+    body = f"{HINT}: {text}"
+    return f"{folder}/{slugify(title)}.md", "\n".join(f"{key}: {value}" for key, value in header) + f"\n\n{body}\n"

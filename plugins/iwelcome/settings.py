@@ -6,11 +6,113 @@ Each can be overridden in pelicanconf.py; README.md ("Settings") says what each 
 from .i18n import N_  # marks the words readers see, for the translators' catalogue
 
 DEFAULTS = {
-    # Folder under content/ -> how that type of article is named and shown.
+    # The editor's contract (contract.py reads it; EDITING.md's field tables are made from it):
+    # folder under content/ -> the type of article it holds: its names, its schema.org type, its
+    # layout (`template`, in theme/templates/; article.html when it has none of its own), the
+    # fields it has beyond every article's (contract.ARTICLE_FIELDS; a field named here again
+    # changes it for this type), and the hint `new` writes for its text. A field: `check` (text,
+    # date, topics, countries, file, integer, one-of, contact, ...), `required`, `about` (what to
+    # write), `example`, `note` (more for EDITING.md), `label` (shown to readers in the facts
+    # block), and for some checks
+    # `minimum`, `choices` (a setting's name) or `default` (a setting used when the field is absent).
     "CONTENT_TYPES": {
-        "press-releases": {"type": "press-release", "label": N_("Press release"), "plural": N_("Press releases")},
-        "updates": {"type": "update", "label": N_("Update"), "plural": N_("Updates")},
-        "case-studies": {"type": "case-study", "label": N_("Case study"), "plural": N_("Case studies")},
+        "press-releases": {
+            "type": "press-release",
+            "label": N_("Press release"),
+            "plural": N_("Press releases"),
+            "all": N_("All press releases"),
+            "schema": "NewsArticle",
+            "template": "press-release",
+            "fields": {
+                "summary": {"about": "one or two sentences that say what happened (shown in listings and share cards)"},
+                "location": {
+                    "required": True,
+                    "about": "the dateline city",
+                    "example": "Washington",
+                    "note": 'shown as "WASHINGTON, January 21, 2016 —"',
+                },
+                "contact": {
+                    "check": "contact",
+                    "about": "the media contact for this release: Name, email, phone",
+                    "example": "Ana Ruiz, press@iwelcome.example, +1 212 555 0199",
+                    "note": "without it, the site's media contact is shown",
+                    "default": "MEDIA_CONTACT",
+                },
+            },
+            "text": "the release. Start with the news; the dateline and the media contact are added for you.",
+        },
+        "updates": {
+            "type": "update",
+            "label": N_("Update"),
+            "plural": N_("Updates"),
+            "all": N_("All updates"),
+            "schema": "NewsArticle",
+            "template": "update",
+            "fields": {
+                "summary": {"about": "one or two sentences that say what this update is about"},
+                "tags": {"example": "Resettlement, Funding"},
+            },
+            "text": "the update. Use ## for subheadings.",
+        },
+        "case-studies": {
+            "type": "case-study",
+            "label": N_("Case study"),
+            "plural": N_("Case studies"),
+            "all": N_("All case studies"),
+            "schema": "Article",
+            "template": "case-study",
+            "fields": {
+                "summary": {"about": "one or two sentences about the person and the case"},
+                "tags": {"example": "Detention, Health care"},
+                "countries": {
+                    "required": True,
+                    "about": "the person's own country first",
+                    "example": "El Salvador, United States",
+                },
+                "person": {
+                    "required": True,
+                    "about": "the person's name",
+                    "example": "Sara Beltran Hernandez",
+                    "label": N_("Person"),
+                },
+                "case_status": {
+                    "check": "one-of",
+                    "choices": "CASE_STATUSES",
+                    "required": True,
+                    "about": "the state of the case",
+                    "example": "detained",
+                    "note": "shown as a badge",
+                    "label": N_("Status"),
+                },
+            },
+            "text": "the person's story. Use ## for subheadings.",
+        },
+    },
+    # Kind of call to action -> its names (on an action, and as the heading of its group on the
+    # Get Involved page, in this order) and the fields it has beyond every action's
+    # (contract.ACTION_FIELDS); `hint`: what `new` suggests for its Url.
+    "ACTION_KINDS": {
+        "petition": {
+            "label": N_("Petition"),
+            "plural": N_("Petitions"),
+            "fields": {
+                "url": {"required": True},
+                "goal": {
+                    "check": "integer",
+                    "minimum": 1,
+                    "about": "the number of signatures to reach",
+                    "example": "25000",
+                },
+                "signatures": {"check": "integer", "minimum": 0, "about": "the signatures so far", "example": "18342"},
+            },
+        },
+        "letter": {"label": N_("Write a letter"), "plural": N_("Letters"), "fields": {"url": {"required": True}}},
+        "call": {"label": N_("Make a call"), "plural": N_("Calls"), "fields": {"url": {"required": True}}},
+        "donate": {"label": N_("Donate"), "plural": N_("Donations"), "fields": {"url": {"required": True}}},
+        "download": {"label": N_("Download"), "plural": N_("Downloads"), "fields": {"file": {"required": True}}},
+        "share": {"label": N_("Spread the word"), "plural": N_("Spread the word"), "fields": {}},
+        "event": {"label": N_("Event"), "plural": N_("Events"), "fields": {"url": {"required": True}}},
+        "signup": {"label": N_("Sign up"), "plural": N_("Sign up"), "fields": {"url": {"required": True}}},
     },
     # Case_status value -> the badge a reader sees.
     "CASE_STATUSES": {

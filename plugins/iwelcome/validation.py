@@ -11,31 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import confinement, dates
+from . import confinement, contract, dates
 from .markup import text_of
 
 SLUG = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
 SAFE_PATH = re.compile(r"(?:[a-z0-9_][a-z0-9_.-]*/)*[a-z0-9_][a-z0-9_.-]*\.html")
 SAFE_URL = re.compile(r"(?:[a-z0-9_][a-z0-9_.-]*/)*(?:[a-z0-9_][a-z0-9_.-]*)?")
 
-# Fields an editor may write, by kind of item; anything else is probably a typo.
-COMMON_FIELDS = {"title", "slug", "status", "lang", "translation", "template", "summary"}
-ARTICLE_FIELDS = COMMON_FIELDS | {
-    "date",
-    "modified",
-    "tags",
-    "countries",
-    "image",
-    "image_alt",
-    "actions",
-    "related",
-}
-FIELDS_BY_TYPE = {
-    "press-release": ARTICLE_FIELDS | {"location", "contact"},
-    "update": ARTICLE_FIELDS,
-    "case-study": ARTICLE_FIELDS | {"person", "case_status"},
-}
-PAGE_FIELDS = COMMON_FIELDS | {"save_as", "url", "date", "modified", "image", "image_alt"}
 # Set by Pelican or by this plugin's reader, never by an editor (reading.py says what each holds).
 INTERNAL_FIELDS = {
     "category",
@@ -51,22 +33,6 @@ INTERNAL_FIELDS = {
     "_stray_markers",
     "typeset_summary",
     "reading_minutes",
-}
-
-REQUIRED_BY_TYPE = {
-    "press-release": ["location"],
-    "update": [],
-    "case-study": ["person", "case_status", "countries"],
-}
-REQUIRED_HINTS = {
-    "title": "add a line such as 'Title: Judge halts deportation of four families'",
-    "date": "add a line such as 'Date: 2024-03-15'",
-    "summary": "add one or two sentences that say what this is about",
-    "tags": "add at least one topic, such as 'Tags: Detention, Asylum'",
-    "location": "add the dateline city, such as 'Location: Washington'",
-    "person": "add the name of the person this case is about",
-    "case_status": "add one of: {statuses}",
-    "countries": "add the person's country first, such as 'Countries: El Salvador'",
 }
 
 
@@ -104,8 +70,8 @@ class Item:
 class Rules:
     """What the content is checked against: the site's settings, as plain data."""
 
-    content_types: dict  # folder -> {"type": ...}
-    case_statuses: dict  # the allowed Case_status values -> label
+    content_types: dict  # folder -> contract.Kind
+    choices: dict  # setting name -> the values a one-of field allows ({value: label} or a list)
     file_exists: Callable  # file_exists(path under content/) -> bool, for files the site copies
     slugify: Callable  # slugify(text) -> the slug Pelican would make
     languages: tuple = ("en",)  # the languages of the site, the default first
@@ -216,10 +182,9 @@ def check_item(item, rules):
             where = f"the folder '{item.folder}/'" if item.folder else "the top of content/"
             problem("folder", f"{where} is not a type of content; move the file into one of {folders}")
             return problems
-        kind = rules.content_types[item.folder]["type"]
-        allowed = FIELDS_BY_TYPE.get(kind, ARTICLE_FIELDS)
-        required = ["title", "date", "summary", "tags", *REQUIRED_BY_TYPE.get(kind, [])]
-        templates = (kind,)
+        kind = rules.content_types[item.folder]
+        declared = kind.fields
+        templates = (kind.template,)
         category = meta.get("category")
         if item.path.count("/") > 2:
             problem(
@@ -228,23 +193,22 @@ def check_item(item, rules):
         elif category is not None and str(category) != item.folder:
             problem("category", f"remove this line: the folder ({item.folder}/) decides the type")
     else:
-        kind = "page"
-        allowed = PAGE_FIELDS
-        required = ["title"]
+        declared = contract.PAGE_FIELDS
         templates = rules.page_templates
+    allowed = set(declared)
 
     unreadable = meta.get("_unreadable", {})
     missing = set(meta.get("_missing", []))
     hints = meta.get("_hints", {})
-    for key in required:
-        if key in unreadable or key in hints:
+    for f in declared.values():
+        if not f.required or f.name in unreadable or f.name in hints:
             continue
-        if key in missing or key not in meta:
-            hint = REQUIRED_HINTS[key].format(statuses=", ".join(rules.case_statuses))
-            problem(key, f"missing; {hint}")
-        elif is_blank(meta[key]):
-            hint = REQUIRED_HINTS[key].format(statuses=", ".join(rules.case_statuses))
-            problem(key, f"is empty; {hint}")
+        hint = f.hint() if f.check != "one-of" else f"add one of: {', '.join(rules.choices.get(f.choices, ()))}"
+        hint = hint if hint.startswith("add ") else f"add {hint}"
+        if f.name in missing or f.name not in meta:
+            problem(f.name, f"missing; {hint}")
+        elif is_blank(meta[f.name]):
+            problem(f.name, f"is empty; {hint}")
 
     for key in sorted(set(meta) - allowed - INTERNAL_FIELDS):
         guess = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
@@ -263,13 +227,7 @@ def check_item(item, rules):
             f"{modified:%Y-%m-%d} is before the Date ({date:%Y-%m-%d}); it should be the day of the last real change",
         )
 
-    status = meta.get("case_status")
-    if kind == "case-study" and not is_blank(status) and str(status).strip() not in rules.case_statuses:
-        problem(
-            "case_status",
-            f"'{status}' is not a status this site knows; write one of: {', '.join(rules.case_statuses)}"
-            + suggestion(str(status).strip(), rules.case_statuses, 0.6).replace("; did", " (did").replace("?", "?)"),
-        )
+    problems += check_values(item.path, meta, declared, rules)
 
     problems += check_address(item, rules)
 
@@ -281,11 +239,8 @@ def check_item(item, rules):
             + (f"write one of: {', '.join(templates)}" if len(templates) > 1 else "remove this line"),
         )
 
-    image, alt = meta.get("image"), meta.get("image_alt")
-    if not is_blank(image):
-        problems += check_file_field(item.path, "image", str(image), rules.static_folders, rules.file_exists)
-        if is_blank(alt):
-            problem("image_alt", "missing; describe the image in a sentence for people who cannot see it")
+    if not is_blank(meta.get("image")) and is_blank(meta.get("image_alt")):
+        problem("image_alt", "missing; describe the image in a sentence for people who cannot see it")
 
     for key, noun in (("tags", "topic"), ("countries", "country")):
         for name in split_list(meta.get(key)):
@@ -294,6 +249,42 @@ def check_item(item, rules):
                     key,
                     f"'{name}' has no letters or digits to make the {noun}'s address from; write the {noun} in words",
                 )
+    return problems
+
+
+def check_values(path, meta, declared, rules):
+    """Each declared field's value against its `check` (contract.py): one of a list, a whole number,
+    a file the site copies. (Dates are read by the reader; lists, addresses and references have
+    checks of their own.)"""
+    problems = []
+    for f in declared.values():
+        value = meta.get(f.name)
+        if is_blank(value):
+            continue
+        raw = str(value).strip()
+        if f.check == "one-of" and f.choices in rules.choices:
+            allowed = list(rules.choices[f.choices])
+            if raw not in allowed:
+                problems.append(
+                    Problem(
+                        path,
+                        f.written,
+                        f"'{raw}' is not one this site knows; write one of: "
+                        f"{', '.join(allowed)}" + suggestion(raw, allowed, 0.6),
+                    )
+                )
+        elif f.check == "integer":
+            number = raw.replace(",", "")
+            low = f.minimum if f.minimum is not None else -(10**9)
+            if not re.fullmatch(r"-?\d+", number) or int(number) < low:
+                what = (
+                    "a whole number"
+                    if f.minimum is None or f.minimum < 0
+                    else f"a whole number of at least {f.minimum}"
+                )
+                problems.append(Problem(path, f.written, f"'{raw}' is not {what}"))
+        elif f.check == "file":
+            problems += check_file_field(path, f.name, raw, rules.static_folders, rules.file_exists)
     return problems
 
 

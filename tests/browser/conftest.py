@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TYPES
 from site_server import SiteHandler, make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,7 +55,7 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 # Every kind of page a reader meets. The URLs are chosen from the built site (`pages`), so that
 # they follow the content: the newest item of each type, the first topic, country and action.
-ARTICLE_TYPES = {"press-release": "press-releases", "update": "updates", "case-study": "case-studies"}
+ARTICLE_TYPES = {kind.type: folder for folder, kind in TYPES.items()}  # the contract's types of article
 ARTICLES = [*ARTICLE_TYPES, "spanish"]  # the pages that are articles (the Spanish one too)
 SEARCHES = ["search", "search-es"]  # the search page in each language, the only pages with scripts
 PAGES = [
