@@ -231,7 +231,7 @@ def parse_action(
     ), []
 
 
-TRANSLATED_FIELDS = ("title", "button", "victory")
+TRANSLATED_FIELDS = tuple(name for name, f in contract.ACTION_FIELDS.items() if f.translated)  # title, button, victory
 
 
 def parse_translation(slug, path, meta, pitch):

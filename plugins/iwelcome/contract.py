@@ -50,6 +50,7 @@ class Field:
     minimum: int | None = None  # integer
     choices: str = ""  # one-of: the setting that lists the values
     default: str = ""  # the setting whose value stands in when the field is absent
+    translated: bool = False  # a translation writes it in its language (the rest comes from the original)
 
     @property
     def written(self):
@@ -153,9 +154,9 @@ PAGE_FIELDS = fields(
     Field("modified", "date", about="the date of the last real change", example="2024-04-02"),
 )
 ACTION_FIELDS = fields(
-    Field("title", required=True, about="the ask", example="Tell DHS to stop jailing asylum seekers"),
+    Field("title", required=True, about="the ask", example="Tell DHS to stop jailing asylum seekers", translated=True),
     Field("kind", "one-of", required=True, about="what kind of action (the kinds are below)", choices="ACTION_KINDS"),
-    Field("button", required=True, about="the button's label", example="Sign the petition"),
+    Field("button", required=True, about="the button's label", example="Sign the petition", translated=True),
     Field(
         "url",
         "url",
@@ -204,7 +205,9 @@ ACTION_FIELDS = fields(
     Field(
         "outcome", "one-of", about="`live` (the default), `victory` or `closed`", example="victory", choices="OUTCOMES"
     ),
-    Field("victory", about="the text shown once the action is won or closed, e.g. thanking supporters"),
+    Field(
+        "victory", about="the text shown once the action is won or closed, e.g. thanking supporters", translated=True
+    ),
     Field(
         "followup",
         "action",
