@@ -23,6 +23,7 @@ from . import (
     countries,
     embargo,
     fingerprint,
+    fragments,
     get_involved,
     i18n,
     navigation,
@@ -51,6 +52,7 @@ def register():
     signals.initialized.connect(build_manifest.forget)
     signals.initialized.connect(confinement.exclude_linked_folders)
     signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
+    signals.generator_init.connect(fragments.install)  # {% cache %}: parts shared by many pages, rendered once
     # Reading: only Markdown, only inside content/; a translation waits for its original, and a
     # preview shows drafts in place.
     signals.readers_init.connect(reading.use_editor_reader)
