@@ -21,6 +21,7 @@ from jinja2 import Environment, nodes
 
 from conftest import ACTION_KINDS, ROOT, TYPES, article, setting
 from iwelcome import i18n, terms
+from iwelcome.fragments import FragmentCache
 from iwelcome.settings import DEFAULTS
 
 TRANSLATIONS = ROOT / "theme" / "translations"
@@ -120,7 +121,7 @@ def test_the_settings_extractor_reads_pelicanconf_without_running_it():
 def test_no_template_builds_a_message_at_run_time():
     """What a template translates is a literal, or a value from the settings or the plugin, never
     text put together while rendering ("All " ~ plural): extraction could not find it."""
-    env = Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(extensions=["jinja2.ext.i18n", FragmentCache], trim_blocks=True, lstrip_blocks=True)
     built = []
     for path in sorted((ROOT / "theme" / "templates").glob("*.html")):
         tree = env.parse(path.read_text(encoding="utf-8"))

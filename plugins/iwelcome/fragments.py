@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 
 class FragmentCache(Extension):
-    tags = {"cache"}
+    tags = frozenset({"cache"})
 
     def __init__(self, environment):
         super().__init__(environment)
