@@ -317,8 +317,13 @@ def _site_settings():
     return {**DEFAULTS, **read_settings(str(ROOT / "pelicanconf.py"))}
 
 
-@task(help={"content": "the content folder (content/)"})
-def check(c, content=CONTENT):
+@task(
+    help={
+        "content": "the content folder (content/)",
+        "github": "then print each problem as a GitHub annotation on its file and line (CI: README.md, CI)",
+    }
+)
+def check(c, content=CONTENT, github=False):
     """Validate and lint the content without building: errors, then warnings; exit 1 on errors."""
     import tempfile
 
@@ -328,8 +333,32 @@ def check(c, content=CONTENT):
             f"-e CHECK_ONLY=true --log-handler plain",
             warn=True,
             pty=False,
+            hide=github,
         )
+    if github:
+        _print_for_github(result, content)
     sys.exit(result.exited)
+
+
+def _print_for_github(result, content):
+    """check --github: the check's own lines, while GitHub reads no workflow command (so that no
+    text from the content can pass for one), then one annotation per problem (report.py)."""
+    import secrets
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from iwelcome.report import github_annotations
+
+    token = secrets.token_hex(16)
+    print(f"::stop-commands::{token}", flush=True)
+    print(result.stderr + result.stdout, end="", flush=True)
+    print(f"::{token}::", flush=True)
+    parent = os.path.relpath(os.path.dirname(os.path.abspath(content)), ROOT)  # problems name content/...
+    annotations = github_annotations(
+        result.stdout, prefix="" if parent == "." else parent, is_file=lambda path: (ROOT / path).is_file()
+    )
+    if result.exited and not any(line.startswith("::error") for line in annotations):
+        annotations.append("::error title=Content check::the check stopped without listing problems: see its output")
+    print("\n".join(annotations), flush=True)
 
 
 @task(help={"examples": "how many generated sites to build", "seed": "Hypothesis's seed (default: a new one each run)"})

@@ -154,3 +154,52 @@ def finish_check(errors, warnings, root, stream=None):
     )
     stream.flush()
     raise SystemExit(1 if errors else 0)
+
+
+# --- GitHub annotations (`invoke check --github`, in CI) ---------------------------------------
+
+_CHECK_LINE = re.compile(r"(?P<path>.+?)(?::(?P<line>\d+))?: (?P<rest>.*)")
+_FIELD = re.compile(r"[A-Z][A-Za-z0-9_]*")  # a field as editors write it: Date, Case_status, Body
+_SUMMARY = re.compile(r"\d+ errors?, \d+ warnings?\.")
+
+
+def _github_data(text):
+    """A workflow command's message, escaped as GitHub's runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text):
+    """A workflow command's property value (file=, title=): the message's escapes, and : and ,."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(output, prefix="", is_file=os.path.isfile):
+    """`invoke check`'s output (finish_check's lines) as GitHub workflow commands, one per problem:
+    `::error file=PATH,line=N,title=FIELD::message` for errors, `::warning ...` for the warnings,
+    which GitHub shows on that line of the file in a pull request (README.md, "CI").
+
+    prefix: what to put before a problem's path to make it relative to the repository (the
+    content folder's parent); is_file(path): whether a path is a file there, or else the line names
+    no file (a message Pelican logged) and its annotation goes on no file."""
+    commands, level = [], "error"
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line or _SUMMARY.fullmatch(line):
+            continue
+        if line.startswith("Warnings (the site still builds)"):
+            level = "warning"
+            continue
+        match = _CHECK_LINE.fullmatch(line)
+        path = os.path.join(prefix, match["path"]).replace(os.sep, "/") if match else ""
+        if not match or not is_file(path):
+            commands.append(f"::{level} title={_github_property('Content check')}::{_github_data(line)}")
+            continue
+        field, _, message = match["rest"].partition(": ")
+        if not (message and _FIELD.fullmatch(field)):
+            field, message = "", match["rest"]
+        properties = [f"file={_github_property(path)}"]
+        if match["line"]:
+            properties.append(f"line={match['line']}")
+        properties.append(f"title={_github_property(field or 'Content check')}")
+        commands.append(f"::{level} {','.join(properties)}::{_github_data(message)}")
+    return commands
