@@ -1,21 +1,31 @@
 """Deploy the production build to an S3-compatible bucket behind a CDN: incremental, ordered, safe.
 
     python deploy.py OUTPUT [--settings publishconf.py] [--dry-run] [--force] [--reupload]
+    python deploy.py OUTPUT --preview previews/pr-7 [--settings publishconf.py] [--dry-run]
+    python deploy.py --remove-preview previews/pr-7 [--dry-run]
 
 `python3 tasks.py deploy` runs it on output/ with publishconf.py; README.md ("Deploy") is the
 user's guide. Where to deploy comes from the environment: DEPLOY_BUCKET, DEPLOY_PREFIX (optional),
 CDN_DISTRIBUTION_ID (optional, CloudFront), and boto3's own variables (AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL for any S3-compatible store,
-AWS_MAX_ATTEMPTS); DEPLOY_TIMEOUT says how long to wait for an answer. How to deploy comes from the
-settings file: DEPLOY_HEADERS, DEPLOY_MAX_DELETES, DEPLOY_MAX_DELETE_SHARE, DEPLOY_KEEP_SUPERSEDED,
-DEPLOY_INVALIDATION_MAX.
+AWS_MAX_ATTEMPTS); DEPLOY_TIMEOUT says how long to wait for an answer; DEPLOY_BUILT_AT and
+DEPLOY_COMMIT (CI) say when the build started and of which commit, for the record a live deploy
+leaves (STATE). How to deploy comes from the settings file: DEPLOY_HEADERS, DEPLOY_MAX_DELETES,
+DEPLOY_MAX_DELETE_SHARE, DEPLOY_KEEP_SUPERSEDED, DEPLOY_INVALIDATION_MAX.
+
+The site's folder (DEPLOY_PREFIX) holds the live site and, in its folder previews/, the preview of
+each pull request (previews/pr-7/: README.md, "Deploy" > "Previews"). A live deploy never lists,
+uploads, changes or deletes anything under previews/; a preview deploy (--preview) works only in
+its own folder there, and --remove-preview deletes that folder and nothing else. A preview build
+(NOINDEX) is only ever deployed as a preview, and a preview only from such a build.
 
 What it does, in order:
 
 1. Refuses a build that is not a finished production build: no build manifest (the plugin writes
    it at the end of a Pelican build without errors, and the search step adds to it), no SITEURL,
    another SITEURL than the environment's, drafts in the output, or a file to be cached for a year
-   whose name carries no content hash.
+   whose name carries no content hash; a live deploy refuses files under previews/ and pages that
+   say noindex, a preview deploy pages that do not and a SITEURL that does not end in its folder.
    Then a preflight, which changes nothing (and runs in --dry-run too): boto3 finds credentials,
    the store accepts them, the bucket exists and they may list it, and the CDN distribution, if
    one is set, exists and they may read it.
@@ -26,6 +36,7 @@ What it does, in order:
 3. Refuses (unless --force) to delete more than DEPLOY_MAX_DELETES objects, or more than
    DEPLOY_MAX_DELETE_SHARE of the site's objects: an empty or broken build never wipes the site.
    Superseded fingerprinted files do not count: a new version of the same file replaced them.
+   (Not for a preview, which holds nothing that a new build of it cannot give back.)
 4. Uploads in three groups, each finished before the next starts: files (images, downloads,
    Pagefind's chunks), then stylesheets and scripts, then pages, feeds and JSON. A page that is
    live never names a file that is not there yet.
@@ -37,6 +48,8 @@ What it does, in order:
    `dir/index.html`), or `/*` past DEPLOY_INVALIDATION_MAX. The paths are first written to a small
    object in the bucket (PENDING_INVALIDATION), removed once the invalidation is made: a deploy that
    is killed half way leaves them there, and the next run invalidates them too.
+7. A live deploy then records itself in the bucket (STATE: when its build started, of which commit),
+   which the hourly rebuild reads through the site to know whether anything has fallen due since.
 
 A killed deploy leaves the bucket with some files of the new build and all of the old one (deletions
 come last); the next run uploads the rest and converges to the build.
@@ -78,6 +91,13 @@ build_manifest = _build_manifest()
 MANIFEST = build_manifest.NAME  # written by the plugin at the end of a production build
 PENDING_INVALIDATION = ".deploy-pending-invalidation.json"  # in the bucket, under the prefix
 SUPERSEDED = "superseded"  # metadata of a fingerprinted object the build no longer has: since when
+# The last live deploy: {"built_at", "commit", "deployed_at"}, under the prefix, served with the site
+# (SITEURL/.deploy-state.json) for the hourly rebuild (.github/scripts/rebuild_due.py), never cached.
+STATE = ".deploy-state.json"
+PREVIEWS = "previews"  # the folder of the site's folder that holds the previews, one folder each
+PREVIEW_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # pr-7
+PREVIEW_ROBOTS = b"User-agent: *\nDisallow: /\n"  # a preview's own robots.txt, in place of the build's
+NOINDEX = re.compile(rb"<meta\s+name=[\"']?robots[\"']?\s+content=[\"']?noindex\b", re.IGNORECASE)
 FINGERPRINT = re.compile(r"[._][0-9a-f]{7,}\.[^/]+$")  # site.0123456789.css, en_67bbdb2.pf_filter
 
 DEFAULTS = {
@@ -176,32 +196,68 @@ def load_settings(path):
 @dataclass(frozen=True)
 class Target:
     bucket: str
-    prefix: str = ""  # "" or "some/folder", no slashes at the ends
+    prefix: str = ""  # the site's folder: "" or "some/folder", no slashes at the ends
     distribution_id: str | None = None
+    preview: str | None = None  # a preview's folder in the site's folder ("previews/pr-7"); None: the live site
 
     @classmethod
-    def from_env(cls, environ):
+    def from_env(cls, environ, preview=None):
         bucket = environ.get("DEPLOY_BUCKET", "").strip()
         if not bucket:
             raise DeployError('DEPLOY_BUCKET is not set: say which bucket to deploy to (README.md, "Deploy")')
+        if preview is not None:
+            problem = preview_problem(preview)
+            if problem:
+                raise DeployError(problem)
+            preview = preview.strip("/")
         return cls(
             bucket,
             environ.get("DEPLOY_PREFIX", "").strip().strip("/"),
             environ.get("CDN_DISTRIBUTION_ID", "").strip() or None,
+            preview,
         )
 
+    @property
+    def folder(self):
+        """Where this deploy's objects are: the site's folder, or the preview's folder in it."""
+        return "/".join(part for part in (self.prefix, self.preview) if part)
+
     def key(self, path):
-        return f"{self.prefix}/{path}" if self.prefix else path
+        return f"{self.folder}/{path}" if self.folder else path
 
     def path(self, key):
-        return key[len(self.prefix) + 1 :] if self.prefix else key
+        return key[len(self.folder) + 1 :] if self.folder else key
 
     @property
     def list_prefix(self):
-        return f"{self.prefix}/" if self.prefix else ""
+        return f"{self.folder}/" if self.folder else ""
+
+    def owns(self, path):
+        """Whether an object (its path under list_prefix) is this deploy's: not the deploy's own
+        records, and for the live site nothing under previews/, which belongs to the previews."""
+        if path in (PENDING_INVALIDATION, STATE):
+            return False
+        return self.preview is not None or not is_preview_path(path)
 
     def __str__(self):
         return f"s3://{self.bucket}/{self.list_prefix}"
+
+
+def is_preview_path(path):
+    """Whether a path of the site's folder is in previews/, where the live site has nothing."""
+    return path == PREVIEWS or path.startswith(f"{PREVIEWS}/")
+
+
+def preview_problem(preview):
+    """Why `preview` cannot be a preview's folder (None when it can): it must be previews/NAME, one
+    folder in previews/, so that a preview deploy or removal never reaches the live site's objects."""
+    parts = str(preview).strip().strip("/").split("/")
+    if len(parts) == 2 and parts[0] == PREVIEWS and PREVIEW_NAME.fullmatch(parts[1]):
+        return None
+    return (
+        f"a preview goes in a folder of its own in {PREVIEWS}/, such as {PREVIEWS}/pr-7, not {str(preview)!r}: "
+        "nothing else in the bucket is a preview's to change"
+    )
 
 
 @dataclass(frozen=True)
@@ -246,10 +302,14 @@ class LocalFile:
     size: int
     md5: str
     headers: dict  # boto3 parameters: CacheControl, ContentType, ...
+    data: bytes | None = None  # the bytes to upload in place of the file's (a preview's robots.txt)
 
     @property
     def immutable(self):
         return is_immutable(self.headers)
+
+    def read(self):
+        return self.data if self.data is not None else self.full.read_bytes()
 
 
 def glob_regex(pattern):
@@ -303,8 +363,25 @@ def local_files(output, rules):
     return files
 
 
-def check_build(output, files, environ):
-    """Problems that make a build unfit to deploy (an empty list when it is fit)."""
+def in_memory(path, data, rules):
+    """A LocalFile whose bytes are `data`, not a file of the build."""
+    return LocalFile(path, Path(path), len(data), hashlib.md5(data).hexdigest(), headers_for(path, rules), data)
+
+
+def noindex_pages(files):
+    """The paths of the HTML pages that tell search engines not to index them (a preview build)."""
+    found = []
+    for path, f in files.items():
+        if path.endswith(".html"):
+            head = f.read().split(b"</head>", 1)[0]
+            if NOINDEX.search(head):
+                found.append(path)
+    return found
+
+
+def check_build(output, files, environ, preview=None):
+    """Problems that make a build unfit to deploy (an empty list when it is fit), live or, with
+    `preview` (its folder, previews/pr-7), as a preview."""
     output = Path(output)
     if not output.is_dir():
         return [f"{output}/ does not exist: build the site with `python3 tasks.py publish` first"]
@@ -331,6 +408,32 @@ def check_build(output, files, environ):
             f"{len(unhashed)} files would be cached for a year but their names carry no content "
             f"hash ({', '.join(unhashed[:3])}): check FINGERPRINT_ASSETS and DEPLOY_HEADERS"
         )
+    pages = [path for path in files if path.endswith(".html")]
+    noindex = noindex_pages(files)
+    if preview is None:
+        inside = [path for path in files if is_preview_path(path)]
+        if inside:
+            problems.append(
+                f"the build has files in {PREVIEWS}/ ({', '.join(inside[:3])}), the folder of the previews: "
+                "give them another address"
+            )
+        if noindex:
+            problems.append(
+                f"{len(noindex)} of its {len(pages)} pages say noindex ({noindex[0]}): this is a preview build "
+                "(NOINDEX), which only ever goes to previews/; build the live site with `python3 tasks.py publish`"
+            )
+    else:
+        indexed = sorted(set(pages) - set(noindex))
+        if indexed:
+            problems.append(
+                f"{len(indexed)} of its {len(pages)} pages do not say noindex ({indexed[0]}): build a preview "
+                'with -e PREVIEW=true NOINDEX=true (README.md, "Deploy" > "Previews")'
+            )
+        if siteurl and not site_path(siteurl).endswith(f"/{preview.strip('/')}"):
+            problems.append(
+                f"the build is for {siteurl}, not for a preview in {preview.strip('/')}/: build it with "
+                f"SITEURL set to the site's address followed by /{preview.strip('/')}"
+            )
     return problems
 
 
@@ -481,17 +584,22 @@ class Bucket:
         self.target, self.client = target, client
 
     def list(self):
-        """{path: RemoteObject} of every object under the prefix but the pending invalidation."""
+        """{path: RemoteObject} of every object the deploy owns under the prefix (Target.owns): not
+        its records and, for the live site, nothing under previews/."""
         found = {}
+        for item in self.objects():
+            path = self.target.path(item["Key"])
+            if self.target.owns(path):
+                found[path] = RemoteObject(item["ETag"].strip('"'), item["Size"])
+        return found
+
+    def objects(self):
+        """Every object under the prefix, as the listing gives it."""
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.target.bucket, Prefix=self.target.list_prefix
         )
         for page in pages:
-            for item in page.get("Contents", []):
-                path = self.target.path(item["Key"])
-                if path != PENDING_INVALIDATION:
-                    found[path] = RemoteObject(item["ETag"].strip('"'), item["Size"])
-        return found
+            yield from page.get("Contents", [])
 
     def head(self, path):
         return self.client.head_object(Bucket=self.target.bucket, Key=self.target.key(path))
@@ -507,7 +615,7 @@ class Bucket:
     def put(self, f, delay=0):
         if delay:
             time.sleep(delay)  # tests only: a deploy slow enough to be killed half way
-        data = f.full.read_bytes()
+        data = f.read()
         if hashlib.md5(data).hexdigest() != f.md5:
             raise BuildChanged(f.path)
         self.client.put_object(
@@ -574,6 +682,16 @@ class Bucket:
 
     def forget_pending_invalidation(self):
         self.client.delete_object(Bucket=self.target.bucket, Key=self.target.key(PENDING_INVALIDATION))
+
+    def record(self, state):
+        """STATE: the last live deploy, served with the site and never cached."""
+        self.client.put_object(
+            Bucket=self.target.bucket,
+            Key=self.target.key(STATE),
+            Body=json.dumps(state, sort_keys=True).encode(),
+            ContentType="application/json; charset=utf-8",
+            CacheControl="no-store",
+        )
 
 
 def clients(network=Network()):
@@ -861,6 +979,7 @@ STAGES = {  # stage of the deploy -> what it was doing (with the path it was doi
     "deleting": "deleting {path}",
     "invalidating": "invalidating {count} paths on CDN {distribution}",
     "forgetting": f"removing {PENDING_INVALIDATION}",
+    "recording": f"recording the deploy ({STATE})",
 }
 
 
@@ -904,6 +1023,11 @@ def failure_line(
             f"Deploy {how} after {done} and {deleted} deletions{what}. The bucket holds the new build, but the "
             "CDN may serve old copies of the changed pages until they expire; the paths are saved in the "
             f"bucket ({PENDING_INVALIDATION}) and the next deploy invalidates them."
+        )
+    if stage == "recording":
+        return (
+            f"Deploy {how} at its very end{what}. The site is deployed and invalidated; without this record "
+            "the hourly rebuild may build and deploy it once more."
         )
     return (
         f"Deploy {how} at its very end{what}. The site is deployed and invalidated; the next deploy "
@@ -974,19 +1098,24 @@ def step(path, function, *args):
         raise StepFailed(path, error) from error
 
 
-def deploy(output, settings, *, dry_run=False, force=False, reupload=False, jobs=16, upload_delay=0, out=print):
-    """Deploy the build in `output` where the environment says; return a Result.
+def deploy(
+    output, settings, *, dry_run=False, force=False, reupload=False, preview=None, jobs=16, upload_delay=0, out=print
+):
+    """Deploy the build in `output` where the environment says, live or, with `preview`, as the
+    preview in that folder of the site's folder (previews/pr-7); return a Result.
 
     Raises DeployError, having changed nothing, when it refuses (the build, the settings, the
     deletion guard), and DeployFailed (one line: what failed, how far the deploy got, what to do)
     when the preflight, boto3, the store or the CDN fails, or when it is interrupted."""
     started = time.perf_counter()
-    target = Target.from_env(os.environ)
+    target = Target.from_env(os.environ, preview)
     network = Network.from_env(os.environ)
     files = local_files(output, settings["DEPLOY_HEADERS"])
-    problems = check_build(output, files, os.environ)
+    problems = check_build(output, files, os.environ, target.preview)
     if problems:
         raise DeployError("the build cannot be deployed: " + "; ".join(problems))
+    if target.preview:
+        files["robots.txt"] = in_memory("robots.txt", PREVIEW_ROBOTS, settings["DEPLOY_HEADERS"])
     siteurl = build_manifest.read(output)["siteurl"].rstrip("/")
     progress = Progress()
     try:
@@ -1050,7 +1179,7 @@ def run(
             plan, remote, pending, target, siteurl, batch if paths else [], settings["DEPLOY_KEEP_SUPERSEDED"]
         ):
             out(line)
-        problem = deletion_problem(
+        problem = target.preview is None and deletion_problem(
             plan, remote, rules, settings["DEPLOY_MAX_DELETES"], settings["DEPLOY_MAX_DELETE_SHARE"]
         )
         if problem and not force:
@@ -1092,6 +1221,9 @@ def run(
         result.invalidation_id, result.invalidated = answer["Invalidation"]["Id"], batch
         progress.stage = "forgetting"
         bucket.forget_pending_invalidation()
+    if target.preview is None:
+        progress.stage = "recording"
+        bucket.record(deploy_record(os.environ, now))
     result.seconds = time.perf_counter() - started
     invalidated = f", invalidation {result.invalidation_id} ({len(batch)} paths)" if result.invalidation_id else ""
     out(
@@ -1101,28 +1233,121 @@ def run(
     return result
 
 
+def deploy_record(environ, now):
+    """What a live deploy records (STATE): when its build started (DEPLOY_BUILT_AT, UTC, as CI sets it
+    before the build; None by hand) and of which commit (DEPLOY_COMMIT), and when it was deployed."""
+    built_at = environ.get("DEPLOY_BUILT_AT", "").strip() or None
+    if built_at is not None:
+        try:
+            built_at = datetime.fromisoformat(built_at).astimezone(UTC).isoformat(timespec="seconds")
+        except ValueError:
+            built_at = None  # not a time: no claim, so the hourly rebuild builds again
+    return {
+        "built_at": built_at,
+        "commit": environ.get("DEPLOY_COMMIT", "").strip() or None,
+        "deployed_at": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
+    }
+
+
+def remove_preview(preview, *, dry_run=False, out=print):
+    """Delete the preview in `preview` (previews/pr-7) of the site's folder, every object of it and
+    nothing else, and invalidate it on the CDN; return a Result. Refuses (DeployError) any folder
+    that is not one preview's; DeployFailed as deploy()."""
+    started = time.perf_counter()
+    target = Target.from_env(os.environ, preview)
+    network = Network.from_env(os.environ)
+    site = site_path(os.environ.get("SITEURL", "").strip())
+    progress = Progress()
+    try:
+        session, s3, cloudfront = clients(network)
+        progress.endpoint = s3.meta.endpoint_url
+        preflight(target, session, s3, cloudfront)
+        progress.stage = "reading"
+        bucket = Bucket(target, s3)
+        paths = [target.path(item["Key"]) for item in bucket.objects()]
+        result = progress.result = Result(Plan(uploads=[[], [], []], deletions=paths))
+        batch = [f"{site}/{target.preview}/*"] if target.distribution_id and paths else []
+        progress.paths = len(batch)
+        out(f"Remove the preview s3://{target.bucket}/{target.list_prefix}: {len(paths)} objects.")
+        if dry_run:
+            out("Dry run: nothing was changed.")
+            return result
+        progress.stage = "deleting"
+        bucket.delete(paths, result.deleted)
+        if batch:
+            progress.stage = "invalidating"
+            answer = cloudfront.create_invalidation(
+                DistributionId=target.distribution_id,
+                InvalidationBatch={
+                    "Paths": {"Quantity": 1, "Items": batch},
+                    "CallerReference": f"remove-{time.time_ns()}",
+                },
+            )
+            result.invalidation_id, result.invalidated = answer["Invalidation"]["Id"], batch
+    except KeyboardInterrupt:
+        deleted = len(progress.result.deleted) if progress.result else 0
+        raise DeployFailed(
+            f"Removing the preview interrupted after {deleted} deletions: remove it again, it deletes what is left.",
+            interrupted=True,
+        ) from None
+    except Exception as error:
+        path, cause = (error.path, error.error) if isinstance(error, StepFailed) else (None, error)
+        if not is_failure(cause):
+            if cause is error:
+                raise
+            raise cause from None
+        reason = failure_message(cause, target, network, progress.endpoint)
+        doing = STAGES[progress.stage].format(
+            path=path or "the bucket", count=progress.paths, distribution=target.distribution_id
+        )
+        deleted = len(progress.result.deleted) if progress.result else 0
+        raise DeployFailed(
+            f"Removing the preview failed after {deleted} deletions: {': '.join(p for p in (doing, reason) if p)}. "
+            "Once this is fixed, remove it again: it deletes what is left."
+        ) from cause
+    result.seconds = time.perf_counter() - started
+    out(f"Removed the preview in {result.seconds:.2f} s: {len(result.deleted)} deleted.")
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("output", help="the production build (output/)")
+    parser.add_argument("output", nargs="?", help="the production build (output/)")
     parser.add_argument("--settings", default="publishconf.py", help="the settings file with the DEPLOY_* settings")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
     parser.add_argument("--force", action="store_true", help="delete even past DEPLOY_MAX_DELETES / _SHARE")
     parser.add_argument(
         "--reupload", action="store_true", help="upload every file, changed or not (after a change to DEPLOY_HEADERS)"
     )
+    parser.add_argument(
+        "--preview", metavar="previews/NAME", help="deploy a preview build (NOINDEX) there, not the live site"
+    )
+    parser.add_argument(
+        "--remove-preview", metavar="previews/NAME", help="delete that preview, every object of it (no OUTPUT)"
+    )
     parser.add_argument("--jobs", type=int, default=16, help="uploads at a time")
     parser.add_argument("--upload-delay", type=float, default=0, help=argparse.SUPPRESS)  # tests only
     args = parser.parse_args(argv)
+    if (args.output is None) == (args.remove_preview is None):
+        parser.error("give OUTPUT to deploy, or --remove-preview alone")
+
+    def out(line):
+        print(line, flush=True)
+
     try:
+        if args.remove_preview is not None:
+            remove_preview(args.remove_preview, dry_run=args.dry_run, out=out)
+            return 0
         deploy(
             args.output,
             load_settings(args.settings),
             dry_run=args.dry_run,
             force=args.force,
             reupload=args.reupload,
+            preview=args.preview,
             jobs=args.jobs,
             upload_delay=args.upload_delay,
-            out=lambda line: print(line, flush=True),
+            out=out,
         )
     except DeployFailed as error:
         print(redact(str(error), os.environ), file=sys.stderr, flush=True)

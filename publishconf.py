@@ -24,6 +24,12 @@ DRAFT_LANG_SAVE_AS = ""
 DRAFT_PAGE_LANG_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = True
 
+# A pull request's preview (README.md, "Deploy" > "Previews") is this build with
+# `-e PREVIEW=true NOINDEX=true`: drafts and embargoed items in place, each with its banner, and
+# <meta name="robots" content="noindex"> on every page (theme/templates/base.html). deploy.py
+# deploys such a build only under previews/, and a build without it never there.
+NOINDEX = False
+
 # The plugin: theme files renamed after their content (theme/css/site.<hash>.css), so that they
 # can be cached for a year, and the build manifest without which `invoke deploy` refuses to run.
 FINGERPRINT_ASSETS = True

@@ -23,6 +23,7 @@ import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -146,11 +147,13 @@ def changed_between(old, new):
 
 
 def bucket_state(aws, prefix=""):
-    """{key: (ETag, LastModified)} of every object under the prefix: one listing, no download."""
+    """{key: (ETag, LastModified)} of every object under the prefix but the deploy's record (which
+    test_a_live_deploy_records_itself_... reads): one listing, no download."""
     return {
         item["Key"]: (item["ETag"], item["LastModified"])
         for page in aws.s3.get_paginator("list_objects_v2").paginate(Bucket=aws.bucket, Prefix=prefix)
         for item in page.get("Contents", [])
+        if item["Key"].rpartition("/")[2] != deploy.STATE
     }
 
 
@@ -419,6 +422,44 @@ def test_a_killed_deploy_converges_on_the_next_run(aws, build_a, build_b, monkey
     assert deploy.PENDING_INVALIDATION not in {
         item["Key"] for item in aws.s3.list_objects_v2(Bucket=aws.bucket)["Contents"]
     }
+
+
+def test_a_live_deploy_records_itself_where_the_hourly_rebuild_reads_it(aws, build_a, monkeypatch):
+    """The record (deploy.STATE) says when the build started and of which commit; it is not the site's
+    (no deploy uploads or deletes it as a file of the build), it is never cached, and the hourly
+    rebuild's check reads it over HTTP as it would through the site (here moto's bucket URL)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rebuild_due", ROOT / ".github" / "scripts" / "rebuild_due.py")
+    rebuild_due = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rebuild_due)
+
+    monkeypatch.setenv("DEPLOY_BUILT_AT", "2027-06-20T13:17:05Z")
+    monkeypatch.setenv("DEPLOY_COMMIT", "0123abc")
+
+    def through_the_site():
+        aws.s3.put_object_acl(Bucket=aws.bucket, Key=deploy.STATE, ACL="public-read")  # as the CDN serves it
+        return rebuild_due.read_record(f"{aws.endpoint}/{aws.bucket}")
+
+    first = run_deploy(build_a)
+    assert deploy.STATE not in first.uploaded
+    head = aws.s3.head_object(Bucket=aws.bucket, Key=deploy.STATE)
+    assert (head["ContentType"], head["CacheControl"]) == ("application/json; charset=utf-8", "no-store")
+    record, why_not = through_the_site()
+    assert why_not is None
+    assert (record["built_at"], record["commit"]) == ("2027-06-20T13:17:05+00:00", "0123abc")
+    assert datetime.fromisoformat(record["deployed_at"]) > datetime.now(UTC) - timedelta(minutes=5)
+    again = run_deploy(build_a)
+    assert (again.uploaded, again.deleted, again.plan.unchanged) == ([], [], len(files_of(build_a)))
+    # By hand, with neither variable: a record that claims nothing, so the hourly rebuild builds.
+    monkeypatch.delenv("DEPLOY_BUILT_AT")
+    monkeypatch.delenv("DEPLOY_COMMIT")
+    run_deploy(build_a, dry_run=True)
+    assert json.loads(aws.s3.get_object(Bucket=aws.bucket, Key=deploy.STATE)["Body"].read())["commit"] == "0123abc"
+    run_deploy(build_a)
+    record, _ = through_the_site()
+    assert (record["built_at"], record["commit"]) == (None, None)
+    assert rebuild_due.decide(record, "0123abc", [], [], datetime.now(UTC))[0] is True
 
 
 # --- failures: a preflight before any change, one line and no traceback for each ---------------

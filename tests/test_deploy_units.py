@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,61 @@ def test_the_target_comes_from_the_environment():
     assert target.key("index.html") == "site/index.html" and target.path("site/index.html") == "index.html"
     assert target.distribution_id == "E1"
     assert deploy.Target.from_env({"DEPLOY_BUCKET": "b", "CDN_DISTRIBUTION_ID": ""}).distribution_id is None
+
+
+@pytest.mark.parametrize("good", ["previews/pr-7", "/previews/pr-7/", "previews/branch.name_2"])
+def test_a_preview_is_one_folder_in_previews(good):
+    assert deploy.preview_problem(good) is None
+    target = deploy.Target.from_env({"DEPLOY_BUCKET": "b", "DEPLOY_PREFIX": "site"}, good)
+    assert (
+        target.folder == f"site/{good.strip('/')}" and target.key("index.html") == f"site/{good.strip('/')}/index.html"
+    )
+    assert target.owns("previews/x/index.html"), "everything in its own folder is the preview's"
+    assert not target.owns(deploy.STATE) and not target.owns(deploy.PENDING_INVALIDATION)
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "/", ".", "previews", "previews/", "previews/..", "previews/.x", "previews/a/b", "a/previews/b", "x"]
+)
+def test_any_other_folder_is_refused_for_a_preview(bad):
+    assert "a preview goes in a folder of its own in previews/" in deploy.preview_problem(bad)
+    with pytest.raises(deploy.DeployError, match="previews/pr-7"):
+        deploy.Target.from_env({"DEPLOY_BUCKET": "b"}, bad)
+
+
+def test_the_live_site_owns_nothing_in_previews():
+    live = deploy.Target.from_env({"DEPLOY_BUCKET": "b", "DEPLOY_PREFIX": "site"})
+    assert live.folder == "site" and live.owns("index.html") and live.owns("previews.html")
+    assert live.owns("previewsx/a") and live.owns("updates/previews/a")
+    assert not live.owns("previews/pr-7/index.html") and not live.owns("previews")
+    assert not live.owns(deploy.STATE) and not live.owns(deploy.PENDING_INVALIDATION)
+
+
+def test_a_preview_build_and_a_live_build_are_told_apart(tmp_path):
+    manifest = {"siteurl": "https://iwelcome.example/previews/pr-7", "search_index": {"pages": 1}}
+    (tmp_path / build_manifest.NAME).write_text(json.dumps(manifest))
+    (tmp_path / "index.html").write_text('<html><head><meta name="robots" content="noindex"></head><body>')
+    files = deploy.local_files(tmp_path, RULES)
+    assert deploy.check_build(tmp_path, files, {}, "previews/pr-7") == []
+    assert any("a preview build" in p for p in deploy.check_build(tmp_path, files, {}))
+    assert any(
+        "not for a preview in previews/pr-8/" in p for p in deploy.check_build(tmp_path, files, {}, "previews/pr-8")
+    )
+    (tmp_path / "index.html").write_text("<html><head></head><body>noindex in the text says nothing")
+    files = deploy.local_files(tmp_path, RULES)
+    assert any("do not say noindex" in p for p in deploy.check_build(tmp_path, files, {}, "previews/pr-7"))
+
+
+def test_what_a_live_deploy_records():
+    now = datetime(2027, 6, 20, 13, 20, tzinfo=UTC).timestamp()
+    environ = {"DEPLOY_BUILT_AT": "2027-06-20T13:17:05Z", "DEPLOY_COMMIT": "abc"}
+    assert deploy.deploy_record(environ, now) == {
+        "built_at": "2027-06-20T13:17:05+00:00",
+        "commit": "abc",
+        "deployed_at": "2027-06-20T13:20:00+00:00",
+    }
+    assert deploy.deploy_record({"DEPLOY_BUILT_AT": "soon"}, now)["built_at"] is None
+    assert deploy.deploy_record({}, now)["commit"] is None
 
 
 def test_an_unknown_header_in_the_settings_is_an_error(tmp_path):
