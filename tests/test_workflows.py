@@ -1,6 +1,10 @@
 """The CI workflows hold the deploy credentials: zizmor finds nothing in them, and the rules of
-issue 12 hold (README.md, "CI"). Content is built without credentials; only the deploy job gets
-AWS access, from GitHub's OIDC role; every action is pinned to a commit.
+issues 12 and 16 hold (README.md, "CI"). Content is built without credentials; only the deploy
+jobs get AWS access, from GitHub's OIDC role (the production role for the live site, the preview
+role for previews); every action is pinned to a commit. The content check runs first and speaks
+to editors in annotations; the hourly rebuild is a workflow of its own that skips its build only
+when told nothing is due, and keeps itself enabled; every pull request of this repository gets a
+preview, and one from a fork gets nothing.
 """
 
 import json
@@ -88,15 +92,43 @@ def permissions(block):
 
 
 def deploy_jobs():
-    found = [(name, job_id, job) for name, job_id, job in jobs() if runs(job, r"tasks\.py deploy")]
+    """The jobs that deploy the live site (`--help` only installs the deploy group)."""
+    found = [(name, job_id, job) for name, job_id, job in jobs() if runs(job, r"tasks\.py deploy(?! --help)")]
     assert found, "no job runs `python3 tasks.py deploy`"
     return found
 
 
+def preview_jobs():
+    """The jobs that deploy or remove a preview."""
+    found = [(name, job_id, job) for name, job_id, job in jobs() if runs(job, r"deploy\.py .*--(remove-)?preview ")]
+    assert found, "no job runs `deploy.py --preview` or `deploy.py --remove-preview`"
+    return found
+
+
 def publish_jobs():
-    found = [(name, job_id, job) for name, job_id, job in jobs() if runs(job, r"tasks\.py publish")]
+    """The jobs that build the site for the bucket: the live site (`tasks.py publish`) or a preview."""
+    found = [(name, job_id, job) for name, job_id, job in jobs() if runs(job, r"tasks\.py publish|-m pelican ")]
     assert found, "no job runs `python3 tasks.py publish`"
     return found
+
+
+def callers_of_publish():
+    """The jobs that run publish.yml (the live build and deploy) as a reusable workflow."""
+    return [
+        (name, job_id, job)
+        for name, job_id, job in jobs()
+        if str(job.get("uses", "")).endswith(".github/workflows/publish.yml")
+    ]
+
+
+def triggers(workflow):
+    """The `on:` of a parsed workflow (PyYAML reads the key `on` as True)."""
+    value = workflow.get("on", workflow.get(True))
+    if isinstance(value, str):
+        return {value: None}
+    if isinstance(value, list):
+        return dict.fromkeys(value)
+    return value
 
 
 def test_the_workflows_are_there():
@@ -138,7 +170,8 @@ def test_every_checkout_leaves_no_credentials_behind():
 
 
 def test_permissions_are_least_and_only_the_deploy_job_gets_an_id_token():
-    deployers = {(name, job_id) for name, job_id, _ in deploy_jobs()}
+    deployers = {(name, job_id) for name, job_id, _ in [*deploy_jobs(), *preview_jobs()]}
+    callers = {(name, job_id) for name, job_id, _ in callers_of_publish()}
     for name, workflow in workflows().items():
         top = permissions(workflow.get("permissions"))
         assert top is not None, f"{name}: set `permissions: {{}}` (or contents: read) at the top"
@@ -150,6 +183,11 @@ def test_permissions_are_least_and_only_the_deploy_job_gets_an_id_token():
         writes = {scope for scope, level in granted.items() if level == "write"}
         if (name, job_id) in deployers:
             assert writes == {"id-token"}, f"{name}: {job_id}: the deploy job needs id-token: write and nothing else"
+        elif (name, job_id) in callers:
+            # publish.yml's jobs can only narrow what their caller grants: exactly what they need.
+            assert granted == {"contents": "read", "id-token": "write"}, f"{name}: {job_id}: {granted}"
+        elif (name, job_id) == ("hourly.yml", "keepalive"):
+            assert granted == {"actions": "write"}, f"{name}: {job_id}: the keepalive needs actions: write alone"
         else:
             assert not writes, f"{name}: {job_id}: only the deploy job may write ({writes})"
 
@@ -179,12 +217,26 @@ def test_the_production_build_runs_without_deploy_credentials():
         )
 
 
+def environment_name(job):
+    value = job.get("environment")
+    return value.get("name") if isinstance(value, dict) else value
+
+
 def test_the_deploy_job_assumes_the_role_by_oidc():
-    for name, job_id, job in deploy_jobs():
+    for name, job_id, job in [*deploy_jobs(), *preview_jobs()]:
         where = f"{name}: {job_id}"
-        assert job.get("environment") in ("production", {"name": "production"}), f"{where}: environment: production"
-        assert (job.get("concurrency") or {}).get("group") == "deploy-production", f"{where}: concurrency group"
-        assert not runs(job, r"tasks\.py publish"), f"{where}: deploy what the build job built"
+        live = (name, job_id) in {(n, j) for n, j, _ in deploy_jobs()}
+        wanted = (
+            ("production", "deploy-production")
+            if live
+            else ("preview", "preview-${{ github.event.pull_request.number }}")
+        )
+        assert environment_name(job) == wanted[0], f"{where}: environment: {wanted[0]}"
+        assert (job.get("concurrency") or {}).get("group") == wanted[1], f"{where}: concurrency group {wanted[1]}"
+        assert (job.get("concurrency") or {}).get("cancel-in-progress") is False, (
+            f"{where}: a deploy is never cut short"
+        )
+        assert not runs(job, r"tasks\.py publish|-m pelican"), f"{where}: deploy what the build job built"
         roles = [
             step for step in steps(job) if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
         ]
@@ -201,7 +253,7 @@ def test_the_deploy_job_assumes_the_role_by_oidc():
 
 
 def test_no_cache_where_production_is_built_or_deployed():
-    for name, job_id, job in [*publish_jobs(), *deploy_jobs()]:
+    for name, job_id, job in [*publish_jobs(), *deploy_jobs(), *preview_jobs()]:
         for step in steps(job):
             assert not step.get("uses", "").startswith("actions/cache"), f"{name}: {job_id}: actions/cache (poisoning)"
 
@@ -212,3 +264,173 @@ def test_no_expression_is_pasted_into_a_script():
             assert "${{" not in step.get("run", ""), (
                 f"{name}: {job_id}: {step.get('name') or step['run'][:40]!r}: pass the value through `env:`"
             )
+
+
+# --- CI that speaks to editors (issue 16.5) ---------------------------------------------------------
+
+
+def test_the_check_runs_first_alone_and_the_tests_after_it():
+    site = workflows()["site.yml"]
+    assert "push" in triggers(site)
+    check, test = site["jobs"]["check"], site["jobs"]["test"]
+    assert "needs" not in check, "the check waits for nothing"
+    assert [step["run"] for step in steps(check) if "tasks.py" in step.get("run", "")] == [
+        "python3 tasks.py check --github"
+    ], "the check job runs the check and nothing else"
+    assert not any("chromium" in step.get("run", "") for step in steps(check)), "nothing the tests need"
+    assert test.get("needs") in ("check", ["check"]), "the tests run after the check"
+    assert runs(test, r"tasks\.py test")
+    assert site["jobs"]["publish"].get("needs") in ("test", ["test"]), "main is published once both pass"
+
+
+def test_the_hourly_rebuild_is_a_workflow_of_its_own_that_skips_only_when_told_nothing_is_due():
+    scheduled = {name for name, workflow in workflows().items() if "schedule" in triggers(workflow)}
+    assert scheduled == {"hourly.yml"}, scheduled
+    hourly = workflows()["hourly.yml"]
+    crons = [entry["cron"] for entry in triggers(hourly)["schedule"]]
+    assert crons[0].split()[1:] == ["*", "*", "*", "*"], f"{crons[0]} is not hourly"
+    due, publish = hourly["jobs"]["due"], hourly["jobs"]["publish"]
+    assert runs(due, r"python3 \.github/scripts/rebuild_due\.py >> \"\$GITHUB_OUTPUT\"")
+    assert due["outputs"]["due"] == "${{ steps.due.outputs.due }}"
+    assert permissions(due.get("permissions")) == {"contents": "read"} and "environment" not in due
+    assert publish.get("needs") in ("due", ["due"])
+    assert publish["uses"].endswith(".github/workflows/publish.yml")
+    condition = " ".join(publish["if"].split())
+    # A failed or skipped check (a run by hand) builds: the build is skipped on exactly one answer.
+    assert "!cancelled()" in condition and "github.ref == 'refs/heads/main'" in condition
+    assert "!(needs.due.result == 'success' && needs.due.outputs.due == 'false')" in condition, condition
+
+
+def test_the_hourly_rebuild_keeps_itself_enabled_with_actions_write_alone():
+    hourly = workflows()["hourly.yml"]
+    keepalive = hourly["jobs"]["keepalive"]
+    crons = [entry["cron"] for entry in triggers(hourly)["schedule"]]
+    schedule = re.fullmatch(r"github\.event_name == 'schedule' && github\.event\.schedule == '(.+)'", keepalive["if"])
+    assert schedule and schedule[1] in crons, "the keepalive runs on a schedule of its own"
+    assert len(crons[1].split()) == 5 and crons[1].split()[2:] == ["*", "*", "1"], "weekly: well within 60 days"
+    (step,) = steps(keepalive)
+    assert "uses" not in step, "no checkout, no action: nothing runs with actions: write but this call"
+    assert step["run"] == 'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/hourly.yml/enable"'
+    assert step["env"] == {"GH_TOKEN": "${{ github.token }}"}
+
+
+def test_only_publish_yml_builds_and_deploys_the_live_site():
+    live = {name for name, _, _ in deploy_jobs()} | {
+        name for name, _, job in publish_jobs() if runs(job, r"tasks\.py publish")
+    }
+    assert live == {"publish.yml"}
+    assert set(triggers(workflows()["publish.yml"])) == {"workflow_call"}
+    assert {(name, job_id) for name, job_id, _ in callers_of_publish()} == {
+        ("site.yml", "publish"),
+        ("hourly.yml", "publish"),
+    }
+    build = workflows()["publish.yml"]["jobs"]["build"]
+    deploy = workflows()["publish.yml"]["jobs"]["deploy"]
+    # The time the build starts, before it runs, is what the deploy records for the hourly rebuild.
+    (step,) = [step for step in steps(build) if "tasks.py publish" in step.get("run", "")]
+    assert step["run"].index('built_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_OUTPUT"') < step["run"].index(
+        "tasks.py publish"
+    )
+    assert build["outputs"]["built_at"] == f"${{{{ steps.{step['id']}.outputs.built_at }}}}"
+    assert deploy["env"]["DEPLOY_BUILT_AT"] == "${{ needs.build.outputs.built_at }}"
+    assert deploy["env"]["DEPLOY_COMMIT"] == "${{ github.sha }}"
+
+
+# --- Previews of every pull request (issue 16.6) ----------------------------------------------------
+
+SAME_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository"
+PR_FOLDER = "previews/pr-${{ github.event.pull_request.number }}"
+
+
+def test_no_workflow_runs_pull_request_code_with_the_base_repository_s_secrets():
+    for name, workflow in workflows().items():
+        assert not {"pull_request_target", "workflow_run"} & set(triggers(workflow)), name
+
+
+def test_every_pull_request_of_this_repository_gets_a_preview_and_one_from_a_fork_nothing():
+    preview = workflows()["preview.yml"]
+    assert set(triggers(preview)) == {"pull_request"}
+    assert set(triggers(preview)["pull_request"]["types"]) == {"opened", "synchronize", "reopened", "closed"}
+    for job_id, job in preview["jobs"].items():
+        assert SAME_REPOSITORY in job["if"], f"preview.yml: {job_id}: a fork's pull request must not run it"
+    build, deploy, remove = (preview["jobs"][job_id] for job_id in ("build", "deploy", "remove"))
+    assert "github.event.action != 'closed'" in build["if"] and "github.event.action != 'closed'" in deploy["if"]
+    assert "github.event.action == 'closed'" in remove["if"]
+    # Built with its drafts and embargoed items, noindex on every page, for its own address.
+    assert runs(build, r"-m pelican content -s publishconf\.py -o output -e PREVIEW=true NOINDEX=true$")
+    assert build["env"]["SITEURL"] == "${{ vars.SITEURL }}/" + PR_FOLDER
+    assert deploy["env"]["SITEURL"] == build["env"]["SITEURL"]
+    assert deploy.get("needs") in ("build", ["build"])
+    # Deployed in its folder, linked from the pull request; removed, folder and all, when it closes.
+    for job, option in ((deploy, "--preview"), (remove, "--remove-preview")):
+        assert job["env"]["PREVIEW_FOLDER"] == PR_FOLDER
+        commands = [step["run"] for step in steps(job) if "deploy.py" in step.get("run", "")]
+        assert len(commands) == 2 and all(f'{option} "$PREVIEW_FOLDER"' in command for command in commands)
+    assert deploy["environment"] == {"name": "preview", "url": "${{ steps.deploy.outputs.url }}"}
+    (link,) = [step for step in steps(deploy) if step.get("id") == "deploy"]
+    assert 'echo "url=$SITEURL/" >> "$GITHUB_OUTPUT"' in link["run"]
+    checkout = next(step for step in steps(remove) if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}", "the trusted deploy.py"
+
+
+# --- The check's annotations (report.py, `invoke check --github`) -----------------------------------
+
+
+def test_problems_become_annotations_escaped_as_github_requires():
+    from iwelcome import report
+    from iwelcome.report import github_annotations
+
+    # Escaped as GitHub's runner unescapes: %, CR and LF in the message; also : and , in a property.
+    assert report._github_data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b"
+    assert report._github_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+    output = "\n".join(
+        [
+            "content/updates/a.md:3: Date: '06/12/2026' could be read two ways",
+            "content/updates/a.md: Summary: missing; 100% of articles need one",
+            "content/up,dates/b:c.md:7: Title: a: b, c",
+            "Could not process content/x.md",
+            "",
+            "Warnings (the site still builds):",
+            "content/updates/a.md: Tags: none given",
+            "content/updates/a.md: a file the build ignores",
+            "",
+            "4 errors, 2 warnings.",
+        ]
+    )
+    assert github_annotations(output, is_file=lambda path: path.startswith("content/")) == [
+        "::error file=content/updates/a.md,line=3,title=Date::'06/12/2026' could be read two ways",
+        "::error file=content/updates/a.md,title=Summary::missing; 100%25 of articles need one",
+        "::error file=content/up%2Cdates/b%3Ac.md,line=7,title=Title::a: b, c",
+        "::error title=Content check::Could not process content/x.md",
+        "::warning file=content/updates/a.md,title=Tags::none given",
+        "::warning file=content/updates/a.md,title=Content check::a file the build ignores",
+    ]
+    assert github_annotations("site/a.md: Date: x", prefix="sub", is_file=lambda path: True) == [
+        "::error file=sub/site/a.md,title=Date::x"
+    ]
+
+
+def test_check_github_prints_its_lines_with_commands_stopped_then_one_annotation_per_problem(tmp_path):
+    content = tmp_path / "content"
+    (content / "updates").mkdir(parents=True)
+    (content / "updates" / "a.md").write_text(
+        "Title: ::warning::not a command\nDate: 06/12/2026\nSummary: Fine.\nTags: Asylum\n\nText.\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tasks.py"), "check", "--github", "--content", str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    token = re.fullmatch(r"::stop-commands::([0-9a-f]{32})", lines[0])[1]
+    end = lines.index(f"::{token}::")
+    assert any("updates/a.md:2: Date:" in line for line in lines[1:end]), "the check's own lines, as they are"
+    annotations = lines[end + 1 :]
+    assert annotations and all(line.startswith(("::error ", "::warning ")) for line in annotations), annotations
+    (date,) = [line for line in annotations if "title=Date" in line]
+    match = re.fullmatch(r"::error file=(.+),line=2,title=Date::'06/12/2026' could be read two ways.*", date)
+    assert match and (ROOT / match[1]).resolve() == (content / "updates" / "a.md").resolve()
