@@ -12,7 +12,7 @@ import json
 import logging
 import os
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pelican.contents import Page
@@ -221,6 +221,10 @@ def inline_markers(metadata):
     return metadata.get("_action_slots", []), metadata.get("_stray_markers", 0)
 
 
-def today_in(settings):
-    """The build's date where the campaign is: an action ending today is live all day."""
+def today_in(settings, environ=os.environ):
+    """The build's date where the campaign is: an action ending today is live all day. The
+    environment's IWELCOME_TODAY (YYYY-MM-DD) stands in for the clock, so that a test can let an
+    action's day pass without changing anything else."""
+    if environ.get("IWELCOME_TODAY"):
+        return date.fromisoformat(environ["IWELCOME_TODAY"])
     return datetime.now(ZoneInfo(settings.get("TIMEZONE", "UTC"))).date()
