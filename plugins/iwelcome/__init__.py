@@ -30,6 +30,7 @@ from . import (
     preview,
     reading,
     related,
+    render_cache,
     report,
     search,
     search_page,
@@ -51,6 +52,7 @@ def register():
     signals.initialized.connect(contents.add_template_filters)
     signals.initialized.connect(build_manifest.forget)
     signals.initialized.connect(confinement.exclude_linked_folders)
+    signals.initialized.connect(render_cache.forget)
     signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
     signals.generator_init.connect(fragments.install)  # {% cache %}: parts shared by many pages, rendered once
     # Reading: only Markdown, only inside content/; a translation waits for its original, and a
@@ -64,6 +66,7 @@ def register():
     signals.page_generator_finalized.connect(preview.show_draft_pages_in_preview)
     signals.page_generator_finalized.connect(confinement.confine_static_links)  # before static files are listed
     signals.get_generators.connect(add_generators)
+    signals.get_writer.connect(render_cache.writer)  # pages rendered only when what they show changed
     # Everything is read: check (errors stop the build here), then prepare, in this order.
     signals.all_generators_finalized.connect(checks.check)
     signals.all_generators_finalized.connect(prepare)
@@ -94,10 +97,13 @@ def prepare(generators):
 
 
 def finish(pelican):
-    """The end of a build, in this order: sitemap.xml and robots.txt; in a production build the
-    theme's files renamed after their content; the search index of the finished pages; last, the
-    build manifest, which says that all of it is there."""
+    """The end of a build, in this order: the files of the last build that this one did not write
+    removed; sitemap.xml and robots.txt; in a production build the
+    theme's files renamed after their content; the search index of the finished pages; the build
+    manifest, which says that all of it is there; last, the render cache's keys kept."""
+    render_cache.remove_leftovers(pelican)
     sitemap.finish(pelican)
     assets = fingerprint.finish(pelican)
     indexed = search.finish(pelican)
     build_manifest.finish(pelican, assets, indexed)
+    render_cache.save(pelican)

@@ -195,6 +195,8 @@ DEFAULTS = {
     # The search index (Pagefind) of every build, made at its end (search.py); off for a quicker preview.
     "SEARCH_INDEX": True,
     "BUILD_MANIFEST": False,
+    # Pages rendered again only when what they show changed; False renders every page (render_cache.py).
+    "RENDER_CACHE": True,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.
     "PREVIEW": False,
 }

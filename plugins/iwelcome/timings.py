@@ -1,5 +1,6 @@
-"""How long each part of the plugin took in this build: logged, and written to PLUGIN_TIMINGS_FILE
-(as JSON) for the build benchmark."""
+"""How long each part of the plugin took in this build, and a few of its numbers (pages rendered
+and unchanged): logged, and written to PLUGIN_TIMINGS_FILE (as JSON, {"seconds": {...}, "counts":
+{...}}) for the build benchmark."""
 
 import json
 import logging
@@ -10,11 +11,18 @@ from .settings import setting
 
 logger = logging.getLogger(__name__)
 _seconds = {}
+_counts = {}
 
 
 def start(pelican):
     """initialized: a new build, no time counted yet."""
     _seconds.clear()
+    _counts.clear()
+
+
+def count(name, number):
+    """Record a number of this build (pages rendered, pages unchanged)."""
+    _counts[name] = number
 
 
 @contextmanager
@@ -33,4 +41,4 @@ def finish(pelican):
     path = setting(pelican.settings, "PLUGIN_TIMINGS_FILE")
     if path:
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(_seconds, f)
+            json.dump({"seconds": _seconds, "counts": _counts}, f)

@@ -1,0 +1,304 @@
+"""A digest of what templates are given: the same data gives the same digest, in any build and
+any process, and data that differs in anything a template could read gives another.
+
+The render cache (render_cache.py) keys each page by it. Pure functions over plain data and
+Pelican's content objects; nothing here knows the site.
+
+- Plain values (text, numbers, dates, None) by type and value; lists, tuples and dicts in order,
+  dicts by their keys, sets sorted; functions by their module, name and code (so a lambda changed
+  in the settings is a change).
+- An article or page (a `Content`) is written as who it is (`identity`) wherever it is met, and
+  described once (`describe`): every public attribute but its `settings` (which reach a page
+  through the context, digested there) and every public property (its address, its summary, its
+  status), but not its body. A page's own body is added by the render cache, which knows which item a page is about.
+- Any other object by its class, public attributes and public properties. An object the digest cannot describe the
+  same way twice (its only description is a memory address) raises `Undescribable`: a build
+  that meets one renders every page, as without a cache.
+"""
+
+import datetime
+import hashlib
+import types
+
+from pelican.contents import Content
+
+SKIPPED_ATTRIBUTES = frozenset({"settings"})
+BODY = "content"  # a content object's body: only for the page's own item
+# Properties that Pelican works out from what is digested already (the metadata, the source path and
+# the settings), and dearly: a content object's addresses. `url_format` would also differ in every
+# build, as it takes the time of the call for an item without a date.
+SKIPPED_PROPERTIES = frozenset({"url_format", "url", "save_as", "relative_dir"})
+
+
+class Undescribable(Exception):
+    """A value with no description but its address in memory."""
+
+
+def identity(item):
+    """Who a content object is, the same in every build: its class, source and language (a
+    preview's copy of a draft shares its original's; both are described)."""
+    return f"{type(item).__name__}:{getattr(item, 'relative_source_path', '')}:{getattr(item, 'lang', '')}"
+
+
+class Digester:
+    """Digests of values within one build. Containers and objects are remembered by id, each
+    with the value itself, which is thus kept alive: an id is never reused while it is
+    remembered. Values must not change while the digester lives (one per build's writing:
+    Pelican does not change what it writes from).
+
+    A content object is fed as its identity, and either collected in `met`, for `describe_met`
+    to describe (the context's digest), or, for a page (`described_elsewhere` set), described in
+    place unless the context's digest described it already."""
+
+    def __init__(self):
+        self.known = {}  # id -> (value, digest), of containers and objects
+        self.identities = {}  # id -> (content object, identity)
+        self.descriptions = {}  # id -> (content object, its description)
+        self.met = {}  # identity -> {id: content object}, to be described
+        self.met_count = 0  # content objects in `met`
+        self.described_elsewhere = None  # a page's digest: the identities the context's digest describes
+        self.in_progress = set()
+        self.cycles = 0  # cycles met so far: a value whose walk met one is not remembered
+
+    def digest(self, value):
+        h = hashlib.blake2b(digest_size=16)
+        self.feed(h, value)
+        return h.digest()
+
+    def identity(self, item):
+        key = id(item)
+        if key not in self.identities:
+            self.identities[key] = (item, identity(item))
+        return self.identities[key][1]
+
+    def feed(self, h, value):
+        if value is None or isinstance(value, bool | int | float | complex):
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+        elif isinstance(value, str):
+            h.update(f"{type(value).__name__}:{len(value)}:".encode())
+            h.update(value.encode("utf-8", "surrogatepass"))
+        elif isinstance(value, bytes):
+            h.update(b"bytes:%d:" % len(value) + value)
+        elif isinstance(value, datetime.datetime | datetime.date | datetime.time):
+            tz = getattr(value, "tzinfo", None)
+            h.update(f"{type(value).__name__}:{value.isoformat()}:{tz!s};".encode())
+        elif isinstance(value, datetime.timedelta):
+            h.update(f"timedelta:{value.total_seconds()!r};".encode())
+        elif isinstance(value, Content):
+            key = self.identity(value)
+            h.update(f"content:{key};".encode())
+            if self.described_elsewhere is None:
+                objects = self.met.setdefault(key, {})
+                if id(value) not in objects:
+                    objects[id(value)] = value
+                    self.met_count += 1
+            elif key not in self.described_elsewhere:
+                h.update(self.described(value))
+        else:
+            h.update(self.remembered(value))
+
+    def remembered(self, value):
+        """The digest of a container or object, worked out once per digester."""
+        key = id(value)
+        if key in self.known:
+            return self.known[key][1]
+        if key in self.in_progress:  # a cycle
+            self.cycles += 1
+            return f"cycle:{type(value).__qualname__};".encode()
+        self.in_progress.add(key)
+        cycles = self.cycles
+        try:
+            h = hashlib.blake2b(digest_size=16)
+            self.feed_compound(h, value)
+            result = h.digest()
+        finally:
+            self.in_progress.discard(key)
+        if self.cycles == cycles:  # a digest that depends on where the walk entered a cycle is not kept
+            self.known[key] = (value, result)
+        return result
+
+    def feed_compound(self, h, value):
+        if isinstance(value, list | tuple):
+            h.update(f"{type(value).__name__}:{len(value)}[".encode())
+            for item in value:
+                self.feed(h, item)
+            h.update(b"]")
+        elif isinstance(value, dict):
+            items = sorted(((self.digest(k), i) for i, k in enumerate(value)), key=lambda pair: pair[0])
+            values = list(value.values())
+            h.update(f"dict:{len(items)}{{".encode())
+            for key_digest, index in items:
+                item = values[index]
+                h.update(key_digest)
+                self.feed(h, item)
+            h.update(b"}")
+        elif isinstance(value, set | frozenset):
+            h.update(f"set:{len(value)}{{".encode())
+            for item_digest in sorted(self.digest(item) for item in value):
+                h.update(item_digest)
+            h.update(b"}")
+        elif isinstance(value, types.FunctionType | types.MethodType | types.BuiltinFunctionType | type):
+            self.feed_code(h, value)
+        elif isinstance(value, types.ModuleType):
+            h.update(f"module:{value.__name__};".encode())
+        elif hasattr(value, "__dict__"):
+            h.update(f"object:{type(value).__module__}.{type(value).__qualname__}{{".encode())
+            self.feed_attributes(h, vars(value))
+            self.feed_properties(h, value)
+            h.update(b"}")
+        else:
+            text = repr(value)
+            if " at 0x" in text or " object at " in text:
+                raise Undescribable(f"{type(value).__qualname__} has no description but its address")
+            h.update(f"repr:{type(value).__qualname__}:{text};".encode())
+
+    def feed_attributes(self, h, attributes):
+        for name in sorted(attributes):
+            if name.startswith("_") or name in SKIPPED_ATTRIBUTES:
+                continue
+            h.update(f"{name}=".encode())
+            self.feed(h, attributes[name])
+
+    def feed_properties(self, h, value, skip=()):
+        """The public properties of an object's class, evaluated (a Tag's name is one, kept in a
+        private attribute): what a template reads as `value.name`."""
+        for name in properties_of(type(value)):
+            if name in skip or name in SKIPPED_PROPERTIES:
+                continue
+            try:
+                found = getattr(value, name)
+            except Exception as error:  # noqa: BLE001  (a property that fails is described by its failure)
+                found = f"<{type(error).__name__}>"
+            h.update(f"{name}:=".encode())
+            self.feed(h, found)
+
+    def feed_code(self, h, value):
+        function = getattr(value, "__func__", value)
+        h.update(f"code:{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')};".encode())
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            self.feed_code_object(h, code)
+            self.feed(h, function.__defaults__)
+            for cell in function.__closure__ or ():
+                try:
+                    self.feed(h, cell.cell_contents)
+                except ValueError:  # an empty cell
+                    h.update(b"empty-cell;")
+        if isinstance(value, types.MethodType):
+            self.feed(h, value.__self__)
+
+    def feed_code_object(self, h, code):
+        h.update(code.co_code)
+        h.update(repr(code.co_names).encode())
+        for constant in code.co_consts:
+            if isinstance(constant, types.CodeType):
+                self.feed_code_object(h, constant)
+            else:
+                h.update(repr(constant).encode())
+
+    def described(self, item):
+        """describe(item), worked out once per digester."""
+        key = id(item)
+        if key in self.descriptions:
+            return self.descriptions[key][1]
+        if key in self.in_progress:  # items that name each other (translations)
+            self.cycles += 1
+            return b"cycle:content;"
+        self.in_progress.add(key)
+        cycles = self.cycles
+        try:
+            result = self.describe(item)
+        finally:
+            self.in_progress.discard(key)
+        if self.cycles == cycles:
+            self.descriptions[key] = (item, result)
+        return result
+
+    def describe(self, item, with_body=False):
+        """The digest of a content object's public attributes, address, summary and status (and
+        its body, when asked): what a template could read of it."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(self.identity(item).encode())
+        self.feed_attributes(h, vars(item))
+        self.feed_properties(h, item, skip={BODY})
+        if with_body:
+            h.update(b"body=")
+            self.feed(h, item.content)
+        return h.digest()
+
+    def describe_met(self, h, done):
+        """Add to `h` the description of every content object met (`met` keeps them all), those
+        met while describing them included, in a fixed order; `done` gets their identities."""
+        while True:
+            waiting = sorted(key for key in self.met if key not in done)
+            if not waiting:
+                return
+            for key in waiting:
+                done.add(key)
+                descriptions = sorted(self.described(item) for item in self.met[key].values())
+                h.update(key.encode())
+                for description in descriptions:
+                    h.update(description)
+
+
+_properties = {}
+
+
+def deprecated(prop):
+    """Pelican's old names for attributes (`filename` for `source_path`), which warn when read."""
+    return "deprecated_attribute" in getattr(prop.fget, "__qualname__", "")
+
+
+def properties_of(cls):
+    """The names of the public properties of a class and its bases, in order."""
+    if cls not in _properties:
+        _properties[cls] = sorted(
+            name
+            for klass in cls.__mro__
+            for name, v in vars(klass).items()
+            if isinstance(v, property) and not name.startswith("_") and not deprecated(v)
+        )
+    return _properties[cls]
+
+
+class ContextDigest:
+    """The digest of a build's context (every key but `skip`), and of every content object met
+    in it. Pelican changes a few keys while it writes (an archive's `period`): `update` again
+    costs little, since the digester remembers the rest; the objects described only grow."""
+
+    def __init__(self, skip=()):
+        self.skip = frozenset(skip)
+        self.digester = Digester()
+        self.described = set()
+        self.descriptions = None  # the digest of the descriptions of every content object met
+        self.described_count = -1
+
+    def update(self, context):
+        digester = self.digester
+        digester.described_elsewhere = None
+        h = hashlib.blake2b(digest_size=16)
+        for key in sorted(k for k in context if k not in self.skip):
+            h.update(f"{key}=".encode())
+            digester.feed(h, context[key])
+        if digester.met_count != self.described_count:
+            self.described.clear()
+            descriptions = hashlib.blake2b(digest_size=16)
+            digester.describe_met(descriptions, self.described)
+            self.descriptions = descriptions.digest()
+            self.described_count = digester.met_count  # describing meets more: counted once done
+        h.update(self.descriptions)
+        return h.digest()
+
+    def page(self, h, values):
+        """Add to `h` the digest of a page's own values (its item, its listing's items, its file
+        name): a content object the context's digest did not describe is described here."""
+        digester = self.digester
+        digester.described_elsewhere = self.described
+        try:
+            for key in sorted(values):
+                h.update(f"{key}=".encode())
+                digester.feed(h, values[key])
+                if isinstance(values[key], Content):  # the page's own item: its body too
+                    h.update(digester.describe(values[key], with_body=True))
+        finally:
+            digester.described_elsewhere = None

@@ -1,0 +1,320 @@
+"""Pages rendered again only when what they show changed, and the files of the last build that
+this one did not write removed: a rebuild gives exactly the bytes of a clean build.
+
+Pelican renders every page of every build. Here each page has a key, the digest (digest.py) of
+everything its template is given:
+
+- the build's inputs that are not in the context: the theme's files (templates, stylesheet,
+  translations), the plugin's code, the versions of Python and of the libraries that render;
+- the build's context: every setting, every article, page, action, topic and list, each content
+  object described once (not its body), and what the plugin worked out for the day of the build
+  (which actions are open, what is embargoed), so that a date that flips one changes the key;
+- what the writer adds for this page: its file name, the item it is about with its body, the
+  listing's page of items, the language.
+
+A page whose key is the one its file was written with is not rendered: its file's text, checked
+against the digest recorded with the key, is written again as it is. Any other page is rendered.
+The templates may read an item's body only through `body_parts(body_item)`, for the page's own
+article or page (tests/test_render_cache.py holds them to it), which is why the context's digest
+leaves bodies out: editing the text of one article renders that article's page only, while a
+change to a title, a tag or a date renders every page again, since listings, topics and related
+updates show them.
+
+The keys are kept in Pelican's cache folder (CACHE_PATH), one file per output folder, written
+at the end of a build that finished without errors; a build that fails, or a build whose
+context changed while it wrote, leaves no keys behind, and the next build renders everything.
+RENDER_CACHE = False renders every page. A value the digest cannot describe the same way twice
+also turns the cache off for that build.
+
+Leftovers: the keys file also lists the files the last build left in the output folder. At the
+end of a build, each of them that this build did not write (its time is older than this build's
+start, and it is not one of the content's static files, which Pelican copies only when they
+changed) is removed, with the folders it leaves empty: the pages of a deleted or renamed item,
+a listing's last page, an old search index. A file the plugin never wrote is never removed.
+"""
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import sys
+
+from pelican.writers import Writer
+
+from . import digest, timings
+from .settings import setting
+
+logger = logging.getLogger(__name__)
+
+PER_PAGE = frozenset({"output_file", "localsiteurl"})  # set for each page by Pelican's writer
+# Settings of the build itself, which no template reads: a build with `--ignore-cache`, or one that
+# writes its timings, renders the same pages.
+NOT_SHOWN = frozenset({"LOAD_CONTENT_CACHE", "CACHE_CONTENT", "CACHE_PATH", "PLUGIN_TIMINGS_FILE"})
+STARTED = ".build-started"  # in the output folder while a build writes; its time is the build's start
+LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "typogrify", "smartypants", "babel", "nh3")
+FORMAT = 1
+
+_writers = []  # the writer of the build under way (Pelican makes one per build)
+
+
+def files_digest(folders, extensions=None):
+    """The digest of every file under `folders` (names and bytes), in a fixed order."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                if extensions and not name.endswith(extensions):
+                    continue
+                path = os.path.join(root, name)
+                h.update(os.path.relpath(path, folder).encode() + b"\0")
+                with open(path, "rb") as f:
+                    h.update(hashlib.blake2b(f.read(), digest_size=16).digest())
+    return h.digest()
+
+
+def versions():
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return f"{sys.version};" + ";".join(found)
+
+
+def inputs_digest(settings):
+    """The digest of what renders pages but is not in the context: the theme (and any template
+    folders the settings add), the plugin's code, the versions of Python and the libraries."""
+    folders = [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", ())]
+    h = hashlib.blake2b(digest_size=16)
+    h.update(files_digest(folders))
+    h.update(files_digest([os.path.dirname(__file__)], extensions=(".py",)))
+    h.update(versions().encode())
+    h.update(f"format={FORMAT}".encode())
+    return h.hexdigest()
+
+
+def text_digest(text):
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def store_path(settings, output_path):
+    """One keys file per output folder, in Pelican's cache folder."""
+    name = hashlib.blake2b(os.path.abspath(output_path).encode(), digest_size=8).hexdigest()
+    return os.path.join(settings["CACHE_PATH"], f"render-cache-{name}.json")
+
+
+def load_store(path, inputs):
+    """The last build's {"pages": {file: [key, text digest]}, "files": [...]}, or an empty one
+    when there is none, it cannot be read, or the inputs changed (then files are still listed:
+    leftovers are removed whatever changed)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            store = json.load(f)
+    except (OSError, ValueError):
+        return {"pages": {}, "files": []}
+    if not isinstance(store, dict) or store.get("format") != FORMAT:
+        return {"pages": {}, "files": []}
+    files = store.get("files") if isinstance(store.get("files"), list) else []
+    pages = store.get("pages") if store.get("inputs") == inputs and isinstance(store.get("pages"), dict) else {}
+    return {"pages": pages, "files": files}
+
+
+def leftovers(previous_files, started_ns, kept, mtime_ns):
+    """The files of the last build (`previous_files`, paths under the output folder) that this
+    build did not write: older than its start and not in `kept`. `mtime_ns(path)` is None for a
+    file that is gone. Pure, for the tests."""
+    stale = []
+    for path in previous_files:
+        if path in kept:
+            continue
+        time = mtime_ns(path)
+        if time is not None and time < started_ns:
+            stale.append(path)
+    return sorted(stale)
+
+
+def files_under(output_path):
+    found = []
+    for root, dirs, files in os.walk(output_path):
+        dirs.sort()
+        for name in sorted(files):
+            found.append(os.path.relpath(os.path.join(root, name), output_path).replace(os.sep, "/"))
+    return found
+
+
+class RenderCache:
+    """The keys of one build: read at its start, worked out page by page, saved at its end."""
+
+    def __init__(self, settings, output_path):
+        self.settings = settings
+        self.output_path = output_path
+        self.enabled = setting(settings, "RENDER_CACHE")
+        self.inputs = inputs_digest(settings) if self.enabled else ""
+        self.path = store_path(settings, output_path)
+        self.previous = load_store(self.path, self.inputs)
+        self.pages = {}  # this build's {file: [key, text digest]}
+        self.signature = None
+        self.context_key = None
+        self.context_digest = digest.ContextDigest(skip=PER_PAGE | NOT_SHOWN)
+        self.rendered = self.reused = 0
+        self.context = {}
+        self.started_ns = self.mark_start()
+
+    def mark_start(self):
+        os.makedirs(self.output_path, exist_ok=True)
+        marker = os.path.join(self.output_path, STARTED)
+        with open(marker, "w", encoding="utf-8") as f:
+            f.write("A build is writing this folder.\n")
+        return os.stat(marker).st_mtime_ns
+
+    def context_signature(self, context):
+        return tuple((key, id(value)) for key, value in context.items() if key not in PER_PAGE and key not in NOT_SHOWN)
+
+    def page_key(self, template, context, localcontext):
+        signature = self.context_signature(context)
+        if signature != self.signature:
+            if self.signature is not None:
+                logger.debug("iwelcome plugin: the context changed while pages were written")
+            self.context_key = self.context_digest.update(context)
+            self.signature = signature
+        own = {
+            key: value
+            for key, value in localcontext.items()
+            if (key in PER_PAGE or key not in context or value is not context[key]) and key not in NOT_SHOWN
+        }
+        h = hashlib.blake2b(digest_size=16)
+        h.update(self.inputs.encode())
+        h.update(self.context_key)
+        h.update(f"template={template.name}".encode())
+        self.context_digest.page(h, own)
+        return h.hexdigest()
+
+    def render(self, template, context, localcontext):
+        if not self.enabled:
+            return template.render(localcontext)
+        name = localcontext["output_file"]
+        try:
+            key = self.page_key(template, context, localcontext)
+        except digest.Undescribable as problem:
+            logger.info("iwelcome plugin: every page rendered (%s)", problem)
+            self.enabled = False
+            self.pages = {}
+            return template.render(localcontext)
+        known = self.previous["pages"].get(name)
+        if known and known[0] == key:
+            text = self.written_text(name, known[1])
+            if text is not None:
+                self.pages[name] = known
+                self.reused += 1
+                return text
+        text = template.render(localcontext)
+        self.pages[name] = [key, text_digest(text)]
+        self.rendered += 1
+        return text
+
+    def written_text(self, name, expected):
+        """The text of the page as the last build wrote it, if the file still holds it."""
+        try:
+            with open(os.path.join(self.output_path, name), encoding="utf-8", newline="") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if text_digest(text) == expected else None
+
+    def remove_leftovers(self, kept):
+        """The files of the last build that this one did not write, removed (before the search
+        index and the sitemap are made from what is there)."""
+
+        def mtime_ns(path):
+            try:
+                return os.stat(os.path.join(self.output_path, path)).st_mtime_ns
+            except OSError:
+                return None
+
+        stale = leftovers(self.previous["files"], self.started_ns, kept | {STARTED}, mtime_ns)
+        for path in stale:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(self.output_path, path))
+            remove_empty_folders(self.output_path, os.path.dirname(path))
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(self.output_path, STARTED))
+        return stale
+
+    def save(self, succeeded):
+        """This build's keys (none when it did not succeed) and the list of its files."""
+        store = {
+            "format": FORMAT,
+            "inputs": self.inputs,
+            "pages": dict(sorted(self.pages.items())) if succeeded and self.enabled else {},
+            "files": files_under(self.output_path),
+        }
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        with open(self.path, "w", encoding="utf-8") as f:
+            json.dump(store, f)
+        logger.info("iwelcome plugin: %d pages rendered, %d unchanged", self.rendered, self.reused)
+        timings.count("pages rendered", self.rendered)
+        timings.count("pages unchanged", self.reused)
+
+
+def remove_empty_folders(output_path, folder):
+    while folder and folder != ".":
+        try:
+            os.rmdir(os.path.join(output_path, folder))
+        except OSError:
+            return
+        folder = os.path.dirname(folder)
+
+
+class CachedTemplate:
+    """What Pelican's writer renders a page with: the template, through the cache."""
+
+    def __init__(self, template, context, cache):
+        self.template = template
+        self.context = context
+        self.cache = cache
+        self.name = template.name
+
+    def render(self, localcontext):
+        return self.cache.render(self.template, self.context, localcontext)
+
+
+class CachingWriter(Writer):
+    """Pelican's writer, rendering each page through the render cache."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.render_cache = RenderCache(settings, output_path)
+        _writers[:] = [self]
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        self.render_cache.context = context
+        return super().write_file(name, CachedTemplate(template, context, self.render_cache), context, *args, **kwargs)
+
+
+def writer(pelican):
+    """get_writer: the caching writer."""
+    return CachingWriter
+
+
+def forget(pelican):
+    """initialized: no writer yet in this build."""
+    _writers.clear()
+
+
+def remove_leftovers(pelican):
+    """finalized, first: the files of the last build that this one did not write, removed."""
+    if _writers:
+        cache = _writers[0].render_cache
+        cache.remove_leftovers({sc.save_as.replace(os.sep, "/") for sc in cache.context.get("staticfiles", ())})
+
+
+def save(pelican):
+    """finalized, last: this build's keys kept, unless Pelican logged an error while writing."""
+    from .report import logged_errors
+
+    if _writers:
+        _writers.pop().render_cache.save(succeeded=not logged_errors())

@@ -1,0 +1,184 @@
+"""Pages rendered again only when what they show changed (render_cache.py), and never wrong.
+
+The site's own content is edited step by step (a title, a tag added and removed, a new file, a
+deleted one, a renamed one, a body, an action's day passing, a translation, an image, a template,
+a setting, a broken file and its fix); after each step the rebuild, in the same output folder and
+cache, must give exactly the files, byte for byte, of a clean build of the same content.
+"""
+
+import json
+import shutil
+
+import pytest
+
+from conftest import ROOT, problem_lines, run_pelican
+
+ACTION = "world-refugee-day-2027"  # Starts and Ends 2027-06-20
+
+
+def files_of(folder):
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def differences(rebuilt, clean):
+    a, b = files_of(rebuilt), files_of(clean)
+    return sorted(
+        [f"only in the rebuild: {p}" for p in a.keys() - b.keys()]
+        + [f"only in the clean build: {p}" for p in b.keys() - a.keys()]
+        + [f"differs: {p}" for p in a.keys() & b.keys() if a[p] != b[p]]
+    )
+
+
+class Workspace:
+    """A copy of the site's content and theme, rebuilt in place after each edit."""
+
+    def __init__(self, tmp_path, monkeypatch):
+        self.tmp = tmp_path
+        self.monkeypatch = monkeypatch
+        self.content = tmp_path / "content"
+        self.theme = tmp_path / "theme"
+        shutil.copytree(ROOT / "content", self.content)
+        shutil.copytree(ROOT / "theme", self.theme)
+        self.output = tmp_path / "rebuilt"
+        self.timings = tmp_path / "timings.json"
+        self.settings = {"THEME": str(self.theme)}
+        self.today = "2027-06-19"
+        self.clean_builds = 0
+
+    def build(self, output):
+        self.monkeypatch.setenv("IWELCOME_TODAY", self.today)
+        values = {**self.settings, "PLUGIN_TIMINGS_FILE": str(self.timings)}
+        extra = ["-e", *(f"{name}={json.dumps(value)}" for name, value in values.items())]
+        return run_pelican(self.content, output, extra=extra)
+
+    def counts(self):
+        return json.loads(self.timings.read_text())["counts"]
+
+    def rebuild_and_compare(self, step):
+        """Rebuild in place, then build the same content from nothing: the same files."""
+        rebuilt = self.build(self.output)
+        assert rebuilt.returncode == 0, f"{step}: {rebuilt.log}"
+        counts = self.counts()
+        self.clean_builds += 1
+        clean_output = self.tmp / f"clean-{self.clean_builds}"
+        clean = self.build(clean_output)
+        assert clean.returncode == 0, f"{step}: {clean.log}"
+        assert differences(self.output, clean_output) == [], step
+        shutil.rmtree(clean_output)
+        shutil.rmtree(f"{clean_output}-cache")
+        return counts
+
+    def edit(self, relative, old, new):
+        path = self.content / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    return Workspace(tmp_path, monkeypatch)
+
+
+def test_a_rebuild_after_any_sequence_of_edits_is_a_clean_build(workspace):
+    w = workspace
+    first = w.rebuild_and_compare("first build")
+    total = first["pages rendered"]
+    assert total > 40 and first["pages unchanged"] == 0
+
+    nothing = w.rebuild_and_compare("nothing changed")
+    assert (nothing["pages rendered"], nothing["pages unchanged"]) == (0, total)
+
+    w.edit("updates/only-30-countries-offer-resettlement.md", "Resettlement allows", "Resettlement lets")
+    body = w.rebuild_and_compare("a body edited")
+    assert 0 < body["pages rendered"] <= 2, body  # that update's page, not the pages that list it
+
+    w.edit("updates/only-30-countries-offer-resettlement.md", "Title: Only about 30", "Title: Just 30")
+    w.rebuild_and_compare("a title changed")
+
+    w.edit("updates/only-30-countries-offer-resettlement.md", "Tags: Resettlement,", "Tags: Resettlement, Detention,")
+    w.rebuild_and_compare("a tag added")
+    w.edit("updates/only-30-countries-offer-resettlement.md", "Tags: Resettlement, Detention,", "Tags: Resettlement,")
+    w.rebuild_and_compare("the tag removed")
+
+    (w.content / "updates" / "a-new-update.md").write_text(
+        "Title: A new update\nDate: 2017-07-01\nSummary: Something new happened.\nTags: Resettlement\n\n"
+        "A new paragraph, with [a link]({filename}only-30-countries-offer-resettlement.md).\n",
+        encoding="utf-8",
+    )
+    w.rebuild_and_compare("a new file")
+    assert (w.output / "updates" / "a-new-update" / "index.html").is_file()
+
+    (w.content / "updates" / "a-new-update.md").unlink()
+    w.rebuild_and_compare("the file deleted")
+    assert not (w.output / "updates" / "a-new-update").exists()
+
+    (w.content / "updates" / "violence-drives-children-from-central-america.md").rename(
+        w.content / "updates" / "violence-drives-children-north.md"
+    )
+    w.edit(
+        "updates/children-at-the-border-should-be-protected.md",
+        "{filename}violence-drives-children-from-central-america.md",
+        "{filename}violence-drives-children-north.md",
+    )
+    w.rebuild_and_compare("a file renamed (and the link to it)")
+    assert not (w.output / "updates" / "violence-drives-children-from-central-america").exists()
+
+    w.today = "2027-06-20"
+    opened = w.rebuild_and_compare("an action's Starts reached")
+    assert (w.output / "get-involved" / ACTION / "index.html").is_file()
+    assert opened["pages rendered"] < total
+    w.today = "2027-06-21"
+    w.rebuild_and_compare("the action's Ends passed")
+
+    (w.content / "updates" / "only-30-countries-offer-resettlement-es.md").write_text(
+        "Title: Solo unos 30 países ofrecen reasentamiento\nDate: 2017-06-21\n"
+        "Slug: only-30-countries-offer-resettlement\nLang: es\nTranslation: true\n"
+        "Summary: Muy pocos países reasientan a personas refugiadas.\n"
+        "Tags: Resettlement, Responsibility sharing\n\nUn párrafo en español.\n",
+        encoding="utf-8",
+    )
+    w.rebuild_and_compare("a translation added")
+    assert (w.output / "es" / "updates" / "only-30-countries-offer-resettlement" / "index.html").is_file()
+
+    (w.content / "images").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "theme" / "static" / "img" / "share.png", w.content / "images" / "extra.png")
+    w.rebuild_and_compare("an image added")
+    (w.content / "images" / "extra.png").unlink()
+    w.rebuild_and_compare("the image removed")
+
+    base = w.theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("<footer", "<footer data-step=1", 1), encoding="utf-8")
+    template = w.rebuild_and_compare("a template changed")
+    assert template["pages unchanged"] == 0 and template["pages rendered"] > total  # a translation was added
+
+    w.settings["SITE_TAGLINE"] = "Everyone has the right to seek safety."
+    w.rebuild_and_compare("a setting changed")
+
+    w.edit("updates/only-30-countries-offer-resettlement.md", "Date: 2017-06-20", "Date: 2017-13-45")
+    broken = w.build(w.output)
+    assert broken.returncode == 1 and problem_lines(broken)
+    w.edit("updates/only-30-countries-offer-resettlement.md", "Date: 2017-13-45", "Date: 2017-06-20")
+    w.rebuild_and_compare("a broken file, then fixed")
+
+
+def test_the_templates_read_a_body_only_for_the_pages_own_item():
+    """The context's digest leaves bodies out (render_cache.py): a template may show an item's
+    text only through _body.html, whose `body_item` is the page's own article or page."""
+    from jinja2 import Environment, nodes
+
+    env = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do", "iwelcome.fragments.FragmentCache"])
+    for path in sorted((ROOT / "theme" / "templates").glob("*.html")):
+        tree = env.parse(path.read_text(encoding="utf-8"))
+        for node in tree.find_all(nodes.Getattr):
+            assert node.attr not in {"content", "get_content"}, f"{path.name}:{node.lineno} reads .{node.attr}"
+        for node in tree.find_all(nodes.Call):
+            if isinstance(node.node, nodes.Name) and node.node.name == "body_parts":
+                assert [type(a).__name__ + getattr(a, "name", "") for a in node.args] == ["Namebody_item"], path.name
+        for node in tree.find_all(nodes.Assign):
+            if isinstance(node.target, nodes.Name) and node.target.name == "body_item":
+                assert isinstance(node.node, nodes.Name) and node.node.name in {"article", "page"}, (
+                    f"{path.name}:{node.lineno}: body_item must be the page's own article or page"
+                )

@@ -1,0 +1,124 @@
+"""The render cache's pure parts, without a build: the digest of what templates are given
+(digest.py) and the choice of the last build's leftovers (render_cache.leftovers)."""
+
+import copy
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iwelcome import digest
+from iwelcome.render_cache import leftovers
+
+leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8)
+    | st.dates()
+    | st.datetimes(timezones=st.just(datetime.UTC))
+)
+values = st.recursive(
+    leaves,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+        | st.frozensets(st.integers(), max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def digest_of(value):
+    return digest.Digester().digest(value)
+
+
+@given(values)
+@settings(max_examples=300, deadline=None)
+def test_a_value_and_its_copy_have_one_digest(value):
+    assert digest_of(value) == digest_of(copy.deepcopy(value))
+
+
+@given(values, values)
+@settings(max_examples=300, deadline=None)
+def test_values_that_differ_have_different_digests(a, b):
+    same = type(a) is type(b) and a == b and repr(a) == repr(b)
+    assert same or digest_of(a) != digest_of(b)
+
+
+@given(st.lists(st.text(max_size=6), min_size=1, max_size=6), st.integers(min_value=0), st.text(max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_changing_one_leaf_inside_a_structure_changes_the_digest(texts, index, replacement):
+    index %= len(texts)
+    before = {"items": [{"title": t} for t in texts]}
+    after = copy.deepcopy(before)
+    after["items"][index]["title"] = replacement
+    assert (digest_of(before) == digest_of(after)) == (texts[index] == replacement)
+
+
+def test_types_that_print_alike_are_told_apart():
+    assert digest_of(1) != digest_of(True) != digest_of("1") != digest_of(1.0)
+    assert digest_of([1, 2]) != digest_of((1, 2)) != digest_of([[1, 2]])
+    assert digest_of(["ab", "c"]) != digest_of(["a", "bc"])
+    assert digest_of(datetime.date(2027, 6, 20)) != digest_of("2027-06-20")
+
+
+def test_a_dict_and_a_set_do_not_depend_on_their_order():
+    assert digest_of({"a": 1, "b": 2}) == digest_of({"b": 2, "a": 1})
+    assert digest_of(frozenset({3, 1, 2})) == digest_of(frozenset({2, 3, 1}))
+
+
+def test_functions_are_told_apart_by_their_code():
+    def make(n):
+        return lambda x: x + n
+
+    assert digest_of(make(1)) == digest_of(make(1))
+    assert digest_of(make(1)) != digest_of(make(2))  # the closure's value
+    assert digest_of(lambda x: x + 1) != digest_of(lambda x: x + 2)
+
+
+def test_an_object_is_digested_by_its_public_attributes_and_properties():
+    class Tag:
+        def __init__(self, name, note):
+            self._name = name
+            self.note = note
+
+        @property
+        def name(self):
+            return self._name
+
+    assert digest_of(Tag("Detention", "x")) == digest_of(Tag("Detention", "x"))
+    assert digest_of(Tag("Detention", "x")) != digest_of(Tag("Asylum", "x"))  # read through the property
+    assert digest_of(Tag("Detention", "x")) != digest_of(Tag("Detention", "y"))
+
+
+def test_an_object_known_only_by_its_address_turns_the_cache_off():
+    with pytest.raises(digest.Undescribable):
+        digest_of(object())
+
+
+def test_objects_that_name_each_other_are_digested_without_end():
+    class Node:
+        def __init__(self, label):
+            self.label = label
+            self.other = None
+
+    a, b = Node("a"), Node("b")
+    a.other, b.other = b, a
+    c, d = Node("a"), Node("c")
+    c.other, d.other = d, c
+    assert digest_of(a) != digest_of(c)
+
+
+def test_the_leftovers_are_the_last_builds_files_this_build_did_not_write():
+    times = {"old/index.html": 5, "kept.html": 20, "images/photo.jpg": 5, "gone.html": None}
+    previous = [*times, "never-listed.html"]
+    found = leftovers(previous, 10, kept={"images/photo.jpg"}, mtime_ns=lambda p: times.get(p))
+    assert found == ["old/index.html"]  # written this build, a static file kept, a file already gone
+
+
+def test_a_file_the_last_build_did_not_list_is_never_a_leftover():
+    assert leftovers([], 10, kept=set(), mtime_ns=lambda p: 0) == []
