@@ -4,17 +4,20 @@
 
 (a) plain Pelican: the same pinned version, its default theme, no plugins, the same Markdown and
 typogrify settings; (b) this site's full configuration (pelicanconf.py). Cold builds alternate
-a, b, a, b, ...; then (b) is rebuilt with nothing changed, from its content cache. Plain Pelican
-makes no search index, so (b) leaves it out too (SEARCH_INDEX off) and the index of the rebuilt
-site is timed apart. Prints the median wall time and peak memory of each, their ratios, the time
-of each part of the plugin, and whether two builds of (b) are byte-identical; writes the same
-figures as JSON.
+a, b, a, b, ...; after each cold build of (b), in its output folder and with its caches, (b) is
+rebuilt three times: with nothing changed, after one article's text is edited, and after another
+article's title is edited (every listing that shows it changes). Plain Pelican makes no search
+index, so (b) leaves it out too (SEARCH_INDEX off) and the index is timed apart. Prints the
+median wall time and peak memory of each, their ratios, the pages each rebuild rendered, the time
+of each part of the plugin, and whether the last rebuild gave exactly the bytes of a clean build
+of the edited content; writes the same figures as JSON.
 """
 
 import argparse
 import filecmp
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -90,6 +93,13 @@ def same_files(a, b):
     return differ
 
 
+def edited_articles(content):
+    """Two articles of the corpus, always the same: one whose text the benchmark edits, one whose
+    title it edits."""
+    updates = sorted((content / "updates").glob("*.md"))
+    return updates[len(updates) // 3], updates[2 * len(updates) // 3]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -112,26 +122,45 @@ def main(argv=None):
         index = [sys.executable, "-c", index_script]
         print(f"{args.articles} articles, {args.runs} runs each, alternating plain / site", flush=True)
 
-        results = {"plain": [], "site": [], "rebuild": [], "plugin": [], "search": []}
+        results = {name: [] for name in ("plain", "site", "rebuild", "body_edit", "title_edit", "plugin", "search")}
+        rendered = {name: [] for name in ("rebuild", "body_edit", "title_edit")}
+
+        def timed_site_build(name, run_content, out, cache, extra):
+            results[name].append(run(pelican(run_content, ROOT / "pelicanconf.py", out, cache, extra), ROOT))
+            timings = json.loads(timings_file.read_text())
+            if name in rendered:
+                rendered[name].append(timings["counts"]["pages rendered"])
+            return timings
+
         for i in range(args.runs):
             out_plain, out_site = tmp / f"plain-{i}", tmp / f"site-{i}"
+            run_content = tmp / f"content-{i}"  # edited below: each run starts from the corpus
+            shutil.copytree(content, run_content)
             results["plain"].append(
-                run(pelican(content, plain_settings, out_plain, tmp / f"cache-plain-{i}", ["--ignore-cache"]), ROOT)
+                run(pelican(run_content, plain_settings, out_plain, tmp / f"cache-plain-{i}", ["--ignore-cache"]), ROOT)
             )
-            results["site"].append(
-                run(pelican(content, ROOT / "pelicanconf.py", out_site, tmp / f"cache-{i}-site", site_extra), ROOT)
-            )
-            results["plugin"].append(json.loads(timings_file.read_text()))
-            again = pelican(content, ROOT / "pelicanconf.py", tmp / f"again-{i}", tmp / f"cache-{i}-site", no_search)
-            results["rebuild"].append(run(again, ROOT))
-            results["search"].append(run([*index, str(tmp / f"again-{i}")], ROOT / "plugins"))
+            cache = tmp / f"cache-{i}-site"
+            results["plugin"].append(timed_site_build("site", run_content, out_site, cache, site_extra)["seconds"])
+            warm = ["-e", "SEARCH_INDEX=false", timings]
+            timed_site_build("rebuild", run_content, out_site, cache, warm)
+            body, title = edited_articles(run_content)
+            body.write_text(body.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n")
+            timed_site_build("body_edit", run_content, out_site, cache, warm)
+            text = title.read_text(encoding="utf-8")
+            title.write_text(text.replace("Title: ", "Title: Edited: ", 1), encoding="utf-8")
+            timed_site_build("title_edit", run_content, out_site, cache, warm)
+            results["search"].append(run([*index, str(out_site)], ROOT / "plugins"))
             print(
                 f"  run {i + 1}: plain {results['plain'][-1][0]:.1f} s, site {results['site'][-1][0]:.1f} s, "
-                f"rebuild {results['rebuild'][-1][0]:.1f} s, search index {results['search'][-1][0]:.1f} s",
+                f"rebuild {results['rebuild'][-1][0]:.1f} s, one text edited {results['body_edit'][-1][0]:.1f} s, "
+                f"one title edited {results['title_edit'][-1][0]:.1f} s, search index {results['search'][-1][0]:.1f} s",
                 flush=True,
             )
-        # The first cold build against the last rebuild from cache: the same content, the same bytes?
-        differ = same_files(tmp / "site-0", tmp / f"again-{args.runs - 1}")
+        # The last rebuild after edits against a clean build of the same content: the same bytes?
+        last = args.runs - 1
+        clean = tmp / "clean"
+        run(pelican(tmp / f"content-{last}", ROOT / "pelicanconf.py", clean, tmp / "cache-clean", no_search), ROOT)
+        differ = same_files(tmp / f"site-{last}", clean)
 
     def median(name, index):
         return statistics.median(r[index] for r in results[name])
@@ -142,6 +171,13 @@ def main(argv=None):
         "plain_seconds": median("plain", 0),
         "site_seconds": median("site", 0),
         "rebuild_seconds": median("rebuild", 0),
+        "body_edit_seconds": median("body_edit", 0),
+        "title_edit_seconds": median("title_edit", 0),
+        "pages_rendered": {name: statistics.median(counts) for name, counts in rendered.items()},
+        "spread_seconds": {
+            name: [round(min(r[0] for r in results[name]), 2), round(max(r[0] for r in results[name]), 2)]
+            for name in ("plain", "site", "rebuild", "body_edit", "title_edit")
+        },
         "search_seconds": median("search", 0),
         "plain_peak_mib": median("plain", 1),
         "site_peak_mib": median("site", 1),
@@ -154,23 +190,39 @@ def main(argv=None):
     figures["time_ratio"] = figures["site_seconds"] / figures["plain_seconds"]
     figures["memory_ratio"] = figures["site_peak_mib"] / figures["plain_peak_mib"]
     figures["rebuild_ratio"] = figures["rebuild_seconds"] / figures["site_seconds"]
+    figures["body_edit_ratio"] = figures["body_edit_seconds"] / figures["site_seconds"]
+    figures["title_edit_ratio"] = figures["title_edit_seconds"] / figures["site_seconds"]
     figures["plugin_share"] = sum(figures["plugin_seconds"].values()) / figures["site_seconds"]
 
     print()
     print(
-        "| articles | plain Pelican | this site | ratio | rebuild, nothing changed | peak memory plain / site | ratio |"
+        "| articles | plain Pelican | this site | ratio | rebuild, nothing changed | one text edited "
+        "| one title edited | peak memory plain / site | ratio |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {args.articles:,} | {figures['plain_seconds']:.1f} s | {figures['site_seconds']:.1f} s "
         f"| {figures['time_ratio']:.2f}x "
         f"| {figures['rebuild_seconds']:.1f} s ({figures['rebuild_ratio']:.2f}x) "
+        f"| {figures['body_edit_seconds']:.1f} s ({figures['body_edit_ratio']:.2f}x) "
+        f"| {figures['title_edit_seconds']:.1f} s ({figures['title_edit_ratio']:.2f}x) "
         f"| {figures['plain_peak_mib']:.0f} / {figures['site_peak_mib']:.0f} MiB | {figures['memory_ratio']:.2f}x |"
     )
+    spread = ", ".join(f"{name} {low}-{high} s" for name, (low, high) in figures["spread_seconds"].items())
+    print(f"\nspread (fastest-slowest run): {spread}")
+    pages = ", ".join(f"{name} {count:.0f}" for name, count in figures["pages_rendered"].items())
+    print(f"pages rendered: {pages}")
     parts = ", ".join(f"{part} {seconds:.2f} s" for part, seconds in figures["plugin_seconds"].items())
     print(f"\nplugin: {parts} ({figures['plugin_share']:.1%} of the site build)")
     print(f"search index, apart (part of a real build's end): {figures['search_seconds']:.1f} s")
-    print("output: " + ("two builds are byte-identical" if not differ else f"{len(differ)} files differ: {differ[:5]}"))
+    print(
+        "output: "
+        + (
+            "the rebuild after edits is byte-identical to a clean build"
+            if not differ
+            else f"{len(differ)} files differ: {differ[:5]}"
+        )
+    )
     Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     print(f"figures written to {args.json}")
 

@@ -738,7 +738,7 @@ def test_an_interrupted_deploy_says_how_far_it_got(aws, build_a, build_b):
     changed = changed_between(files_of(build_a), files_of(build_b))
     before = bucket_state(aws)
     running = deploy_command(
-        build_b, "--jobs", "2", "--upload-delay", "0.2", stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        build_b, "--jobs", "2", "--upload-delay", "0.8", stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and sum(bucket_state(aws).get(k) != before.get(k) for k in changed) < 4:
