@@ -65,10 +65,15 @@ from .validation import Problem, split_list
 DOMAIN = "messages"
 TEMPLATE = "messages.pot"
 TERMS = "terms.json"
-# The Babel locale of each language of the site, for dates, numbers and og:locale: the campaign's
-# readers are in the United States (Spanish there groups thousands with a comma, as English does).
-# A language not listed uses its own code ('ar').
+# The Babel locale of each language of the site, for dates, numbers, og:locale and the direction of
+# its pages: the campaign's readers are in the United States (Spanish there groups thousands with a
+# comma, as English does). A language not listed uses its own code: Arabic is 'ar', Modern Standard
+# Arabic with no country ('10 فبراير 2017'), read from Morocco to Syria and by the diaspora.
 LOCALES = {"en": "en_US", "es": "es_US"}
+# Digits: every language writes numbers in the digits of the `latn` numbering system (0-9), which is
+# also CLDR's default for 'ar'. Babel writes the days of dates in those digits whatever the locale,
+# and editors write figures and years in the text with them: one kind of digit on every page.
+NUMBERING_SYSTEM = "latn"
 
 
 def N_(message):  # noqa: N802 - gettext's name for a marker, which pybabel extracts (babel.cfg)
@@ -114,7 +119,22 @@ def _format_day(day, lang):
 @functools.lru_cache(maxsize=4096)
 def format_number(value, lang):
     """18342 -> '18,342': a count or goal as readers of `lang` write it."""
-    return format_decimal(value, locale=_locale(lang))
+    return format_decimal(value, locale=_locale(lang), numbering_system=NUMBERING_SYSTEM)
+
+
+@functools.cache
+def language_name(lang):
+    """'es' -> 'Español', 'ar' -> 'العربية': a language by its own name (Babel's, with a capital
+    where the script has capitals), as a language switch shows it to its readers."""
+    locale = _locale(lang)
+    name = (locale.language == lang.split("_")[0] and locale.languages.get(locale.language)) or lang
+    return name[:1].upper() + name[1:]
+
+
+@functools.cache
+def text_direction(lang):
+    """'rtl' for a language written right to left (Arabic), else 'ltr' (Babel's character order)."""
+    return "rtl" if _locale(lang).character_order == "right-to-left" else "ltr"
 
 
 # --- Catalogues --------------------------------------------------------------------------------
@@ -400,8 +420,15 @@ def install(generator):
     def country_name(context, name):
         return terms.name_in(table, lang_of(context), "countries", str(name))
 
+    @pass_context
+    def page_dir(context):
+        return text_direction(lang_of(context))
+
     env.globals.update(
         page_lang=page_lang,
+        page_dir=page_dir,
+        language_name=language_name,
+        text_direction=text_direction,
         page_locale=page_locale,
         format_date=date_in_page_language,
         format_number=number_in_page_language,
