@@ -11,7 +11,7 @@ SITEURL = ""
 RELATIVE_URLS = False
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
-LANGUAGES = ["en", "es"]  # what `Lang:` may say (the plugin refuses any other)
+LANGUAGES = ["en", "es", "ar"]  # what `Lang:` may say (the plugin refuses any other)
 DEFAULT_DATE_FORMAT = "%B %-d, %Y"
 
 PATH = "content"
