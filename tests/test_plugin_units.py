@@ -7,6 +7,7 @@ import pytest
 
 from conftest import LISTS, TYPES
 from iwelcome.articles import Contact, article_facts, parse_contact
+from iwelcome.navigation import feed_urls, page_urls
 from iwelcome.validation import Item, Rules, split_list, validate
 
 
@@ -133,3 +134,29 @@ def test_case_study_facts():
 def test_split_list():
     assert split_list("a, b,, c ,") == ["a", "b", "c"]
     assert split_list(None) == []
+
+
+# --- navigation.py: where a page's translations and each language's feed are -----------------------
+
+
+def test_a_page_leads_to_its_published_translations_only():
+    pages = [
+        ("en", "about/", "published", [("ar", "ar/about/", "published"), ("es", "es/about/", "draft")]),
+        ("en", "toolkit/", "published", []),
+        ("ar", "ar/x/", "published", [("en", "x/", "published")]),  # keyed by the default language's page
+        ("en", "old/", "hidden", [("ar", "ar/old/", "published")]),
+    ]
+    assert page_urls(pages, "en") == {
+        "about/": {"en": "about/", "ar": "ar/about/"},
+        "toolkit/": {"en": "toolkit/"},
+    }
+
+
+def test_each_language_with_articles_has_its_feed():
+    assert feed_urls("feeds/all.atom.xml", "feeds/all-{lang}.atom.xml", {"en", "es", "ar"}, "en") == {
+        "en": "feeds/all.atom.xml",
+        "ar": "feeds/all-ar.atom.xml",
+        "es": "feeds/all-es.atom.xml",
+    }
+    assert feed_urls("feeds/all.atom.xml", None, {"en", "ar"}, "en") == {"en": "feeds/all.atom.xml"}
+    assert feed_urls(None, None, {"en", "ar"}, "en") == {}  # a build without feeds links none

@@ -127,8 +127,8 @@ def language_name(lang):
     """'es' -> 'Español', 'ar' -> 'العربية': a language by its own name (Babel's, with a capital
     where the script has capitals), as a language switch shows it to its readers."""
     locale = _locale(lang)
-    name = (locale.language == lang.split("_")[0] and locale.languages.get(locale.language)) or lang
-    return name[:1].upper() + name[1:]
+    name = locale.language == lang.split("_")[0] and locale.languages.get(locale.language)
+    return name[:1].upper() + name[1:] if name else lang  # a code Babel does not know: as it is
 
 
 @functools.cache
