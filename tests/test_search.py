@@ -279,6 +279,28 @@ def test_the_spanish_search_page_searches_the_spanish_pages(site, served, tmp_pa
     assert "Caso" in filters["tipo"] and "Detención" in filters["tema"]
 
 
+def test_the_arabic_search_page_searches_the_arabic_pages(site, served, tmp_path):
+    page = site.page("/ar/search/")
+    assert (page.html["lang"], page.html["dir"]) == ("ar", "rtl") and page.h1.get_text(strip=True) == "بحث"
+    assert page.select_one("#search-form")["action"] == "/ar/search/"
+    assert "جافاسكربت" in page.select_one("noscript").get_text()
+    assert page.select_one("#search")["data-filters"] == "النوع الموضوع"
+    filters, (arabic, in_damascus, english_word) = node_search(
+        site,
+        served,
+        tmp_path,
+        ["الأسبرين", {}],
+        ["دمشق", {"النوع": "خبر"}],
+        ["aspirin", {}],
+        page="/ar/search/",
+    )
+    assert arabic == [f"/ar{CASE_STUDY}"], "the Arabic case study, found in the Arabic index"
+    assert in_damascus == ["/ar/updates/ghina-ahmad-wadi-evacuated-to-damascus/"]
+    assert english_word == [], "the English pages are not in the Arabic index"
+    assert set(filters) == {"النوع", "الموضوع"}, "the filters have Arabic names"
+    assert {"قصة حالة", "خبر"} <= set(filters["النوع"]) and "الاحتجاز" in filters["الموضوع"]
+
+
 def test_each_page_searches_in_its_own_language(site):
     for url, search_page in (
         ("/", "/search/"),
