@@ -43,7 +43,10 @@ def test_feed_of_each_topic(published):
 
 @pytest.mark.parametrize("lang", OTHER_LANGUAGES)
 def test_feed_of_each_language_linked_from_its_pages(published, lang):
-    entries = feed(published, f"all-{lang}.atom.xml").entries
+    parsed = feed(published, f"all-{lang}.atom.xml")
+    entries = parsed.entries
+    assert parsed.feed.language == lang  # <feed xml:lang="ar">: readers show it in its language and direction
+    assert "language" not in feed(published, "all.atom.xml").feed  # every language: it says none
     expected = [p for p in TRANSLATIONS if metadata(p)["lang"] == lang]
     assert expected and sorted(e.link for e in entries) == sorted(SITEURL + url_of(p) for p in expected)
     assert all(urlsplit(e.link).path.startswith(f"/{lang}/") for e in entries)

@@ -5,7 +5,8 @@ generators that write the search and Get Involved pages write one per language f
 Context keys: HOME_URLS, SEARCH_URLS, GET_INVOLVED_URLS ({lang: url}); PAGE_URLS ({url of a page in
 the default language: {lang: url of its published translation}}), with which the menu and the
 footer lead a reader of Arabic to the Arabic About page; FEED_URLS ({lang: the Atom feed of the
-articles in that language}, in a build with feeds).
+articles in that language}, in a build with feeds); each such feed says its language
+(`<feed xml:lang="ar">`, say_feed_language).
 """
 
 from .contents import all_contents, generators_by_kind, public_languages
@@ -65,3 +66,20 @@ def feed_urls(all_feed, translation_feed, languages, default_lang):
             {lang: str(translation_feed).format(lang=lang) for lang in sorted(languages) if lang != default_lang}
         )
     return found
+
+
+def say_feed_language(context, feed):
+    """feed_generated: the feed of one language other than the default says which (xml:lang), so
+    that a feed reader shows it in that language and direction. (The feed of everything, in every
+    language, says none.)"""
+    lang = language_of_feed(feed.feed.get("feed_url") or "", context.get("FEED_URLS") or {}, context["DEFAULT_LANG"])
+    if lang:
+        feed.feed["language"] = lang
+
+
+def language_of_feed(feed_url, feeds, default_lang):
+    """The language whose feed (FEED_URLS: {lang: path}) is at `feed_url`, if not the default's."""
+    for lang, path in feeds.items():
+        if lang != default_lang and feed_url.endswith("/" + path):
+            return lang
+    return None
