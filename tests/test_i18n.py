@@ -303,6 +303,23 @@ def test_arabic_has_six_plural_forms_and_each_is_used(render):
     assert render("{{ page_dir() }}", lang="es") == "ltr"
 
 
+def test_the_pagination_arrows_point_where_each_link_sits(render):
+    """Newer items come first, at the start of the line: on the left in English, pointing left; on
+    the right in Arabic, pointing right."""
+    source = (ROOT / "theme/templates/_pagination.html").read_text(encoding="utf-8")
+    listing = {
+        "SITEURL": "",
+        "articles_paginator": SimpleNamespace(num_pages=3),
+        "articles_page": SimpleNamespace(number=2, has_previous=lambda: True, has_next=lambda: True),
+        "articles_previous_page": SimpleNamespace(url="updates/"),
+        "articles_next_page": SimpleNamespace(url="updates/page/3/"),
+    }
+    for lang, newer, older in (("en", "←", "→"), ("ar", "→", "←")):
+        page = BeautifulSoup(render(source, lang=lang, **listing), "html.parser")
+        assert page.select_one("a[rel=prev] [aria-hidden]").get_text().strip() == newer, lang
+        assert page.select_one("a[rel=next] [aria-hidden]").get_text().strip() == older, lang
+
+
 def test_values_in_a_message_are_escaped_and_an_empty_one_stays_empty(render):
     assert render('{{ _("Topic: %(topic)s", topic=t) }}', t="<b>&") == "Topic: &lt;b&gt;&amp;"
     assert render("[{{ _(x) }}]", x="", lang="es") == "[]"
