@@ -35,7 +35,13 @@ the template functions `format_date`, `format_number`, `page_lang`, `page_locale
 pickles into its content cache.
 
 Dates and numbers: babel.dates.format_date(..., format="long") and babel.numbers.format_decimal in
-the locale of the page's language (LOCALES): 'February 10, 2017', '10 de febrero de 2017'; 18,342.
+the locale of the page's language (LOCALES): 'February 10, 2017', '10 de febrero de 2017',
+'10 فبراير 2017'; 18,342 in every language (the digits 0-9: NUMBERING_SYSTEM).
+
+Languages themselves: `language_name` names each in itself for the language switch (English,
+Español, العربية), and `text_direction` gives the `dir` of its pages from Babel's character order
+('rtl' for Arabic), which templates read as `page_dir()`. No language is named in the code: a new
+one needs only its settings, catalogue and terms (EDITING.md, "A new language").
 
 Topic and country names: theme/translations/terms.json, through terms.py (not the catalogue).
 """
