@@ -147,3 +147,16 @@ def test_the_arabic_search_page_speaks_arabic_and_finds_arabic_pages(visit):
     # Pagefind UI takes its own words and direction from <html lang="ar">.
     assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder") == "بحث"
     assert page.evaluate("getComputedStyle(document.querySelector('.pagefind-ui__search-input')).direction") == "rtl"
+
+    # A filter's open/closed mark is at the end of its name, where it covers none of it: the left.
+    def mark(page):
+        return page.evaluate(
+            """() => {
+              const name = document.querySelector(".pagefind-ui__filter-name");
+              const style = getComputedStyle(name, "::after");
+              return [style.left, style.right];
+            }"""
+        )
+
+    assert mark(page)[0] == "6px", mark(page)
+    assert mark(visit("search").page)[1] == "6px", "in English, at the right"
