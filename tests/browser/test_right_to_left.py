@@ -148,15 +148,17 @@ def test_the_arabic_search_page_speaks_arabic_and_finds_arabic_pages(visit):
     assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder") == "بحث"
     assert page.evaluate("getComputedStyle(document.querySelector('.pagefind-ui__search-input')).direction") == "rtl"
 
-    # A filter's open/closed mark is at the end of its name, where it covers none of it: the left.
-    def mark(page):
+    # A filter's open/closed mark is at the end of its name, where it covers none of it (the left),
+    # and the tick of a chosen value in its box, at the start (the right).
+    def marks(page):
         return page.evaluate(
             """() => {
-              const name = document.querySelector(".pagefind-ui__filter-name");
-              const style = getComputedStyle(name, "::after");
-              return [style.left, style.right];
+              const mark = getComputedStyle(document.querySelector(".pagefind-ui__filter-name"), "::after");
+              const tick = getComputedStyle(document.querySelector(".pagefind-ui__filter-value"), "::before");
+              return {mark: [mark.left, mark.right], tick: [tick.left, tick.right]};
             }"""
         )
 
-    assert mark(page)[0] == "6px", mark(page)
-    assert mark(visit("search").page)[1] == "6px", "in English, at the right"
+    arabic, english = marks(page), marks(visit("search").page)
+    assert arabic["mark"][0] == "6px" and arabic["tick"][1] == "8px", arabic
+    assert english["mark"][1] == "6px" and english["tick"][0] == "8px", english
