@@ -11,7 +11,7 @@ SITEURL = ""
 RELATIVE_URLS = False
 TIMEZONE = "America/New_York"
 DEFAULT_LANG = "en"
-LANGUAGES = ["en", "es"]  # what `Lang:` may say (the plugin refuses any other)
+LANGUAGES = ["en", "es", "ar"]  # what `Lang:` may say (the plugin refuses any other)
 DEFAULT_DATE_FORMAT = "%B %-d, %Y"
 
 PATH = "content"
@@ -32,8 +32,10 @@ SLUGIFY_SOURCE = "basename"  # the file name is the slug, so a new title never b
 
 
 def newest_first(article):
-    """Newest first, and items of the same moment by slug: every build lists them in one order."""
-    return (-article.date.timestamp(), article.slug)
+    """Newest first, and items of the same moment by slug, then the original before its translations
+    in the order of LANGUAGES (a feed of every language has them all): every build lists them in one
+    order."""
+    return (-article.date.timestamp(), article.slug, LANGUAGES.index(article.lang) if article.lang in LANGUAGES else 0)
 
 
 ARTICLE_ORDER_BY = newest_first

@@ -252,13 +252,20 @@ def bench_related(c, sizes="1000,5000,20000", runs=3):
 
 @task(
     help={
-        "kind": "press-release, update, case-study, action or page",
-        "title": "the title, in quotes",
+        "kind": "press-release, update, case-study, action or page; or translation",
+        "title": "the title, in quotes; for a translation, the original's file (content/updates/x.md)",
         "content": "the content folder (content/)",
+        "lang": "for a translation: its language, as `Lang:` writes it (ar)",
     }
 )
-def new(c, kind, title, content=CONTENT):
-    """Write a new content file with every required field and a hint of what goes there."""
+def new(c, kind, title, content=CONTENT, lang=None):
+    """Write a new content file with every required field and a hint of what goes there;
+    `new translation content/updates/x.md --lang ar` writes content/updates/x-ar.md from its original."""
+    if kind == "translation":
+        if not lang:
+            sys.exit("say which language: python3 tasks.py new translation content/updates/x.md --lang ar")
+        _new_translation(lang=lang, original=Path(title))
+        return
     from datetime import date
 
     from pelican.settings import DEFAULT_CONFIG
@@ -287,6 +294,51 @@ def new(c, kind, title, content=CONTENT):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"Wrote {path}. Replace every TODO hint, then run `python3 tasks.py check`.")
+
+
+def _new_translation(lang, original):
+    """new translation LANG FILE: the file of its translation beside the original, with hints."""
+    from babel import Locale
+    from pelican.settings import read_settings
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from iwelcome import contract
+    from iwelcome.scaffold import translation
+
+    site = _site_settings()
+    types = contract.content_types(site["CONTENT_TYPES"])
+    folder = original.resolve().parent.name
+    if folder in types:
+        fields, only_translated = types[folder].fields, False
+    elif folder == "pages":
+        fields, only_translated = contract.PAGE_FIELDS, False
+    elif folder == "actions":
+        fields, only_translated = contract.ACTION_FIELDS, True
+    else:
+        sys.exit(f"{original} is not in a folder of content ({', '.join([*types, 'pages', 'actions'])})")
+    if not original.is_file():
+        sys.exit(f"{original} is not a file: name the original, such as content/updates/x.md")
+    conf = read_settings(str(ROOT / "pelicanconf.py"))
+    languages = list(dict.fromkeys([conf["DEFAULT_LANG"], *conf.get("LANGUAGES", [])]))
+    language = Locale("en").languages.get(lang, lang)  # 'Arabic', for the hints
+    try:
+        relative, text = translation(
+            f"{folder}/{original.name}",
+            original.read_text(encoding="utf-8"),
+            lang,
+            language,
+            {name for name, f in fields.items() if f.translated},
+            languages,
+            conf["DEFAULT_LANG"],
+            only_translated=only_translated,
+        )
+    except ValueError as error:
+        sys.exit(str(error))
+    path = original.resolve().parent.parent / relative
+    if path.exists():
+        sys.exit(f"{path} already exists: edit that file.")
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {path}. Replace every TODO with {language} words, then run `python3 tasks.py check`.")
 
 
 @task

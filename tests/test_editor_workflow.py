@@ -5,10 +5,11 @@ import re
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
-from conftest import ACTION_KINDS, LISTS, PNG, ROOT, TYPES, article, assert_fails_with
+from conftest import ACTION_KINDS, LISTS, PNG, ROOT, TYPES, action, article, assert_fails_with, url_of
 from iwelcome.scaffold import kinds_of_file
 
 MADE = kinds_of_file(TYPES, ACTION_KINDS)  # what `new` makes: each type of article, an action, a page
@@ -47,6 +48,68 @@ def test_each_scaffold_refuses_to_build_with_hints_then_builds_once_filled(build
     path.write_text(filled.replace("TODO: ", "Written by the editor. ").replace("TODO", "Text"))
     build = build_site({})
     assert build.returncode == 0, build.log
+
+
+@pytest.mark.parametrize(
+    "original, fields",
+    [
+        ("updates/families-win.md", article(Title="Families win a hearing", Summary="A judge paused them.")),
+        (
+            "pages/home.md",
+            "Title: I WELCOME\nTemplate: home\nSave_as: index.html\nURL:\nSummary: Who we are.\n\nThe text.\n",
+        ),
+        ("actions/write-to-dhs.md", action(Title="Write to DHS", Victory="We won.") + "\nThe pitch.\n"),
+    ],
+)
+def test_new_makes_a_translation_from_its_original(build_site, tmp_path, original, fields):
+    """`new translation FILE --lang ar`: the original's fields and text with a hint in each that a
+    translation writes; the build refuses it until they are written, then links both ways."""
+    content = tmp_path / "content"
+    build_site({original: fields})
+    result = tasks("new", "translation", str(content / original), "--lang", "ar")
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = content / original.replace(".md", "-ar.md")
+    text = made.read_text(encoding="utf-8")
+    header = dict(line.split(": ", 1) for line in text.split("\n\n")[0].splitlines())
+    assert (header["Slug"], header["Lang"], header["Translation"]) == (Path(original).stem, "ar", "true")
+    assert header["Title"].startswith("TODO: in Arabic: ")
+    if original.startswith("actions/"):  # an action's translation has only its words
+        assert set(header) == {"Title", "Slug", "Lang", "Translation", "Button", "Victory"}
+    elif original.startswith("pages/"):  # the home page's address in Arabic
+        assert (header["Save_as"], header["URL"]) == ("ar/index.html", "ar/")
+    else:
+        assert header["Date"] == "2024-03-15" and header["Tags"] == "Asylum"  # kept as in the original
+    assert re.search(r"^TODO: write the text in Arabic", text, re.M)
+
+    build = build_site({})
+    assert build.returncode == 1 and "TODO" in build.stderr and "Traceback" not in build.log
+    made.write_text(
+        re.sub(r"TODO: (in Arabic: |write the text in Arabic.*)", "مكتوب بالعربية ", text), encoding="utf-8"
+    )
+    build = build_site({})
+    assert build.returncode == 0, build.log
+    if not original.startswith("actions/"):
+        page = build.output / (
+            "ar/index.html" if "home" in original else f"ar/{url_of(content / original)[1:]}index.html"
+        )
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="ar" dir="rtl">' in html and 'hreflang="en"' in html
+
+
+def test_new_translation_refuses_what_it_cannot_make(tmp_path):
+    (tmp_path / "updates").mkdir()
+    (tmp_path / "updates" / "a.md").write_text(article(), encoding="utf-8")
+    (tmp_path / "updates" / "a-es.md").write_text(article(Slug="a", Lang="es", Translation="true"), encoding="utf-8")
+    for args, message in (
+        (["--lang", "fr"], "'fr' is not one of the site's other languages"),
+        (["--lang", "en"], "'en' is not one of the site's other languages"),
+        ([], "say which language"),
+    ):
+        result = tasks("new", "translation", str(tmp_path / "updates" / "a.md"), *args)
+        assert result.returncode != 0 and message in result.stderr, result.stderr
+    result = tasks("new", "translation", str(tmp_path / "updates" / "a-es.md"), "--lang", "ar")
+    assert result.returncode != 0 and "is itself a translation" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "updates").iterdir()) == ["a-es.md", "a.md"]
 
 
 def test_new_refuses_to_overwrite(tmp_path):

@@ -236,6 +236,20 @@ def test_numbers_are_written_as_readers_in_the_united_states_write_them():
     assert i18n.locale_of("es") == "es_US" and i18n.locale_of("ar") == "ar"
 
 
+def test_arabic_dates_and_numbers_are_in_latin_digits():
+    """Arabic: Modern Standard Arabic's month names, and the digits 0-9 (the latn numbering system)
+    in numbers as in dates, never the Arabic-Indic digits (U+0660 to U+0669)."""
+    assert i18n.format_date(date(2017, 2, 10), "ar") == "10 فبراير 2017"
+    assert i18n.format_date(date(2027, 6, 20), "ar") == "20 يونيو 2027"
+    assert [i18n.format_number(n, "ar") for n in (7, 2500, 18342)] == ["7", "2,500", "18,342"]
+
+
+def test_each_language_has_its_own_name_and_direction():
+    assert [i18n.language_name(lang) for lang in ("en", "es", "ar")] == ["English", "Español", "العربية"]
+    assert [i18n.text_direction(lang) for lang in ("en", "es", "ar", "he", "fa")] == ["ltr", "ltr", "rtl", "rtl", "rtl"]
+    assert i18n.language_name("xx") == "xx"  # a code Babel does not know is shown as it is
+
+
 # --- Templates follow the page's language -----------------------------------------------------------
 
 
@@ -263,6 +277,47 @@ def test_words_plurals_and_numbers_follow_the_page_language(render):
     )
     assert render("{{ page_lang() }} {{ page_locale() }}", article=page) == "es es_US"
     assert render('{{ _("Share this") }}') == "Share this"
+
+
+def test_arabic_has_six_plural_forms_and_each_is_used(render):
+    """Arabic's forms: zero, one, two, few (3 to 10, and 103, 1003 ...), many (11 to 99, 111 ...) and
+    other (100, 101, 102, 1000 ...)."""
+    count = '{{ ngettext("%(num)s item", "%(num)s items", n, num=format_number(n)) }}'
+    shown = {n: render(count, n=n, lang="ar") for n in (0, 1, 2, 3, 10, 11, 42, 99, 100, 102, 103, 111, 1000)}
+    assert shown == {
+        0: "لا منشورات",
+        1: "منشور واحد",
+        2: "منشوران",
+        3: "3 منشورات",
+        10: "10 منشورات",
+        11: "11 منشورًا",
+        42: "42 منشورًا",
+        99: "99 منشورًا",
+        100: "100 منشور",
+        102: "102 منشور",
+        103: "103 منشورات",
+        111: "111 منشورًا",
+        1000: "1,000 منشور",
+    }
+    assert render("{{ page_lang() }} {{ page_dir() }} {{ page_locale() }}", lang="ar") == "ar rtl ar"
+    assert render("{{ page_dir() }}", lang="es") == "ltr"
+
+
+def test_the_pagination_arrows_point_where_each_link_sits(render):
+    """Newer items come first, at the start of the line: on the left in English, pointing left; on
+    the right in Arabic, pointing right."""
+    source = (ROOT / "theme/templates/_pagination.html").read_text(encoding="utf-8")
+    listing = {
+        "SITEURL": "",
+        "articles_paginator": SimpleNamespace(num_pages=3),
+        "articles_page": SimpleNamespace(number=2, has_previous=lambda: True, has_next=lambda: True),
+        "articles_previous_page": SimpleNamespace(url="updates/"),
+        "articles_next_page": SimpleNamespace(url="updates/page/3/"),
+    }
+    for lang, newer, older in (("en", "←", "→"), ("ar", "→", "←")):
+        page = BeautifulSoup(render(source, lang=lang, **listing), "html.parser")
+        assert page.select_one("a[rel=prev] [aria-hidden]").get_text().strip() == newer, lang
+        assert page.select_one("a[rel=next] [aria-hidden]").get_text().strip() == older, lang
 
 
 def test_values_in_a_message_are_escaped_and_an_empty_one_stays_empty(render):
@@ -398,7 +453,7 @@ def test_check_looks_at_the_names_of_a_language_only_once_pages_are_written_in_i
         "THEME": str(ROOT / "theme"),
         "PATH": str(ROOT / "content"),
         "DEFAULT_LANG": "en",
-        "LANGUAGES": ["en", "es"],
+        "LANGUAGES": setting("LANGUAGES"),
     }
 
     def item(lang, tags):
@@ -412,6 +467,11 @@ def test_check_looks_at_the_names_of_a_language_only_once_pages_are_written_in_i
     ]
     assert any("the topic 'Children' is in no file's 'Tags:' line" in m for m in found)
     assert any("the topic 'Refuge' is on Spanish pages but has no Spanish name here" in m for m in found)
+    found = [
+        p.message for p in i18n.translation_problems(settings, [item("en", "Asylum"), item("ar", "Asylum, Refuge")])
+    ]
+    assert any("the topic 'Refuge' is on Arabic pages but has no Arabic name here" in m for m in found), found
+    assert not any("'Asylum'" in m for m in found), "Asylum has its Arabic name"
 
 
 # --- On the built site ------------------------------------------------------------------------------

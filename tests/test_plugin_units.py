@@ -1,5 +1,6 @@
 """The plugin's pure functions, on plain data, without a Pelican build."""
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -7,6 +8,8 @@ import pytest
 
 from conftest import LISTS, TYPES
 from iwelcome.articles import Contact, article_facts, parse_contact
+from iwelcome.navigation import feed_urls, language_of_feed, page_urls
+from iwelcome.scaffold import translation
 from iwelcome.validation import Item, Rules, split_list, validate
 
 
@@ -133,3 +136,92 @@ def test_case_study_facts():
 def test_split_list():
     assert split_list("a, b,, c ,") == ["a", "b", "c"]
     assert split_list(None) == []
+
+
+# --- navigation.py: where a page's translations and each language's feed are -----------------------
+
+
+def test_a_page_leads_to_its_published_translations_only():
+    pages = [
+        ("en", "about/", "published", [("ar", "ar/about/", "published"), ("es", "es/about/", "draft")]),
+        ("en", "toolkit/", "published", []),
+        ("ar", "ar/x/", "published", [("en", "x/", "published")]),  # keyed by the default language's page
+        ("en", "old/", "hidden", [("ar", "ar/old/", "published")]),
+    ]
+    assert page_urls(pages, "en") == {
+        "about/": {"en": "about/", "ar": "ar/about/"},
+        "toolkit/": {"en": "toolkit/"},
+    }
+
+
+def test_each_language_with_articles_has_its_feed():
+    assert feed_urls("feeds/all.atom.xml", "feeds/all-{lang}.atom.xml", {"en", "es", "ar"}, "en") == {
+        "en": "feeds/all.atom.xml",
+        "ar": "feeds/all-ar.atom.xml",
+        "es": "feeds/all-es.atom.xml",
+    }
+    assert feed_urls("feeds/all.atom.xml", None, {"en", "ar"}, "en") == {"en": "feeds/all.atom.xml"}
+    assert feed_urls(None, None, {"en", "ar"}, "en") == {}  # a build without feeds links none
+    feeds = {"en": "feeds/all.atom.xml", "ar": "feeds/all-ar.atom.xml"}
+    assert language_of_feed("https://x.example/feeds/all-ar.atom.xml", feeds, "en") == "ar"
+    assert language_of_feed("https://x.example/feeds/all.atom.xml", feeds, "en") is None  # every language
+    assert language_of_feed("https://x.example/feeds/topics/asylum.atom.xml", feeds, "en") is None
+
+
+# --- scaffold.translation: a translation's file from its original --------------------------------
+
+ORIGINAL = """Title: Judge halts deportations
+Date: 2024-03-15
+Summary: A judge paused four deportations.
+Tags: Asylum
+Location: Washington
+
+The body.
+
+More of it.
+"""
+
+
+def test_a_translation_keeps_the_fields_and_leaves_a_hint_in_those_it_writes():
+    path, text = translation(
+        "press-releases/judge.md", ORIGINAL, "ar", "Arabic", {"title", "summary", "location"}, ["en", "es", "ar"], "en"
+    )
+    assert path == "press-releases/judge-ar.md"
+    assert text == (
+        "Title: TODO: in Arabic: Judge halts deportations\nSlug: judge\nLang: ar\nTranslation: true\n"
+        "Date: 2024-03-15\nSummary: TODO: in Arabic: A judge paused four deportations.\nTags: Asylum\n"
+        "Location: TODO: in Arabic: Washington\n\n"
+        "TODO: write the text in Arabic, from the original's below, then delete this line.\n\n"
+        "The body.\n\nMore of it.\n"
+    )
+
+
+def test_a_translation_of_an_action_has_its_words_alone_and_a_home_page_its_own_address():
+    action_text = "Title: Act\nKind: letter\nButton: Write\nUrl: https://a.example/\nSlug: act-now\n\nPitch.\n"
+    _path, text = translation(
+        "actions/act.md", action_text, "es", "Spanish", {"title", "button"}, ["en", "es"], "en", True
+    )
+    assert text.split("\n\n")[0].splitlines() == [
+        "Title: TODO: in Spanish: Act",
+        "Slug: act-now",  # the original's own Slug, not its file name
+        "Lang: es",
+        "Translation: true",
+        "Button: TODO: in Spanish: Write",
+    ]
+    home = "Title: I WELCOME\nTemplate: home\nSave_as: index.html\nURL:\n\nText.\n"
+    _path, text = translation("pages/home.md", home, "ar", "Arabic", {"title"}, ["en", "ar"], "en")
+    assert "Save_as: ar/index.html\nURL: ar/\n" in text
+
+
+@pytest.mark.parametrize(
+    "original, lang, message",
+    [
+        (ORIGINAL, "fr", "'fr' is not one of the site's other languages (es, ar)"),
+        (ORIGINAL, "en", "'en' is not one of the site's other languages"),
+        (ORIGINAL.replace("Tags:", "Lang: es\nTags:"), "ar", "is itself a translation"),
+        ("Just some text.\n", "ar", "has no Title"),
+    ],
+)
+def test_a_translation_is_refused_where_it_cannot_be_made(original, lang, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        translation("updates/x.md", original, lang, "Language", {"title"}, ["en", "es", "ar"], "en")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CONTENT, TYPES, metadata
+from conftest import CONTENT, TYPES, metadata, setting
 from iwelcome import search, stable_index
 from site_server import SiteHandler, make_server
 
@@ -101,7 +101,12 @@ def test_type_and_topic_filters_are_in_the_index(site):
     assert any(len(f["filters"].get("topic", [])) > 1 for f in by_url.values())
 
 
-@pytest.mark.parametrize("url", ["/search/", "/es/search/"])
+DEFAULT_LANG = setting("DEFAULT_LANG")
+# The search page of each language of the site: /search/, /es/search/, /ar/search/.
+SEARCH_PAGES = {lang: "/search/" if lang == DEFAULT_LANG else f"/{lang}/search/" for lang in setting("LANGUAGES")}
+
+
+@pytest.mark.parametrize("url", SEARCH_PAGES.values())
 def test_the_search_pages_load_their_scripts_from_this_site_and_no_other_page_has_a_script(site, url):
     page = site.page(url)
     scripts = executable_scripts(page)
@@ -117,7 +122,7 @@ def test_the_search_pages_load_their_scripts_from_this_site_and_no_other_page_ha
         assert "style" not in element.attrs, element
         assert not any(attr.startswith("on") for attr in element.attrs), element
     for path in site.html_files():
-        if path not in (site.file("/search/"), site.file("/es/search/")):
+        if path not in [site.file(search_page) for search_page in SEARCH_PAGES.values()]:
             url = "/" + str(path.relative_to(site.output))
             assert executable_scripts(site.page(url)) == [], f"{url} runs a script"
 
@@ -274,20 +279,41 @@ def test_the_spanish_search_page_searches_the_spanish_pages(site, served, tmp_pa
     assert "Caso" in filters["tipo"] and "Detención" in filters["tema"]
 
 
+def test_the_arabic_search_page_searches_the_arabic_pages(site, served, tmp_path):
+    page = site.page("/ar/search/")
+    assert (page.html["lang"], page.html["dir"]) == ("ar", "rtl") and page.h1.get_text(strip=True) == "بحث"
+    assert page.select_one("#search-form")["action"] == "/ar/search/"
+    assert "يحتاج البحث إلى JavaScript" in page.select_one("noscript").get_text()  # the browser setting's name
+    assert page.select_one("#search")["data-filters"] == "النوع الموضوع"
+    filters, (arabic, in_damascus, english_word) = node_search(
+        site,
+        served,
+        tmp_path,
+        ["الأسبرين", {}],
+        ["دمشق", {"النوع": "خبر"}],
+        ["aspirin", {}],
+        page="/ar/search/",
+    )
+    assert arabic == [f"/ar{CASE_STUDY}"], "the Arabic case study, found in the Arabic index"
+    assert in_damascus == ["/ar/updates/ghina-ahmad-wadi-evacuated-to-damascus/"]
+    assert english_word == [], "the English pages are not in the Arabic index"
+    assert set(filters) == {"النوع", "الموضوع"}, "the filters have Arabic names"
+    assert {"قصة حالة", "خبر"} <= set(filters["النوع"]) and "الاحتجاز" in filters["الموضوع"]
+
+
 def test_each_page_searches_in_its_own_language(site):
     for url, search_page in (
         ("/", "/search/"),
         ("/es/", "/es/search/"),
         (f"/es{CASE_STUDY}", "/es/search/"),
         (CASE_STUDY, "/search/"),
+        ("/ar/", "/ar/search/"),
+        (f"/ar{CASE_STUDY}", "/ar/search/"),
     ):
         assert site.page(url).select_one("form.site-search")["action"] == search_page, url
-    english, spanish = site.page("/search/"), site.page("/es/search/")
-    assert {link["hreflang"]: link["href"] for link in english.select("link[hreflang]")} == {
-        "en": "/search/",
-        "es": "/es/search/",
-    }
-    assert {link["hreflang"]: link["href"] for link in spanish.select("link[hreflang]")} == {
-        "en": "/search/",
-        "es": "/es/search/",
-    }
+    # Each search page links every other, and the default language's for readers of any other.
+    for search_page in SEARCH_PAGES.values():
+        assert {link["hreflang"]: link["href"] for link in site.page(search_page).select("link[hreflang]")} == {
+            **SEARCH_PAGES,
+            "x-default": "/search/",
+        }

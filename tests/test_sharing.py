@@ -1,5 +1,5 @@
 """What makes stories travel: feeds, share cards, structured data, share links, sitemap,
-robots.txt, canonical links, Spanish translations with hreflang, reading time."""
+robots.txt, canonical links, translations (Spanish, Arabic) with hreflang, reading time."""
 
 import json
 import re
@@ -8,9 +8,14 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import pytest
 
-from conftest import TYPE_FOLDERS, articles, metadata, url_of
+from conftest import TYPE_FOLDERS, articles, metadata, setting, url_of
 
 SITEURL = "https://iwelcome.example"  # publishconf.py's default
+DEFAULT_LANG = setting("DEFAULT_LANG")
+OTHER_LANGUAGES = [lang for lang in setting("LANGUAGES") if lang != DEFAULT_LANG]
+# Each language by its own name, as its readers write it (the issue's words, not Babel's).
+OWN_NAMES = {"en": "English", "es": "Español", "ar": "العربية"}
+RIGHT_TO_LEFT = {"ar"}
 ORIGINALS = [p for folder in TYPE_FOLDERS for p in articles(folder)]
 TRANSLATIONS = [p for folder in TYPE_FOLDERS for p in articles(folder, translations=True) if "lang" in metadata(p)]
 
@@ -36,10 +41,19 @@ def test_feed_of_each_topic(published):
         assert sorted(e.link for e in feed(published, f"topics/{slug}.atom.xml").entries) == expected
 
 
-def test_spanish_feed(published):
-    entries = feed(published, "all-es.atom.xml").entries
-    assert sorted(e.link for e in entries) == sorted(SITEURL + url_of(p) for p in TRANSLATIONS)
-    assert entries and all(urlsplit(e.link).path.startswith("/es/") for e in entries)
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_feed_of_each_language_linked_from_its_pages(published, lang):
+    parsed = feed(published, f"all-{lang}.atom.xml")
+    entries = parsed.entries
+    assert parsed.feed.language == lang  # <feed xml:lang="ar">: readers show it in its language and direction
+    assert "language" not in feed(published, "all.atom.xml").feed  # every language: it says none
+    expected = [p for p in TRANSLATIONS if metadata(p)["lang"] == lang]
+    assert expected and sorted(e.link for e in entries) == sorted(SITEURL + url_of(p) for p in expected)
+    assert all(urlsplit(e.link).path.startswith(f"/{lang}/") for e in entries)
+    for url in (f"/{lang}/", url_of(expected[0])):
+        link = published.page(url).find("link", type="application/atom+xml")
+        assert link["href"] == f"{SITEURL}/feeds/all-{lang}.atom.xml" and link["hreflang"] == lang, url
+    assert published.page("/").find("link", type="application/atom+xml")["href"] == f"{SITEURL}/feeds/all.atom.xml"
 
 
 def test_feed_titles_and_summaries_carry_no_typogrify_markup(published):
@@ -126,22 +140,34 @@ def alternates(page):
     ids=lambda p: p.name,
 )
 def test_hreflang_pairs_point_at_each_other(site, path):
-    spanish = site.page(url_of(path))
-    links = alternates(spanish)
-    english_url = links["en"]
-    assert links["es"] == url_of(path)
-    assert alternates(site.page(english_url)) == links
-    assert spanish.html["lang"] == "es" and site.page(english_url).html["lang"] == "en"
-    switch = spanish.select_one(".lang-switch a")
-    assert switch["href"] == english_url and switch["hreflang"] == "en"
+    lang = metadata(path)["lang"]
+    page = site.page(url_of(path))
+    links = alternates(page)
+    assert links[lang] == url_of(path) and links["x-default"] == links[DEFAULT_LANG]
+    assert set(links) <= {*setting("LANGUAGES"), "x-default"}
+    for other_lang, other_url in links.items():  # every version links every version, itself included
+        other = site.page(other_url)
+        assert alternates(other) == links, other_url
+        assert other.html["lang"] == (DEFAULT_LANG if other_lang == "x-default" else other_lang)
+    assert page.html["dir"] == ("rtl" if lang in RIGHT_TO_LEFT else "ltr")
+    # The switch offers every other version, each by its own name and in its own language.
+    switch = {a["hreflang"]: (a["href"], a.get_text(strip=True), a["lang"]) for a in page.select(".lang-switch a")}
+    assert switch == {
+        other: (url, OWN_NAMES[other], other) for other, url in links.items() if other not in (lang, "x-default")
+    }
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_home_and_hub_in_each_language(site, lang):
+    for english in ("/", "/get-involved/"):
+        page = site.page(f"/{lang}{english}")
+        assert page.html["lang"] == lang
+        everyone = {other: ("" if other == DEFAULT_LANG else f"/{other}") + english for other in setting("LANGUAGES")}
+        assert alternates(page) == {**everyone, "x-default": english}
+        assert page.select_one(f'.lang-switch a[hreflang="{DEFAULT_LANG}"]')["href"] == english
 
 
 def test_spanish_home_and_hub(site):
-    for english, spanish in (("/", "/es/"), ("/get-involved/", "/es/get-involved/")):
-        page = site.page(spanish)
-        assert page.html["lang"] == "es"
-        assert alternates(page) == {"en": english, "es": spanish}
-        assert page.select_one(".lang-switch a")["href"] == english
     hub = site.page("/es/get-involved/")
     assert hub.h1.get_text(strip=True) == "Participa"
     sara = hub.select_one('.action[data-action="free-sara-beltran-hernandez"]')
@@ -150,7 +176,7 @@ def test_spanish_home_and_hub(site):
 
 
 def test_untranslated_pages_show_no_language_switch(site):
-    for url in ("/updates/", "/about/", "/press-releases/judge-blocks-deportation-of-four-families/"):
+    for url in ("/updates/", "/toolkit/", "/press-releases/judge-blocks-deportation-of-four-families/"):
         page = site.page(url)
         assert alternates(page) == {} and page.select_one(".lang-switch") is None, url
 
@@ -161,6 +187,39 @@ def test_spanish_pages_speak_spanish(site):
     assert "Publicado el 10 de febrero de 2017" in " ".join(text.split())
     assert page.select_one(".related-title").get_text() == "Noticias relacionadas"
     assert page.select_one(".skip-link").get_text() == "Ir al contenido"
+
+
+def test_arabic_pages_speak_arabic_right_to_left(site):
+    page = site.page("/ar/case-studies/sara-beltran-hernandez/")
+    assert (page.html["lang"], page.html["dir"]) == ("ar", "rtl")
+    assert "نُشر في 10 فبراير 2017" in " ".join(page.select_one(".article-dates").get_text(" ").split())
+    assert page.select_one(".related-title").get_text() == "أخبار ذات صلة"
+    assert page.select_one(".skip-link").get_text() == "انتقل إلى المحتوى"
+    assert page.select_one(".case-person bdi").get_text() == "Sara Beltran Hernandez"  # a Latin name, isolated
+    # An item that has no Arabic version is shown in English, and says so.
+    english = [a for a in page.select(".related-list a") if not a["href"].startswith("/ar/")]
+    assert english and all((a["lang"], a["dir"], a["hreflang"]) == ("en", "ltr", "en") for a in english)
+    hub = site.page("/ar/get-involved/")
+    assert hub.h1.get_text(strip=True) == "شارِك معنا"
+    children = hub.select_one('.action[data-action="protect-children-at-the-border"]')
+    assert children.select_one(".petition-count").get_text() == "18,342 توقيعًا من أصل 25,000"  # 42: "many"
+    assert "انتصرنا!" in hub.select_one('.action[data-action="free-sara-beltran-hernandez"]').get_text()
+    # Numbers and dates in the digits 0-9 (the latn numbering system), never Arabic-Indic ones.
+    for url in ("/ar/", "/ar/get-involved/", "/ar/case-studies/ghina-ahmad-wadi/"):
+        assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", site.page(url).get_text()), url
+    # The menu and the footer lead to the Arabic About and Privacy pages.
+    assert site.page("/ar/").select_one(".main-nav a[href='/ar/about/']")
+    assert {a["href"] for a in site.page("/ar/privacy/").select(".footer-nav a")} >= {"/ar/about/", "/ar/privacy/"}
+
+
+def test_arabic_share_cards_and_structured_data(published):
+    page = published.page("/ar/updates/ghina-ahmad-wadi-evacuated-to-damascus/")
+    meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta") if m.get("content")}
+    assert meta["og:locale"] == "ar" and meta["og:title"].startswith("نقل غنى أحمد وادي إلى دمشق")
+    assert meta["og:description"].startswith("غنى، ابنة العاشرة")
+    data = structured_data(page)
+    assert data["inLanguage"] == "ar" and data["headline"].startswith("نقل غنى أحمد وادي")
+    assert data["keywords"] == "الأطفال, الرعاية الصحية"
 
 
 def test_reading_time_and_updated_date(site):

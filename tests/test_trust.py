@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PNG, ROOT, Symlink, action, article, assert_fails_with, run_pelican, unsafe_output
+from conftest import PNG, ROOT, Symlink, action, article, assert_fails_with, run_pelican, setting, unsafe_output
 
 FUTURE = f"{date.today() + timedelta(days=400):%Y-%m-%d}"
 PAST = "2024-03-15"
@@ -413,7 +413,7 @@ def test_a_language_the_site_does_not_have(build_site):
     assert_fails_with(
         build,
         r"^content/updates/a-sp\.md:\d+: Lang: 'sp' is not a language of this site; "
-        r"write one of: en, es; did you mean 'es'\?",
+        rf"write one of: {', '.join(setting('LANGUAGES'))}; did you mean 'es'\?",
         r"^content/updates/c\.md:\d+: Lang: '\.\./\.\./tmp' is not a language of this site",
     )
 

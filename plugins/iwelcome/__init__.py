@@ -74,6 +74,7 @@ def register():
     # Writing.
     signals.content_written.connect(sitemap.written)
     signals.feed_generated.connect(embargo.hide_in_feeds)
+    signals.feed_generated.connect(navigation.say_feed_language)
     # The end of the build.
     signals.finalized.connect(finish)
     signals.finalized.connect(timings.finish)

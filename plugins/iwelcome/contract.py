@@ -67,7 +67,13 @@ def fields(*declared):
 
 
 ARTICLE_FIELDS = fields(
-    Field("title", required=True, about="the headline", example="Judge halts deportation of four families"),
+    Field(
+        "title",
+        required=True,
+        translated=True,
+        about="the headline",
+        example="Judge halts deportation of four families",
+    ),
     Field(
         "date",
         "date",
@@ -81,6 +87,7 @@ ARTICLE_FIELDS = fields(
     Field(
         "summary",
         required=True,
+        translated=True,
         about="one or two sentences that say what this is about",
         note="plain text (no Markdown, no HTML: `<` shows as `<`); shown in listings and when the page is shared",
     ),
@@ -110,6 +117,7 @@ ARTICLE_FIELDS = fields(
     Field("image", "file", about="an image in `content/images/`", example="images/photo.jpg"),
     Field(
         "image_alt",
+        translated=True,
         about="a sentence describing the image for people who cannot see it",
         note="required when there is an `Image`",
     ),
@@ -140,8 +148,8 @@ ARTICLE_FIELDS = fields(
     Field("template", "layout", about="not needed: an article's layout is its type's"),
 )
 PAGE_FIELDS = fields(
-    Field("title", required=True, about="the page's title", example="About the campaign"),
-    Field("summary", about="one or two sentences, used when the page is shared"),
+    Field("title", required=True, about="the page's title", example="About the campaign", translated=True),
+    Field("summary", about="one or two sentences, used when the page is shared", translated=True),
     *(
         f
         for name, f in ARTICLE_FIELDS.items()

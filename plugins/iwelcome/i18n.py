@@ -35,7 +35,13 @@ the template functions `format_date`, `format_number`, `page_lang`, `page_locale
 pickles into its content cache.
 
 Dates and numbers: babel.dates.format_date(..., format="long") and babel.numbers.format_decimal in
-the locale of the page's language (LOCALES): 'February 10, 2017', '10 de febrero de 2017'; 18,342.
+the locale of the page's language (LOCALES): 'February 10, 2017', '10 de febrero de 2017',
+'10 فبراير 2017'; 18,342 in every language (the digits 0-9: NUMBERING_SYSTEM).
+
+Languages themselves: `language_name` names each in itself for the language switch (English,
+Español, العربية), and `text_direction` gives the `dir` of its pages from Babel's character order
+('rtl' for Arabic), which templates read as `page_dir()`. No language is named in the code: a new
+one needs only its settings, catalogue and terms (EDITING.md, "A new language").
 
 Topic and country names: theme/translations/terms.json, through terms.py (not the catalogue).
 """
@@ -65,10 +71,15 @@ from .validation import Problem, split_list
 DOMAIN = "messages"
 TEMPLATE = "messages.pot"
 TERMS = "terms.json"
-# The Babel locale of each language of the site, for dates, numbers and og:locale: the campaign's
-# readers are in the United States (Spanish there groups thousands with a comma, as English does).
-# A language not listed uses its own code ('ar').
+# The Babel locale of each language of the site, for dates, numbers, og:locale and the direction of
+# its pages: the campaign's readers are in the United States (Spanish there groups thousands with a
+# comma, as English does). A language not listed uses its own code: Arabic is 'ar', Modern Standard
+# Arabic with no country ('10 فبراير 2017'), read from Morocco to Syria and by the diaspora.
 LOCALES = {"en": "en_US", "es": "es_US"}
+# Digits: every language writes numbers in the digits of the `latn` numbering system (0-9), which is
+# also CLDR's default for 'ar'. Babel writes the days of dates in those digits whatever the locale,
+# and editors write figures and years in the text with them: one kind of digit on every page.
+NUMBERING_SYSTEM = "latn"
 
 
 def N_(message):  # noqa: N802 - gettext's name for a marker, which pybabel extracts (babel.cfg)
@@ -114,7 +125,22 @@ def _format_day(day, lang):
 @functools.lru_cache(maxsize=4096)
 def format_number(value, lang):
     """18342 -> '18,342': a count or goal as readers of `lang` write it."""
-    return format_decimal(value, locale=_locale(lang))
+    return format_decimal(value, locale=_locale(lang), numbering_system=NUMBERING_SYSTEM)
+
+
+@functools.cache
+def language_name(lang):
+    """'es' -> 'Español', 'ar' -> 'العربية': a language by its own name (Babel's, with a capital
+    where the script has capitals), as a language switch shows it to its readers."""
+    locale = _locale(lang)
+    name = locale.language == lang.split("_")[0] and locale.languages.get(locale.language)
+    return name[:1].upper() + name[1:] if name else lang  # a code Babel does not know: as it is
+
+
+@functools.cache
+def text_direction(lang):
+    """'rtl' for a language written right to left (Arabic), else 'ltr' (Babel's character order)."""
+    return "rtl" if _locale(lang).character_order == "right-to-left" else "ltr"
 
 
 # --- Catalogues --------------------------------------------------------------------------------
@@ -400,8 +426,15 @@ def install(generator):
     def country_name(context, name):
         return terms.name_in(table, lang_of(context), "countries", str(name))
 
+    @pass_context
+    def page_dir(context):
+        return text_direction(lang_of(context))
+
     env.globals.update(
         page_lang=page_lang,
+        page_dir=page_dir,
+        language_name=language_name,
+        text_direction=text_direction,
         page_locale=page_locale,
         format_date=date_in_page_language,
         format_number=number_in_page_language,

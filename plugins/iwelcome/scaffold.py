@@ -79,3 +79,62 @@ def scaffold(what, title, today, slugify, types, kinds, lists=None):
         text = PAGE_TEXT
     body = f"{HINT}: {text}"
     return f"{folder}/{slugify(title)}.md", "\n".join(f"{key}: {value}" for key, value in header) + f"\n\n{body}\n"
+
+
+# --- A translation from its original: `new translation LANG content/FOLDER/FILE.md` -------------
+
+HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*):\s?(.*)$")
+ADDRESS_FIELDS = ("save_as", "url")  # a home page's own address: the translation's is under /<lang>/
+
+
+def split_file(text):
+    """([(Field as written, value)], body) of a content file: its header up to the first blank line."""
+    lines = text.splitlines()
+    header = []
+    for number, line in enumerate(lines):
+        if not line.strip():
+            return header, "\n".join(lines[number + 1 :]).strip("\n")
+        match = HEADER_LINE.match(line)
+        if not match:
+            return header, "\n".join(lines[number:]).strip("\n")
+        header.append((match.group(1), match.group(2).strip()))
+    return header, ""
+
+
+def translation(original, text, lang, language, translated, languages, default_lang, only_translated=False):
+    """(path under content/, file text) of a translation into `lang` of the file `original` (its path
+    under content/, such as 'updates/x.md') whose text is `text`.
+
+    language: the language's name for the hints ('Arabic'); translated: the names of the fields a
+    translation writes in its own language (the contract's `translated`); only_translated: an
+    action, whose translation has only those fields (the rest comes from the original). Every
+    translated field and the text get a TODO hint that quotes the original, so that the build
+    refuses the file until it is written; the other fields are copied, a home page's address is
+    moved under /<lang>/, and Slug, Lang and Translation are added."""
+    if lang == default_lang or lang not in languages:
+        others = ", ".join(code for code in languages if code != default_lang) or "none"
+        raise ValueError(f"'{lang}' is not one of the site's other languages ({others}): add it to LANGUAGES first")
+    header, body = split_file(text)
+    fields = {name.lower(): value for name, value in header}
+    if fields.get("lang") or fields.get("translation", "").lower() == "true":
+        raise ValueError(f"{original} is itself a translation: make the new one from the original")
+    if "title" not in fields:
+        raise ValueError(f"{original} has no Title: is it a content file?")
+    folder, _, name = original.rpartition("/")
+    stem = name.removesuffix(".md")
+    written = []
+    for field, value in header:
+        key = field.lower()
+        if key in ("slug", "lang", "translation"):
+            continue
+        if key in translated:
+            written.append((field, f"{HINT}: in {language}: {value}"))
+        elif key in ADDRESS_FIELDS and not only_translated:
+            written.append((field, f"{lang}/{value.lstrip('/')}"))
+        elif not only_translated:
+            written.append((field, value))
+        if key == "title":
+            written += [("Slug", fields.get("slug") or stem), ("Lang", lang), ("Translation", "true")]
+    hint = f"{HINT}: write the text in {language}, from the original's below, then delete this line."
+    lines = "\n".join(f"{field}: {value}" for field, value in written)
+    return f"{folder}/{stem}-{lang}.md".lstrip("/"), f"{lines}\n\n{hint}\n\n{body}\n"

@@ -13,7 +13,8 @@ DEFAULTS = {
     # changes it for this type), and the hint `new` writes for its text. A field: `check` (text,
     # date, topics, countries, file, integer, one-of, contact, ...), `required`, `about` (what to
     # write), `example`, `note` (more for EDITING.md), `label` (shown to readers in the facts
-    # block), and for some checks
+    # block), `translated` (a translation writes it in its own language; `new translation` leaves
+    # a hint there), and for some checks
     # `minimum`, `choices` (a setting's name) or `default` (a setting used when the field is absent).
     "CONTENT_TYPES": {
         "press-releases": {
@@ -27,6 +28,7 @@ DEFAULTS = {
                 "summary": {"about": "one or two sentences that say what happened (shown in listings and share cards)"},
                 "location": {
                     "required": True,
+                    "translated": True,
                     "about": "the dateline city",
                     "example": "Washington",
                     "note": 'shown as "WASHINGTON, January 21, 2016 —"',

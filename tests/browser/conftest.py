@@ -27,7 +27,7 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -56,9 +56,11 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 # Every kind of page a reader meets. The URLs are chosen from the built site (`pages`), so that
 # they follow the content: the newest item of each type, the first topic, country and action.
 ARTICLE_TYPES = {kind.type: folder for folder, kind in TYPES.items()}  # the contract's types of article
-ARTICLES = [*ARTICLE_TYPES, "spanish"]  # the pages that are articles (the Spanish one too)
-SEARCHES = ["search", "search-es"]  # the search page in each language, the only pages with scripts
-PAGES = [
+# Arabic, right to left: its home, a case study, the hub and its search page.
+ARABIC = ["ar-home", "ar-case-study", "ar-get-involved", "ar-search"]
+ARTICLES = [*ARTICLE_TYPES, "spanish", "ar-case-study"]  # the pages that are articles (translations too)
+SEARCHES = ["search", "search-es", "ar-search"]  # the search page in each language, the only pages with scripts
+PAGES = [  # each once (the Arabic search page is among both the searches and the Arabic pages)
     "home",
     *ARTICLE_TYPES,
     "type-listing",
@@ -72,9 +74,11 @@ PAGES = [
     "topics",
     "archives",
     "404",
+    *(name for name in ARABIC if name not in SEARCHES),
 ]
 SEARCH_TERM = "asylum"  # /search/ is opened with a query, so that Pagefind's results are on it too
 SEARCH_TERM_ES = "asilo"  # ... and /es/search/ with a Spanish one
+SEARCH_TERM_AR = "اللجوء"  # ... and /ar/search/ with an Arabic one ("asylum")
 NOT_FOUND = "/no-such-page/"
 
 
@@ -161,6 +165,10 @@ def pages(site):
     chosen["topics"] = "/topics/"
     chosen["archives"] = "/archives/"
     chosen["404"] = NOT_FOUND
+    chosen["ar-home"] = "/ar/"
+    chosen["ar-case-study"] = first_link("/ar/", "main .teaser-title a[href^='/ar/case-studies/']")
+    chosen["ar-get-involved"] = "/ar/get-involved/"
+    chosen["ar-search"] = f"/ar/search/?q={quote(SEARCH_TERM_AR)}"
     assert set(chosen) == set(PAGES)
     return chosen
 
