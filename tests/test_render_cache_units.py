@@ -122,3 +122,13 @@ def test_the_leftovers_are_the_last_builds_files_this_build_did_not_write():
 
 def test_a_file_the_last_build_did_not_list_is_never_a_leftover():
     assert leftovers([], 10, kept=set(), mtime_ns=lambda p: 0) == []
+
+
+def test_translations_come_in_the_order_of_the_sites_languages():
+    from types import SimpleNamespace
+
+    from iwelcome.articles import in_language_order
+
+    found = [SimpleNamespace(lang=lang, relative_source_path=f"x-{lang}.md") for lang in ("fr", "ar", "es")]
+    assert [t.lang for t in in_language_order(found, ["en", "es", "ar"])] == ["es", "ar", "fr"]
+    assert [t.lang for t in in_language_order(list(reversed(found)), ["en", "es", "ar"])] == ["es", "ar", "fr"]

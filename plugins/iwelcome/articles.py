@@ -80,7 +80,8 @@ def reading_minutes(html, words_per_minute=200):
 def prepare(generators):
     """all_generators_finalized, after the checks: every article gets its facts as attributes
     (type, labels, countries as Country pages, media contact, case status), and the context the
-    content types (CONTENT_TYPES) for listings and menus."""
+    content types (CONTENT_TYPES) for listings and menus; every item's translations in the order
+    of LANGUAGES."""
     articles_gen, pages_gen, _actions_gen, _static_gen = generators_by_kind(generators)
     settings = articles_gen.settings
     content_types = contract.content_types(setting(settings, "CONTENT_TYPES"))
@@ -98,3 +99,14 @@ def prepare(generators):
         for name, value in facts.items():
             setattr(article, name, value)
     articles_gen.context["CONTENT_TYPES"] = content_types
+    languages = settings.get("LANGUAGES") or [settings["DEFAULT_LANG"]]
+    articles, pages = all_contents(articles_gen, pages_gen)
+    for item in [*articles, *pages]:
+        item.translations = in_language_order(item.translations, languages)
+
+
+def in_language_order(translations, languages):
+    """An item's translations in the order of LANGUAGES (the order Pelican finds them in varies
+    from build to build), any other language after them by its code."""
+    rank = {lang: i for i, lang in enumerate(languages)}
+    return sorted(translations, key=lambda t: (rank.get(t.lang, len(rank)), t.lang, t.relative_source_path))
