@@ -52,6 +52,7 @@ class Digester:
 
     def __init__(self):
         self.known = {}  # id -> (value, digest), of containers and objects
+        self.page_known = {}  # the same, of one page's own values: forgotten after the page
         self.identities = {}  # id -> (content object, identity)
         self.descriptions = {}  # id -> (content object, its description)
         self.met = {}  # identity -> {id: content object}, to be described
@@ -102,6 +103,8 @@ class Digester:
         key = id(value)
         if key in self.known:
             return self.known[key][1]
+        if key in self.page_known:
+            return self.page_known[key][1]
         if key in self.in_progress:  # a cycle
             self.cycles += 1
             return f"cycle:{type(value).__qualname__};".encode()
@@ -114,7 +117,7 @@ class Digester:
         finally:
             self.in_progress.discard(key)
         if self.cycles == cycles:  # a digest that depends on where the walk entered a cycle is not kept
-            self.known[key] = (value, result)
+            (self.known if self.described_elsewhere is None else self.page_known)[key] = (value, result)
         return result
 
     def feed_compound(self, h, value):
@@ -294,6 +297,7 @@ class ContextDigest:
         name): a content object the context's digest did not describe is described here."""
         digester = self.digester
         digester.described_elsewhere = self.described
+        digester.page_known = {}
         try:
             for key in sorted(values):
                 h.update(f"{key}=".encode())
@@ -302,3 +306,4 @@ class ContextDigest:
                     h.update(digester.describe(values[key], with_body=True))
         finally:
             digester.described_elsewhere = None
+            digester.page_known = {}
