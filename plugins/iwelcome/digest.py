@@ -117,7 +117,10 @@ class Digester:
         finally:
             self.in_progress.discard(key)
         if self.cycles == cycles:  # a digest that depends on where the walk entered a cycle is not kept
-            (self.known if self.described_elsewhere is None else self.page_known)[key] = (value, result)
+            # A page's own objects (its listing's page) are forgotten with it; lists are kept for the
+            # build: a topic's list of items is given to each page of the topic.
+            lasting = self.described_elsewhere is None or isinstance(value, list | tuple | set | frozenset)
+            (self.known if lasting else self.page_known)[key] = (value, result)
         return result
 
     def feed_compound(self, h, value):
