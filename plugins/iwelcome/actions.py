@@ -4,7 +4,6 @@ and choose the ones shown beside each article. Pure functions over plain data.
 An action file is `content/actions/<slug>.md`; EDITING.md documents its fields.
 """
 
-import difflib
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -13,6 +12,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from . import contract, dates
 from .markup import text_of
 from .settings import DEFAULTS
+from .suggestions import did_you_mean
 from .topics import topic_key
 from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
 
@@ -32,6 +32,7 @@ INTERNAL_FIELDS = {
     "_markup",
     "_action_slots",
     "_stray_markers",
+    "_written",
     "date",
     "slug",
     "typeset_summary",
@@ -161,7 +162,11 @@ def parse_action(
             )
     kind = text("kind").lower()
     if kind and kind not in kinds:
-        problem("kind", f"'{text('kind')}' is not a kind of action; write one of: {', '.join(kinds)}")
+        problem(
+            "kind",
+            f"'{text('kind')}' is not a kind of action; write one of: {', '.join(kinds)}"
+            + did_you_mean(kind, kinds, 0.6),
+        )
 
     declared = kinds[kind].fields if kind in kinds else contract.ACTION_FIELDS
     allowed = set(declared)
@@ -189,14 +194,22 @@ def parse_action(
     types = tuple(t.lower() for t in split_list(meta.get("types")))
     known_types = [kind_.type for kind_ in content_types.values()]
     for unknown in [t for t in types if t not in known_types]:
-        problem("types", f"'{unknown}' is not a type of article; write one of: {', '.join(known_types)}")
+        problem(
+            "types",
+            f"'{unknown}' is not a type of article; write one of: {', '.join(known_types)}"
+            + did_you_mean(unknown, known_types, 0.6),
+        )
 
     default = text("default").lower()
     if default not in YES | NO:
         problem("default", f"'{text('default')}' should be 'yes' or 'no'")
     outcome = text("outcome").lower() or "live"
     if outcome not in OUTCOMES:
-        problem("outcome", f"'{text('outcome')}' is not an outcome; write one of: {', '.join(OUTCOMES)}")
+        problem(
+            "outcome",
+            f"'{text('outcome')}' is not an outcome; write one of: {', '.join(OUTCOMES)}"
+            + did_you_mean(outcome, OUTCOMES, 0.6),
+        )
 
     starts, ends = day("starts"), day("ends")
     if starts and ends and ends < starts:
@@ -273,7 +286,7 @@ def check_actions(actions):
             a.path,
             "Followup",
             f"'{a.followup}' is not an action; write the file name of one in content/actions/ (without .md)"
-            + _did_you_mean(a.followup, slugs),
+            + did_you_mean(a.followup, slugs),
         )
         for a in actions
         if a.followup and a.followup not in slugs
@@ -345,11 +358,6 @@ def worth_showing(action):
     return action.is_live or action.state == "victory" or (action.state == "closed" and bool(action.next))
 
 
-def _did_you_mean(word, known):
-    guess = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
-    return f"; did you mean '{guess[0]}'?" if guess else ""
-
-
 def check_references(path, named, inline, slugs, stray=0):
     """Problems with the actions an article names in `Actions:` or in its body.
 
@@ -361,6 +369,7 @@ def check_references(path, named, inline, slugs, stray=0):
                 path,
                 "Body",
                 "write each [action: slug] marker on a line of its own, with a blank line before and after",
+                locate="[action:",
             )
         ]
         if stray
@@ -368,7 +377,10 @@ def check_references(path, named, inline, slugs, stray=0):
     )
     problems += [
         Problem(
-            path, "Actions", f"'{slug}' is not an action; write the file name of one in content/actions/ (without .md)"
+            path,
+            "Actions",
+            f"'{slug}' is not an action; write the file name of one in content/actions/ (without .md)"
+            + did_you_mean(slug, slugs),
         )
         for slug in named
         if slug not in slugs
@@ -377,7 +389,9 @@ def check_references(path, named, inline, slugs, stray=0):
         Problem(
             path,
             "Body",
-            f"[action: {slug}] names no action; write the file name of one in content/actions/ (without .md)",
+            f"[action: {slug}] names no action; write the file name of one in content/actions/ (without .md)"
+            + did_you_mean(slug, slugs),
+            locate=f"[action: {slug}",
         )
         for slug in inline
         if slug not in slugs

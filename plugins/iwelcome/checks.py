@@ -25,6 +25,7 @@ from .lint import lint_html, lint_warnings
 from .reading import EditorMarkdownReader
 from .related import check_pins
 from .settings import setting
+from .terms import english_names
 from .topics import key_maker
 
 SITE_FILES = {  # files and folders the build writes beside the content's pages
@@ -46,14 +47,21 @@ def choices_for(settings):
 
 def rules_for(settings):
     file_exists = confinement.static_file_check(settings)
+    languages = tuple(dict.fromkeys([settings["DEFAULT_LANG"], *setting(settings, "LANGUAGES")]))
+    terms_folder = os.path.join(settings["THEME"], "translations")
+    key = key_maker(settings)
     return validation.Rules(
         content_types=contract.content_types(setting(settings, "CONTENT_TYPES")),
         choices=choices_for(settings),
         file_exists=file_exists,
-        slugify=key_maker(settings),
-        languages=tuple(dict.fromkeys([settings["DEFAULT_LANG"], *setting(settings, "LANGUAGES")])),
+        slugify=key,
+        languages=languages,
         page_templates=tuple(setting(settings, "PAGE_TEMPLATES")),
         static_folders=tuple(p.strip("/") for p in settings["STATIC_PATHS"]),
+        static_files=confinement.static_files(settings),
+        translated_names=english_names(i18n.load_terms(terms_folder), key),
+        language_names={lang: i18n.language_name(lang) for lang in languages},
+        terms_path=f"{os.path.basename(os.path.normpath(settings['THEME']))}/translations/{i18n.TERMS}",
     )
 
 
@@ -323,16 +331,14 @@ def content_warnings(items, contents, settings):
         "IMAGE_MAX_KB": setting(settings, "IMAGE_MAX_KB"),
         "SUMMARY_MAX_CHARS": setting(settings, "SUMMARY_MAX_CHARS"),
     }
-    types = contract.content_types(setting(settings, "CONTENT_TYPES"))
 
     def image_size(path):
         full = os.path.join(settings["PATH"], path)
         return os.path.getsize(full) if os.path.isfile(full) else None
 
-    warnings = []
+    warnings = validation.spelling_warnings(items, rules_for(settings))
     for item, content in zip(items, contents, strict=True):
-        kind = types[item.folder].type if item.kind == "article" and item.folder in types else "page"
-        warnings += lint_warnings(item.path, kind, item.meta, content.get_content(""), today, image_size, limits)
+        warnings += lint_warnings(item.path, item.meta, content.get_content(""), today, image_size, limits)
     return warnings
 
 

@@ -3,7 +3,8 @@
 Errors stop the build like validation problems (an image without alt text, a link to one of
 our own pages that does not exist, an image that is not there). Warnings only show in
 `invoke check` (a large image, a draft whose date has passed, a summary longer than share cards
-show, a press release without its own contact). Pure functions over plain data.
+show): each says something is wrong with the file, never what is true of a normal, finished file.
+Pure functions over plain data.
 """
 
 import re
@@ -94,7 +95,7 @@ def unresolved(path, link, relative_dir, static_folders):
     return Problem(path, "Body", message, locate=link.split("}", 1)[-1] or link)
 
 
-def lint_warnings(path, kind, meta, html, today, image_size, settings):
+def lint_warnings(path, meta, html, today, image_size, settings):
     """Warnings: worth fixing, not worth stopping the site for.
 
     image_size(path under the site) -> bytes or None; settings: IMAGE_MAX_KB, SUMMARY_MAX_CHARS.
@@ -116,15 +117,6 @@ def lint_warnings(path, kind, meta, html, today, image_size, settings):
                 path,
                 "Status",
                 f"still a draft, though its date ({date:%Y-%m-%d}) has passed; remove 'Status: draft' to publish it",
-            )
-        )
-    if kind == "press-release" and not str(meta.get("contact", "")).strip():
-        warnings.append(
-            Problem(
-                path,
-                "Contact",
-                "none given, so the site's media contact is shown; "
-                "add 'Contact: Name, email, phone' if someone else handles this one",
             )
         )
     limit = settings["IMAGE_MAX_KB"] * 1024
