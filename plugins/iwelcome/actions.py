@@ -109,7 +109,15 @@ def tracked_url(url, slug, placement):
 
 
 def parse_action(
-    slug, path, meta, pitch, file_exists, content_types, static_folders=("images", "downloads"), kinds=DEFAULT_KINDS
+    slug,
+    path,
+    meta,
+    pitch,
+    file_exists,
+    content_types,
+    static_folders=("images", "downloads"),
+    kinds=DEFAULT_KINDS,
+    known_files=(),
 ):
     """(Action or None, [Problem]) from one action file's metadata and body HTML."""
     problems = []
@@ -189,7 +197,7 @@ def parse_action(
         if not file:
             problem("file", "missing; add the path of the file to download, such as downloads/toolkit.pdf")
         else:
-            problems.extend(check_file_field(path, "file", file, static_folders, file_exists))
+            problems.extend(check_file_field(path, "file", text("file"), static_folders, file_exists, known_files))
 
     types = tuple(t.lower() for t in split_list(meta.get("types")))
     known_types = [kind_.type for kind_ in content_types.values()]

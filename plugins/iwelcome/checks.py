@@ -99,12 +99,21 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         problems += check_pins(item.path, validation.split_list(item.meta.get("related")), article_slugs)
 
     site_has = site_paths(settings, contents, action_slugs)
+    sources = {content.relative_source_path.replace(os.sep, "/") for content in contents}
     for item, content in zip(items, contents, strict=True):
         if content.metadata.get("_refused"):
             continue
         relative_dir = posixpath.dirname(content.relative_source_path.replace(os.sep, "/"))
         problems += lint_html(
-            item.path, content.get_content(""), settings["SITEURL"], site_has, relative_dir, rules.static_folders
+            item.path,
+            content.get_content(""),
+            settings["SITEURL"],
+            site_has,
+            relative_dir,
+            rules.static_folders,
+            page_dir=posixpath.dirname(item.url),
+            sources=sources,
+            static_files=rules.static_files,
         )
 
     scans = folder_scans(settings)

@@ -24,3 +24,14 @@ def did_you_mean(word, known, cutoff=CUTOFF, key=str.casefold):
     """'; did you mean 'x'?' for the closest known name, or '' when none is close."""
     guess = closest(word, known, cutoff, key)
     return f"; did you mean '{guess}'?" if guess is not None else ""
+
+
+def closest_file(path, files):
+    """The file of `files` (paths under content/, 'images/x.png') that a path an editor wrote most
+    likely means: one whose path ends the written one ('content/images/x.png') or is ended by it
+    ('x.png'), else the closest by `closest`; None when none is close."""
+    path = str(path).strip().strip("/")
+    if not path:
+        return None
+    ends = sorted(f for f in files if path.endswith("/" + f) or f.endswith("/" + path))
+    return ends[0] if ends else closest(path, files)

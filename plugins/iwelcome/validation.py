@@ -12,7 +12,7 @@ from datetime import datetime
 
 from . import confinement, contract, dates
 from .markup import text_of
-from .suggestions import closest, did_you_mean
+from .suggestions import closest, closest_file, did_you_mean
 from .topics import names_of, preferred_spellings
 
 SLUG = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
@@ -283,7 +283,7 @@ def check_values(path, meta, declared, rules):
                 )
                 problems.append(Problem(path, f.written, f"'{raw}' is not {what}"))
         elif f.check == "file":
-            problems += check_file_field(path, f.name, raw, rules.static_folders, rules.file_exists)
+            problems += check_file_field(path, f.name, raw, rules.static_folders, rules.file_exists, rules.static_files)
     return problems
 
 
@@ -347,37 +347,43 @@ def check_address(item, rules):
     ]
 
 
-def check_file_field(path, key, raw, static_folders, file_exists):
-    """A field naming a file the site copies (`Image:`, an action's `File:`): inside the content
-    folder, in one of the folders copied as they are (static_folders), and there."""
-    target = confinement.resolve(raw.strip().removeprefix("{static}"))
+def check_file_field(path, key, raw, static_folders, file_exists, known_files=()):
+    """A field naming a file the site copies (`Image:`, an action's `File:`), written as EDITING.md
+    teaches: its path inside the content folder ('images/photo.jpg'; '/images/photo.jpg' too), in
+    one of the folders copied as they are (static_folders), and there. Otherwise the message says
+    what to write, the file it most likely means when there is one (known_files: the files there)."""
+    written = raw.strip()
+    name = field_name(key)
     folders = " or ".join(f"content/{f}/" for f in static_folders)
+    example = f"{static_folders[0]}/photo.jpg" if static_folders else "images/photo.jpg"
+
+    def problem(message):
+        return [Problem(path, name, message)]
+
+    def write(target):
+        guess = target if target and file_exists(target) else closest_file(target or written, known_files)
+        return (
+            f"write '{name}: {guess}'"
+            if guess
+            else f"put the file in {folders} and write its path, such as '{name}: {example}'"
+        )
+
+    if written.startswith("{") and "}" in written:  # {static}/images/a.jpg: a link's form, not a field's
+        target = confinement.resolve("/" + written.split("}", 1)[1].lstrip("/"))
+        return problem(f"'{written}' is how the text links a file; this field takes the path alone: {write(target)}")
+    target = confinement.resolve("/" + written.lstrip("/"))
     if target is None:
-        return [
-            Problem(
-                path,
-                field_name(key),
-                f"{raw.strip()} leaves the content folder; name a file in {folders}, such as images/photo.jpg",
-            )
-        ]
-    if not confinement.in_folders(target, static_folders):
-        return [
-            Problem(
-                path,
-                field_name(key),
-                f"{target} is not in {folders}; put the file there and write its path, such as images/photo.jpg",
-            )
-        ]
-    if not file_exists(target):
-        return [
-            Problem(
-                path,
-                field_name(key),
-                f"{target} is not in the content folder; "
-                "add the file there or correct the path (such as images/photo.jpg)",
-            )
-        ]
-    return []
+        return problem(f"{written} leaves the content folder; {write(None)}")
+    if file_exists(target):
+        return []
+    if not confinement.in_folders(target, static_folders) and closest_file(target, known_files) is None:
+        return problem(
+            f"{target} is not in {folders}; put the file there and write its path, such as '{name}: {example}'"
+        )
+    guess = closest_file(target, known_files)
+    if guess and target.endswith("/" + guess):  # content/images/a.jpg: the path from the repository's top
+        return problem(f"'{written}' starts outside the content folder; write the path inside it: '{name}: {guess}'")
+    return problem(f"{target} is not a file in {folders}; {write(None)}")
 
 
 def check_unique_slugs(items):
