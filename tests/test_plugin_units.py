@@ -58,7 +58,8 @@ def test_problems_come_sorted_by_file_then_field():
 
 def test_same_slug_in_another_language_is_a_translation_not_a_duplicate():
     english = item("content/updates/a.md")
-    spanish = item("content/updates/a-es.md", slug="a", url="es/updates/a/index.html", lang="es")
+    spanish = item("content/updates/a-es.md", slug="a", url="es/updates/a/index.html", lang="es", translation="true")
+    spanish.meta["slug"] = "a"
     spanish.lang = "es"
     assert check(english, spanish) == []
 

@@ -14,7 +14,15 @@ from .markup import text_of
 from .settings import DEFAULTS
 from .suggestions import did_you_mean
 from .topics import topic_key
-from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
+from .validation import (
+    Problem,
+    check_file_field,
+    field_name,
+    is_blank,
+    reader_problems,
+    split_list,
+    translation_line,
+)
 
 # The kinds of action, their names and their fields: the ACTION_KINDS setting, read through
 # contract.py (DEFAULT_KINDS: the plugin's own, for callers that do not pass a site's).
@@ -264,6 +272,7 @@ def parse_translation(slug, path, meta, pitch):
     for key in ("title", "button"):
         if is_blank(meta.get(key)):
             problems.append(Problem(path, field_name(key), "missing; translate the original's"))
+    problems += translation_line(path, meta, meta.get("lang"))
     allowed = set(TRANSLATED_FIELDS) | {"lang", "translation"} | INTERNAL_FIELDS
     for key in sorted(set(meta) - allowed):
         problems.append(

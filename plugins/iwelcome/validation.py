@@ -411,25 +411,54 @@ def check_unique_slugs(items):
 
 
 def check_translations(items, rules):
-    """A file in another language is a translation: it needs the original's Slug, in the same kind
-    of content, and `Translation: true`."""
+    """A file in another language is a translation: it needs a `Slug:` line with the original's
+    slug, in the same kind of content, and `Translation: true` (EDITING.md, "Translations")."""
     originals = {(item.kind, item.slug) for item in items if item.lang == rules.default_lang}
     problems = []
     for item in items:
         if item.lang == rules.default_lang or item.lang not in rules.languages or not item.slug:
             continue
-        if (item.kind, item.slug) not in originals:
-            same_kind = sorted(slug for kind, slug in originals if kind == item.kind)
+        language = rules.language_names.get(item.lang, item.lang)
+        same_kind = sorted(slug for kind, slug in originals if kind == item.kind)
+        guess = closest(item.slug, same_kind, 0.6)
+        if "slug" not in item.meta and "slug" not in item.meta.get("_invalid", {}):
+            problems.append(
+                Problem(
+                    item.path,
+                    "Slug",
+                    f"missing: a translation ('Lang: {item.lang}') needs its original's file name (without .md) "
+                    f"as 'Slug:', to be published as its {language} page, with a language switch; "
+                    + (f"add 'Slug: {guess}'" if guess else "add one, such as 'Slug: judge-halts-deportations'"),
+                )
+            )
+        elif (item.kind, item.slug) not in originals:
             problems.append(
                 Problem(
                     item.path,
                     "Slug",
                     f"'{item.slug}' is not the slug of a file in the site's language "
                     f"({rules.default_lang}), so this translation has no original; write the original's file "
-                    "name (without .md) as 'Slug:'" + did_you_mean(item.slug, same_kind, 0.6),
+                    "name (without .md) as 'Slug:'" + (f"; did you mean '{guess}'?" if guess else ""),
                 )
             )
+        problems += translation_line(item.path, item.meta, item.lang)
     return problems
+
+
+def translation_line(path, meta, lang):
+    """A translation (an article, a page or an action in `lang`) says `Translation: true`."""
+    written = str(meta.get("translation", "")).strip()
+    if written.lower() == "true":
+        return []
+    return [
+        Problem(
+            path,
+            "Translation",
+            (f"'{written}' is not 'true'" if written else "missing")
+            + f": a file with 'Lang: {lang}' is a translation; "
+            + ("write 'Translation: true'" if written else "add the line 'Translation: true'"),
+        )
+    ]
 
 
 NOUNS = {"tags": ("topic", "topics"), "countries": ("country", "countries")}  # field -> what it names
