@@ -221,7 +221,8 @@ def test_action_text_is_escaped(build_site):
         ),
         (
             {"actions/x.md": action(Kind="download", Url=None, File="downloads/none.pdf")},
-            r"^content/actions/x\.md:\d: File: downloads/none\.pdf is not a file in content/images/ or content/downloads/",
+            r"^content/actions/x\.md:\d: File: downloads/none\.pdf is not a file in content/images/ "
+            r"or content/downloads/",
         ),
         (
             {"actions/x.md": action(Starts="2026-05-02", Ends="2026-05-01")},
