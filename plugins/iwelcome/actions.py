@@ -339,6 +339,27 @@ def followup_loop(slug, by_slug):
     return []
 
 
+def targeting_warnings(actions, topics, countries, key=topic_key):
+    """Warnings: an action's `Tags:` or `Countries:` name that no article has ('Detenton'): the
+    action is never chosen for it. topics, countries: the names the articles write."""
+    warnings = []
+    for action in actions:
+        for name_field, names, known in (("Tags", action.tags, topics), ("Countries", action.countries, countries)):
+            keys = {key(name) for name in known}
+            for name in names:
+                if key(name) not in keys:
+                    noun = "topic" if name_field == "Tags" else "country"
+                    warnings.append(
+                        Problem(
+                            action.path,
+                            name_field,
+                            f"'{name}' is the {noun} of no article, so this action is never chosen for it"
+                            + (did_you_mean(name, known) or f"; write a {noun} as the articles write it"),
+                        )
+                    )
+    return warnings
+
+
 def followup_warnings(actions):
     """Warnings, as of the build: a closed or won action whose Followup chain reaches no live action."""
     by_slug = {a.slug: a for a in actions}

@@ -17,7 +17,7 @@ import posixpath
 from datetime import datetime
 
 from . import confinement, contract, embargo, i18n, ownership, report, timings, validation
-from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings
+from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings, targeting_warnings
 from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished
 from .countries import Country
 from .get_involved import inline_markers, today_in
@@ -26,7 +26,7 @@ from .reading import EditorMarkdownReader
 from .related import check_pins
 from .settings import setting
 from .terms import english_names
-from .topics import key_maker
+from .topics import key_maker, names_of
 
 SITE_FILES = {  # files and folders the build writes beside the content's pages
     "sitemap.xml": "the sitemap",
@@ -134,6 +134,12 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         ]
         warnings += unpublished_reference_warnings(items, contents, articles_gen, pages_gen, actions, settings)
         warnings += followup_warnings(as_of(actions, today_in(settings)))
+        warnings += targeting_warnings(
+            actions,
+            {name for item in items if item.kind == "article" for name in names_of(item.meta, "tags")},
+            {name for item in items if item.kind == "article" for name in names_of(item.meta, "countries")},
+            key_maker(settings),
+        )
         warnings += i18n.translation_problems(settings, items)  # catalogues and the terms table
     return validation.sort_problems(problems) + list(collected_errors), validation.sort_problems(warnings)
 

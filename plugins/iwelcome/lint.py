@@ -81,7 +81,9 @@ def lint_html(
         src = attrs.get("src", "")
         alt = attrs.get("alt", "").strip()
         target = site_path(src, site_url)
-        shown = f"{{static}}/{target}" if target in static_files else src  # as EDITING.md teaches it
+        named, shown = (
+            (target, f"{{static}}/{target}") if target in static_files else (src, src)
+        )  # as EDITING.md teaches
         if is_relative(src):
             fix = working_form(src, relative_dir, sources, static_files)
             if fix is not None and fix.startswith("{static}"):
@@ -101,7 +103,7 @@ def lint_html(
                 Problem(
                     path,
                     "Body",
-                    f"the image {shown} has no alt text; write ![what the image shows]({shown})",
+                    f"the image {named} has no alt text; write ![what the image shows]({shown})",
                     locate=target or src,
                 )
             )

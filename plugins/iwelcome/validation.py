@@ -488,7 +488,7 @@ def spelling_warnings(items, rules):
                 if keep is None:
                     continue
                 if " ".join(name.split()) != keep:
-                    users = spelled[keep]
+                    users = sorted(spelled[keep])
                     others = f" and {len(users) - 1} other file{'s' * (len(users) > 2)}" if len(users) > 1 else ""
                     message = (
                         f"'{name}' is shown as '{keep}', the spelling of {users[0]}{others}; "
