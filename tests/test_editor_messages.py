@@ -142,7 +142,7 @@ CASES = [
     case(
         "tag-in-capitals",
         {NEW: article(Tags=" DETENTION ")},
-        r"Tags: 'DETENTION' is shown as 'Detention', the spelling of content/case-studies/sara-es\.md and 3 other "
+        r"Tags: 'DETENTION' is shown as 'Detention', the spelling of content/case-studies/sara\.md and 3 other "
         r"files; write 'Detention' \(one topic, one spelling\)$",
         "warning",
     ),
@@ -550,3 +550,17 @@ def test_an_action_targeting_no_article_topic_is_a_warning_with_a_suggestion():
         [],
     )
     assert [(p.field, suggested(p.message)) for p in found] == [("Tags", "Detention")]
+
+
+def test_only_a_name_of_another_language_is_taken_for_a_translated_one():
+    from iwelcome.terms import english_names
+
+    table = {
+        "es": {
+            "topics": {"Detention": "Detención", "Asylum": "Detention", "Honduras": "Honduras"},
+            "countries": {"Mexico": "México"},
+        }
+    }
+    # 'México' has the key of 'Mexico', 'Honduras' is Honduras, and 'Detention' is an English name
+    # (the table's mistake for Asylum, which check_table reports): only 'Detención' is Spanish.
+    assert english_names(table, topic_key) == {("topics", "detencion"): ("es", "Detention")}

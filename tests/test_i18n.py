@@ -457,6 +457,7 @@ def test_check_lists_the_problems_of_the_translations_as_warnings(build_site, ow
     po.write_text(po.read_text().replace('msgstr "Compartir"', 'msgstr ""'))
     files = {
         "updates/a.md": article(Tags="Asylum, Detention"),
+        "updates/b.md": article(Tags="Resettlement"),  # a translation's topics are topics of the site
         "updates/a-es.md": article(Tags="Asylum, Detention, Resettlement", Slug="a", Lang="es", Translation="true"),
     }
     build = build_site(files, extra=("-t", str(own_theme), "-e", "CHECK_ONLY=true"))

@@ -60,6 +60,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from . import terms
+from .topics import key_maker
 from .validation import Problem, split_list
 
 DOMAIN = "messages"
@@ -301,12 +302,21 @@ def translation_problems(settings, items):
     if table_path.is_file():
         table, table_problems, lines = terms.parse(table_path.read_text(encoding="utf-8"), shown_path(table_path))
         problems += table_problems
-        # A file that writes a translated name ('Detención') has an error of its own (validation.py):
-        # the table is not told to give that name a translation too.
-        translated = {(kind, t) for kinds in table.values() for kind in kinds for n, t in kinds[kind].items() if t != n}
-        used = {kind: {n for n in names if (kind, n) not in translated} for kind, names in used.items()}
+        # A file that writes a translated name ('Detención'), or a translation with a topic no file in
+        # the site's language has, has an error of its own (validation.check_translated_names): the
+        # table is not told to translate that name too.
+        key = key_maker(settings)
+        translated = terms.english_names(table, key)
+        english = {
+            kind: {key(n) for item in items if item.lang == default_lang for n in split_list(item.meta.get(field))}
+            for kind, field in (("topics", "tags"), ("countries", "countries"))
+        }
+        used = {kind: {n for n in names if (kind, key(n)) not in translated} for kind, names in used.items()}
         shown = {
-            lang: {kind: {n for n in names if (kind, n) not in translated} for kind, names in kinds.items()}
+            lang: {
+                kind: {n for n in names if (kind, key(n)) not in translated and key(n) in english[kind]}
+                for kind, names in kinds.items()
+            }
             for lang, kinds in shown.items()
         }
         # A language of the site with no page yet uses none of its names: its list waits, unchecked.

@@ -481,14 +481,14 @@ def spelling_warnings(items, rules):
         for item, names in written:
             for name in names:
                 files[key(name)].append(item.path)
-                spelled[" ".join(name.split())].append(item.path)
+                spelled[" ".join(name.split())].append((item.lang != rules.default_lang, item.path))
         for item, names in written:
             for name in names:
                 keep = preferred.get(key(name))
                 if keep is None:
                     continue
                 if " ".join(name.split()) != keep:
-                    users = sorted(spelled[keep])
+                    users = [path for _translated, path in sorted(spelled[keep])]  # originals first
                     others = f" and {len(users) - 1} other file{'s' * (len(users) > 2)}" if len(users) > 1 else ""
                     message = (
                         f"'{name}' is shown as '{keep}', the spelling of {users[0]}{others}; "
