@@ -408,7 +408,8 @@ def test_check_looks_at_the_names_of_a_language_only_once_pages_are_written_in_i
 
     assert i18n.translation_problems(settings, [item("en", "Asylum")]) == []
     found = [
-        p.message for p in i18n.translation_problems(settings, [item("en", "Asylum"), item("es", "Asylum, Refuge")])
+        p.message
+        for p in i18n.translation_problems(settings, [item("en", "Asylum, Refuge"), item("es", "Asylum, Refuge")])
     ]
     assert any("the topic 'Children' is in no file's 'Tags:' line" in m for m in found)
     assert any("the topic 'Refuge' is on Spanish pages but has no Spanish name here" in m for m in found)
