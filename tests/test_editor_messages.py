@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import PNG, Site, action, article, run_pelican
+from conftest import PNG, TYPES, Site, action, article, run_pelican
 from iwelcome.actions import check_references, targeting_warnings
 from iwelcome.lint import is_relative, working_form
 from iwelcome.related import check_pins
@@ -327,6 +327,29 @@ def test_each_mistake_is_one_line_whose_hint_builds(tmp_path, files, pattern, ki
     assert (returncode, errors, warnings) == (0, [], []), (errors, warnings)
     build = run_pelican(content, tmp_path / "output")
     assert build.returncode == 0, build.log
+
+
+MISSING = [  # each required field whose hint gives a value, of each type: the missing-field hints
+    pytest.param(folder, f.written, id=f"{folder}-{f.written}")
+    for folder, kind in TYPES.items()
+    for f in kind.fields.values()
+    if f.required and f.example and f.check not in ("date", "one-of")  # a date: today's; one-of: a list
+]
+
+
+@pytest.mark.parametrize("folder, name", MISSING)
+def test_a_missing_fields_hint_followed_builds_with_nothing_to_warn_of(tmp_path, folder, name):
+    """The old hint for a missing Tags: line, 'Tags: detention, asylum', gave two errors."""
+    fields = {"Location": "Washington"} if folder == "press-releases" else {}
+    if folder == "case-studies":
+        fields = {"Person": "Ana", "Countries": "El Salvador", "Case_status": "released"}
+    path = f"{folder}/new-story.md"
+    content = site_with(tmp_path, {path: article(**{**fields, name: None})})
+    returncode, errors, _warnings, _last = check(content, tmp_path)
+    assert returncode == 1 and len(errors) == 1 and f": {name}: missing; add " in errors[0], errors
+    assert follow(content, errors[0]), errors[0]
+    assert check(content, tmp_path)[:3] == (0, [], [])
+    assert run_pelican(content, tmp_path / "output").returncode == 0
 
 
 def test_the_site_as_written_has_nothing_to_warn_of(tmp_path):
