@@ -130,6 +130,7 @@ RELATIVE, RELATIVE_LINE = marked("![A photo](images/photo.png)")
 LINK_UP, LINK_UP_LINE = marked("See [the hearing](../updates/families-win-hearing.md).")
 LINK, LINK_LINE = marked("See [the hearing](families-win-hearing.md).")
 NO_ALT, NO_ALT_LINE = marked("![]({static}/images/photo.png)")
+QUERY, QUERY_LINE = marked("See [the hearing](families-win-hearing.md?from=a&to=b#part).")
 
 CASES = [
     # 1. Suggestions: every known name, and topics and countries in one spelling.
@@ -229,6 +230,13 @@ CASES = [
         {NEW: LINK},
         r"in its place write \{filename\}/updates/families-win-hearing\.md$",
         line=LINK_LINE,
+    ),
+    case(
+        "link-with-a-query-and-anchor",
+        {NEW: QUERY},
+        r"Body: the link families-win-hearing\.md\?from=a&to=b#part would lead nowhere .*; "
+        r"in its place write \{filename\}/updates/families-win-hearing\.md\?from=a&to=b#part$",
+        line=QUERY_LINE,
     ),
     case(
         "image-without-alt",

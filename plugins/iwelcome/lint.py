@@ -7,6 +7,7 @@ show): each says something is wrong with the file, never what is true of a norma
 Pure functions over plain data.
 """
 
+import html
 import posixpath
 import re
 from datetime import datetime
@@ -57,7 +58,7 @@ def working_form(link, relative_dir, sources, static_files):
 
 def lint_html(
     path,
-    html,
+    text,
     site_url,
     exists,
     relative_dir="",
@@ -72,12 +73,12 @@ def lint_html(
     preview; page_dir: its page's folder on the site ('updates/x/'), which they start from there;
     sources, static_files: the content's Markdown files and the files the site copies, under content/."""
     problems = []
-    if re.search(r"\bTODO\b", re.sub(r"<(pre|code)\b.*?</\1>", "", html or "", flags=re.DOTALL | re.IGNORECASE)):
+    if re.search(r"\bTODO\b", re.sub(r"<(pre|code)\b.*?</\1>", "", text or "", flags=re.DOTALL | re.IGNORECASE)):
         problems.append(
             Problem(path, "Body", "the text still holds a TODO hint; replace it with the real text", locate="TODO")
         )
-    for tag in IMG.findall(html or ""):
-        attrs = {name.lower(): value for name, _quote, value in ATTR.findall(tag)}
+    for tag in IMG.findall(text or ""):
+        attrs = {name.lower(): html.unescape(value) for name, _quote, value in ATTR.findall(tag)}  # as written
         src = attrs.get("src", "")
         alt = attrs.get("alt", "").strip()
         target = site_path(src, site_url)
@@ -119,7 +120,8 @@ def lint_html(
                     locate=target,
                 )
             )
-    for _quote, href in HREF.findall(html or ""):
+    for _quote, escaped in HREF.findall(text or ""):
+        href = html.unescape(escaped)  # as the editor wrote it: & for &amp;
         if "{filename}" in href or "{static}" in href or "{attach}" in href:
             problems.append(unresolved(path, href, relative_dir, static_folders))
             continue
