@@ -96,7 +96,7 @@ def test_a_good_petition_parses():
         ({"kind": "download", "url": None}, "File: missing; add the path of the file"),
         (
             {"kind": "download", "url": None, "file": "downloads/nope.pdf"},
-            "File: downloads/nope.pdf is not in the content folder",
+            "File: downloads/nope.pdf is not a file in content/images/ or content/downloads/",
         ),
         ({"starts": "2026-05-01", "ends": "2026-04-30"}, "Ends: 2026-04-30 is before Starts (2026-05-01)"),
         ({"ends": "next week"}, "Ends: 'next week' is not a date"),

@@ -179,15 +179,20 @@ def test_embargoed_translations_are_not_written_in_production(build_site):
     build = build_site(
         {
             "updates/public.md": article(Title="Public"),
-            "updates/public-es.md": article(Title="Público", Lang="es", Slug="public", Date="2999-01-01"),
+            "updates/public-es.md": article(
+                Title="Público", Lang="es", Translation="true", Slug="public", Date="2999-01-01"
+            ),
             "updates/embargoed.md": article(Title="Embargoed", Date="2999-01-01"),
-            "updates/embargoed-es.md": article(Title="Embargado", Lang="es", Slug="embargoed", Date="2999-01-01"),
+            "updates/embargoed-es.md": article(
+                Title="Embargado", Lang="es", Translation="true", Slug="embargoed", Date="2999-01-01"
+            ),
             "actions/write.md": (
                 "Title: Write to your representative\nKind: letter\nButton: Write\n"
                 "Url: https://act.example/write\n\nFive minutes.\n"
             ),
             "actions/write-es.md": (
-                "Title: Escriba a su representante\nSlug: write\nLang: es\nButton: Escribir\n\nCinco minutos.\n"
+                "Title: Escriba a su representante\nSlug: write\nLang: es\nTranslation: true\nButton: Escribir\n\n"
+                "Cinco minutos.\n"
             ),
         },
         settings="publishconf.py",

@@ -227,7 +227,8 @@ def test_action_text_is_escaped(build_site):
         ),
         (
             {"actions/x.md": action(Kind="download", Url=None, File="downloads/none.pdf")},
-            r"^content/actions/x\.md:\d: File: downloads/none\.pdf is not in the content folder",
+            r"^content/actions/x\.md:\d: File: downloads/none\.pdf is not a file in content/images/ "
+            r"or content/downloads/",
         ),
         (
             {"actions/x.md": action(Starts="2026-05-02", Ends="2026-05-01")},
@@ -240,7 +241,8 @@ def test_action_text_is_escaped(build_site):
         ),
         (
             {"actions/x.md": action(), "updates/a.md": article() + "\n[action: nope]\n"},
-            r"^content/updates/a\.md: Body: \[action: nope\] names no action",
+            r"^content/updates/a\.md:8: Body: \[action: nope\] names no action; write the file name of one in "
+            r"content/actions/ \(without \.md\)$",
         ),
         (
             {"actions/x.md": action(Default="yes"), "actions/y.md": action(Default="yes")},

@@ -37,6 +37,7 @@ from . import (
     settings,
     sitemap,
     timings,
+    topics,
 )
 
 
@@ -60,6 +61,7 @@ def register():
     signals.readers_init.connect(reading.use_editor_reader)
     signals.article_generator_context.connect(reading.keep_incomplete_article)
     signals.page_generator_context.connect(reading.keep_incomplete_page)
+    signals.article_generator_pretaxonomy.connect(topics.use_one_spelling)  # one topic, one spelling
     signals.article_generator_pretaxonomy.connect(embargo.hold_back)
     signals.article_generator_pretaxonomy.connect(preview.show_drafts_in_preview)
     signals.page_generator_finalized.connect(embargo.hold_back)

@@ -4,7 +4,6 @@ and choose the ones shown beside each article. Pure functions over plain data.
 An action file is `content/actions/<slug>.md`; EDITING.md documents its fields.
 """
 
-import difflib
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -13,8 +12,17 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from . import contract, dates
 from .markup import text_of
 from .settings import DEFAULTS
+from .suggestions import did_you_mean
 from .topics import topic_key
-from .validation import Problem, check_file_field, field_name, is_blank, reader_problems, split_list
+from .validation import (
+    Problem,
+    check_file_field,
+    field_name,
+    is_blank,
+    reader_problems,
+    split_list,
+    translation_line,
+)
 
 # The kinds of action, their names and their fields: the ACTION_KINDS setting, read through
 # contract.py (DEFAULT_KINDS: the plugin's own, for callers that do not pass a site's).
@@ -32,6 +40,7 @@ INTERNAL_FIELDS = {
     "_markup",
     "_action_slots",
     "_stray_markers",
+    "_written",
     "date",
     "slug",
     "typeset_summary",
@@ -108,7 +117,15 @@ def tracked_url(url, slug, placement):
 
 
 def parse_action(
-    slug, path, meta, pitch, file_exists, content_types, static_folders=("images", "downloads"), kinds=DEFAULT_KINDS
+    slug,
+    path,
+    meta,
+    pitch,
+    file_exists,
+    content_types,
+    static_folders=("images", "downloads"),
+    kinds=DEFAULT_KINDS,
+    known_files=(),
 ):
     """(Action or None, [Problem]) from one action file's metadata and body HTML."""
     problems = []
@@ -161,7 +178,11 @@ def parse_action(
             )
     kind = text("kind").lower()
     if kind and kind not in kinds:
-        problem("kind", f"'{text('kind')}' is not a kind of action; write one of: {', '.join(kinds)}")
+        problem(
+            "kind",
+            f"'{text('kind')}' is not a kind of action; write one of: {', '.join(kinds)}"
+            + did_you_mean(kind, kinds, 0.6),
+        )
 
     declared = kinds[kind].fields if kind in kinds else contract.ACTION_FIELDS
     allowed = set(declared)
@@ -184,19 +205,27 @@ def parse_action(
         if not file:
             problem("file", "missing; add the path of the file to download, such as downloads/toolkit.pdf")
         else:
-            problems.extend(check_file_field(path, "file", file, static_folders, file_exists))
+            problems.extend(check_file_field(path, "file", text("file"), static_folders, file_exists, known_files))
 
     types = tuple(t.lower() for t in split_list(meta.get("types")))
     known_types = [kind_.type for kind_ in content_types.values()]
     for unknown in [t for t in types if t not in known_types]:
-        problem("types", f"'{unknown}' is not a type of article; write one of: {', '.join(known_types)}")
+        problem(
+            "types",
+            f"'{unknown}' is not a type of article; write one of: {', '.join(known_types)}"
+            + did_you_mean(unknown, known_types, 0.6),
+        )
 
     default = text("default").lower()
     if default not in YES | NO:
         problem("default", f"'{text('default')}' should be 'yes' or 'no'")
     outcome = text("outcome").lower() or "live"
     if outcome not in OUTCOMES:
-        problem("outcome", f"'{text('outcome')}' is not an outcome; write one of: {', '.join(OUTCOMES)}")
+        problem(
+            "outcome",
+            f"'{text('outcome')}' is not an outcome; write one of: {', '.join(OUTCOMES)}"
+            + did_you_mean(outcome, OUTCOMES, 0.6),
+        )
 
     starts, ends = day("starts"), day("ends")
     if starts and ends and ends < starts:
@@ -243,6 +272,7 @@ def parse_translation(slug, path, meta, pitch):
     for key in ("title", "button"):
         if is_blank(meta.get(key)):
             problems.append(Problem(path, field_name(key), "missing; translate the original's"))
+    problems += translation_line(path, meta, meta.get("lang"))
     allowed = set(TRANSLATED_FIELDS) | {"lang", "translation"} | INTERNAL_FIELDS
     for key in sorted(set(meta) - allowed):
         problems.append(
@@ -273,7 +303,7 @@ def check_actions(actions):
             a.path,
             "Followup",
             f"'{a.followup}' is not an action; write the file name of one in content/actions/ (without .md)"
-            + _did_you_mean(a.followup, slugs),
+            + did_you_mean(a.followup, slugs),
         )
         for a in actions
         if a.followup and a.followup not in slugs
@@ -307,6 +337,27 @@ def followup_loop(slug, by_slug):
         seen.append(current)
         current = by_slug[current].followup
     return []
+
+
+def targeting_warnings(actions, topics, countries, key=topic_key):
+    """Warnings: an action's `Tags:` or `Countries:` name that no article has ('Detenton'): the
+    action is never chosen for it. topics, countries: the names the articles write."""
+    warnings = []
+    for action in actions:
+        for name_field, names, known in (("Tags", action.tags, topics), ("Countries", action.countries, countries)):
+            keys = {key(name) for name in known}
+            for name in names:
+                if key(name) not in keys:
+                    noun = "topic" if name_field == "Tags" else "country"
+                    warnings.append(
+                        Problem(
+                            action.path,
+                            name_field,
+                            f"'{name}' is the {noun} of no article, so this action is never chosen for it"
+                            + (did_you_mean(name, known) or f"; write a {noun} as the articles write it"),
+                        )
+                    )
+    return warnings
 
 
 def followup_warnings(actions):
@@ -345,11 +396,6 @@ def worth_showing(action):
     return action.is_live or action.state == "victory" or (action.state == "closed" and bool(action.next))
 
 
-def _did_you_mean(word, known):
-    guess = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
-    return f"; did you mean '{guess[0]}'?" if guess else ""
-
-
 def check_references(path, named, inline, slugs, stray=0):
     """Problems with the actions an article names in `Actions:` or in its body.
 
@@ -361,6 +407,7 @@ def check_references(path, named, inline, slugs, stray=0):
                 path,
                 "Body",
                 "write each [action: slug] marker on a line of its own, with a blank line before and after",
+                locate="[action:",
             )
         ]
         if stray
@@ -368,7 +415,10 @@ def check_references(path, named, inline, slugs, stray=0):
     )
     problems += [
         Problem(
-            path, "Actions", f"'{slug}' is not an action; write the file name of one in content/actions/ (without .md)"
+            path,
+            "Actions",
+            f"'{slug}' is not an action; write the file name of one in content/actions/ (without .md)"
+            + did_you_mean(slug, slugs),
         )
         for slug in named
         if slug not in slugs
@@ -377,7 +427,9 @@ def check_references(path, named, inline, slugs, stray=0):
         Problem(
             path,
             "Body",
-            f"[action: {slug}] names no action; write the file name of one in content/actions/ (without .md)",
+            f"[action: {slug}] names no action; write the file name of one in content/actions/ (without .md)"
+            + did_you_mean(slug, slugs),
+            locate=f"[action: {slug}",
         )
         for slug in inline
         if slug not in slugs

@@ -17,7 +17,7 @@ import posixpath
 from datetime import datetime
 
 from . import confinement, contract, embargo, i18n, ownership, report, timings, validation
-from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings
+from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings, targeting_warnings
 from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished
 from .countries import Country
 from .get_involved import inline_markers, today_in
@@ -25,7 +25,8 @@ from .lint import lint_html, lint_warnings
 from .reading import EditorMarkdownReader
 from .related import check_pins
 from .settings import setting
-from .topics import key_maker
+from .terms import english_names
+from .topics import key_maker, names_of
 
 SITE_FILES = {  # files and folders the build writes beside the content's pages
     "sitemap.xml": "the sitemap",
@@ -46,14 +47,21 @@ def choices_for(settings):
 
 def rules_for(settings):
     file_exists = confinement.static_file_check(settings)
+    languages = tuple(dict.fromkeys([settings["DEFAULT_LANG"], *setting(settings, "LANGUAGES")]))
+    terms_folder = os.path.join(settings["THEME"], "translations")
+    key = key_maker(settings)
     return validation.Rules(
         content_types=contract.content_types(setting(settings, "CONTENT_TYPES")),
         choices=choices_for(settings),
         file_exists=file_exists,
-        slugify=key_maker(settings),
-        languages=tuple(dict.fromkeys([settings["DEFAULT_LANG"], *setting(settings, "LANGUAGES")])),
+        slugify=key,
+        languages=languages,
         page_templates=tuple(setting(settings, "PAGE_TEMPLATES")),
         static_folders=tuple(p.strip("/") for p in settings["STATIC_PATHS"]),
+        static_files=confinement.static_files(settings),
+        translated_names=english_names(i18n.load_terms(terms_folder), key),
+        language_names={lang: i18n.language_name_in_english(lang) for lang in languages},
+        terms_path=f"{os.path.basename(os.path.normpath(settings['THEME']))}/translations/{i18n.TERMS}",
     )
 
 
@@ -91,12 +99,21 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         problems += check_pins(item.path, validation.split_list(item.meta.get("related")), article_slugs)
 
     site_has = site_paths(settings, contents, action_slugs)
+    sources = {content.relative_source_path.replace(os.sep, "/") for content in contents}
     for item, content in zip(items, contents, strict=True):
         if content.metadata.get("_refused"):
             continue
         relative_dir = posixpath.dirname(content.relative_source_path.replace(os.sep, "/"))
         problems += lint_html(
-            item.path, content.get_content(""), settings["SITEURL"], site_has, relative_dir, rules.static_folders
+            item.path,
+            content.get_content(""),
+            settings["SITEURL"],
+            site_has,
+            relative_dir,
+            rules.static_folders,
+            page_dir=posixpath.dirname(item.url),
+            sources=sources,
+            static_files=rules.static_files,
         )
 
     scans = folder_scans(settings)
@@ -117,6 +134,12 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         ]
         warnings += unpublished_reference_warnings(items, contents, articles_gen, pages_gen, actions, settings)
         warnings += followup_warnings(as_of(actions, today_in(settings)))
+        warnings += targeting_warnings(
+            actions,
+            {name for item in items if item.kind == "article" for name in names_of(item.meta, "tags")},
+            {name for item in items if item.kind == "article" for name in names_of(item.meta, "countries")},
+            key_maker(settings),
+        )
         warnings += i18n.translation_problems(settings, items)  # catalogues and the terms table
     return validation.sort_problems(problems) + list(collected_errors), validation.sort_problems(warnings)
 
@@ -323,16 +346,14 @@ def content_warnings(items, contents, settings):
         "IMAGE_MAX_KB": setting(settings, "IMAGE_MAX_KB"),
         "SUMMARY_MAX_CHARS": setting(settings, "SUMMARY_MAX_CHARS"),
     }
-    types = contract.content_types(setting(settings, "CONTENT_TYPES"))
 
     def image_size(path):
         full = os.path.join(settings["PATH"], path)
         return os.path.getsize(full) if os.path.isfile(full) else None
 
-    warnings = []
+    warnings = validation.spelling_warnings(items, rules_for(settings))
     for item, content in zip(items, contents, strict=True):
-        kind = types[item.folder].type if item.kind == "article" and item.folder in types else "page"
-        warnings += lint_warnings(item.path, kind, item.meta, content.get_content(""), today, image_size, limits)
+        warnings += lint_warnings(item.path, item.meta, content.get_content(""), today, image_size, limits)
     return warnings
 
 

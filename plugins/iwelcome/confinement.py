@@ -228,6 +228,21 @@ def static_file_check(settings):
     return file_exists
 
 
+def static_files(settings):
+    """The files the build copies as they are, as paths under content/ ('images/a.jpg'), sorted:
+    what a path an editor wrote can be matched to. Hidden files and links are never copied."""
+    found = []
+    for folder in settings["STATIC_PATHS"]:
+        root = os.path.join(settings["PATH"], folder.strip("/"))
+        for dirpath, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                full = os.path.join(dirpath, name)
+                if not name.startswith(".") and not os.path.islink(full):
+                    found.append(os.path.relpath(full, settings["PATH"]).replace(os.sep, "/"))
+    return tuple(sorted(found))
+
+
 def exclude_linked_folders(pelican):
     """initialized: Pelican follows links to folders when it looks for files; a linked folder in
     the content is never walked (check_site reports it)."""

@@ -15,7 +15,8 @@ def generators_by_kind(generators):
 
 
 def all_contents(articles_gen, pages_gen):
-    """Every article and page read, whatever its status: (articles, pages)."""
+    """Every article and page read, whatever its status: (articles, pages); (articles, []) without
+    the pages' generator (before pages are read)."""
     articles = [
         *articles_gen.articles,
         *articles_gen.translations,
@@ -24,6 +25,8 @@ def all_contents(articles_gen, pages_gen):
         *articles_gen.hidden_articles,
         *articles_gen.hidden_translations,
     ]
+    if pages_gen is None:
+        return articles, []
     pages = [
         *pages_gen.pages,
         *pages_gen.translations,

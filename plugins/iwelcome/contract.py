@@ -97,15 +97,16 @@ ARTICLE_FIELDS = fields(
         required=True,
         about="the topics, at least one",
         example="Detention, Asylum",
-        note="separated by commas. Write each topic the same way everywhere: `Detention` and `detention` in two "
-        "files is an error, since they would share one topic page",
+        note="separated by commas; in English, in translations too. Capitals and spaces do not make another "
+        "topic: `detention` is shown as most files write it (`Detention`), and `check` warns; a new topic close to "
+        "one the site has (`Detenton`) is a warning naming it",
     ),
     Field(
         "countries",
         "countries",
         about="the countries it is about",
         example="El Salvador, United States",
-        note="separated by commas, spelled the same way everywhere",
+        note="separated by commas, in English, spelled as the other files spell them (`check` warns otherwise)",
     ),
     Field(
         "modified",
@@ -114,7 +115,14 @@ ARTICLE_FIELDS = fields(
         example="2024-04-02",
         note='shown as "Updated"',
     ),
-    Field("image", "file", about="an image in `content/images/`", example="images/photo.jpg"),
+    Field(
+        "image",
+        "file",
+        about="an image in `content/images/`, by its path inside `content/`",
+        example="images/photo.jpg",
+        note="`/images/photo.jpg` works too, but not `content/images/photo.jpg` nor `{static}/images/photo.jpg` "
+        "(the text's form)",
+    ),
     Field(
         "image_alt",
         translated=True,

@@ -30,7 +30,7 @@ from .actions import (
     share_links,
 )
 from .body import hider
-from .confinement import static_file_check
+from .confinement import static_file_check, static_files
 from .contents import all_contents, generators_by_kind
 from .embargo import hidden_links
 from .markup import unlink
@@ -65,6 +65,7 @@ class ActionsGenerator(Generator):
         root = os.path.basename(self.settings["PATH"])
         default_lang = self.settings["DEFAULT_LANG"]
         first_of = {}  # (lang, slug) -> the file that has it
+        known_files = static_files(self.settings)
         for path, item in self.action_files:
             shown_path = f"{root}/{path}"
             lang = item.metadata.get("lang", default_lang)
@@ -99,6 +100,7 @@ class ActionsGenerator(Generator):
                     content_types,
                     tuple(p.strip("/") for p in self.settings["STATIC_PATHS"]),
                     self.kinds,
+                    known_files,
                 )
                 if action:
                     actions.append(action)

@@ -3,15 +3,19 @@
 Errors stop the build like validation problems (an image without alt text, a link to one of
 our own pages that does not exist, an image that is not there). Warnings only show in
 `invoke check` (a large image, a draft whose date has passed, a summary longer than share cards
-show, a press release without its own contact). Pure functions over plain data.
+show): each says something is wrong with the file, never what is true of a normal, finished file.
+Pure functions over plain data.
 """
 
+import html
+import posixpath
 import re
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from . import confinement
 from .markup import text_of
+from .suggestions import closest_file, did_you_mean
 from .validation import Problem
 
 IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -29,25 +33,81 @@ def site_path(target, site_url):
     return unquote(parts.path).lstrip("/")
 
 
-def lint_html(path, html, site_url, exists, relative_dir="", static_folders=("images", "downloads")):
+def is_relative(link):
+    """Whether a link is a path from the page's own folder ('../images/a.jpg', 'b.md'): no scheme,
+    no host, not from the site's root, not a {filename} or {static} link, not only an #anchor."""
+    parts = urlsplit(link)
+    return bool(parts.path) and not (parts.scheme or parts.netloc or link.startswith(("/", "{")))
+
+
+def working_form(link, relative_dir, sources, static_files):
+    """What to write for a relative path that works in GitHub's preview (which reads it from the
+    file's folder) but not on the site: '{static}/images/a.jpg' for a file the site copies,
+    '{filename}/updates/b.md' for a content file; the file it most likely means when the path names
+    none; None when nothing is close. sources, static_files: paths under content/."""
+    base = re.split(r"[?#]", link, maxsplit=1)[0]
+    rest = link[len(base) :]
+    where = confinement.resolve(unquote(base), relative_dir)
+    found = (
+        where if where in static_files or where in sources else closest_file(where or base, [*static_files, *sources])
+    )
+    if found is None:
+        return None
+    return ("{static}/" if found in static_files else "{filename}/") + found + (rest if found in sources else "")
+
+
+def lint_html(
+    path,
+    text,
+    site_url,
+    exists,
+    relative_dir="",
+    static_folders=("images", "downloads"),
+    page_dir="",
+    sources=(),
+    static_files=(),
+):
     """Errors in an item's HTML, links already resolved by Pelican (what is left as `{filename}` or
     `{static}` was not found). exists('updates/x/' or 'images/a.jpg') -> bool for our own site;
-    relative_dir: the item's folder under content/, which its relative links start from."""
+    relative_dir: the item's folder under content/, which its relative links start from in GitHub's
+    preview; page_dir: its page's folder on the site ('updates/x/'), which they start from there;
+    sources, static_files: the content's Markdown files and the files the site copies, under content/."""
     problems = []
-    if re.search(r"\bTODO\b", re.sub(r"<(pre|code)\b.*?</\1>", "", html or "", flags=re.DOTALL | re.IGNORECASE)):
+    if re.search(r"\bTODO\b", re.sub(r"<(pre|code)\b.*?</\1>", "", text or "", flags=re.DOTALL | re.IGNORECASE)):
         problems.append(
             Problem(path, "Body", "the text still holds a TODO hint; replace it with the real text", locate="TODO")
         )
-    for tag in IMG.findall(html or ""):
-        attrs = {name.lower(): value for name, _quote, value in ATTR.findall(tag)}
+    for tag in IMG.findall(text or ""):
+        attrs = {name.lower(): html.unescape(value) for name, _quote, value in ATTR.findall(tag)}  # as written
         src = attrs.get("src", "")
-        if not attrs.get("alt", "").strip():
+        alt = attrs.get("alt", "").strip()
+        target = site_path(src, site_url)
+        named, shown = (
+            (target, f"{{static}}/{target}") if target in static_files else (src, src)
+        )  # as EDITING.md teaches
+        if is_relative(src):
+            fix = working_form(src, relative_dir, sources, static_files)
+            if fix is not None and fix.startswith("{static}"):
+                message = (
+                    f"the image {src} would not show on the site, which does not read paths from the file's folder; "
+                    f"write ![{alt or 'what the image shows'}]({fix})"
+                )
+            else:
+                message = (
+                    f"the image {src} is not a file of the content folder; put it in content/images/ "
+                    f"and write ![{alt or 'what the image shows'}]({{static}}/images/its-name.jpg)"
+                )
+            problems.append(Problem(path, "Body", message, locate=src))
+            continue
+        if not alt:
             problems.append(
                 Problem(
-                    path, "Body", f"the image {src} has no alt text; write ![what the image shows]({src})", locate=src
+                    path,
+                    "Body",
+                    f"the image {named} has no alt text; write ![what the image shows]({shown})",
+                    locate=target or src,
                 )
             )
-        target = site_path(src, site_url)
         if "{static}" in src or "{filename}" in src:
             problems.append(unresolved(path, src, relative_dir, static_folders))
         elif target is not None and not exists(target):
@@ -55,13 +115,29 @@ def lint_html(path, html, site_url, exists, relative_dir="", static_folders=("im
                 Problem(
                     path,
                     "Body",
-                    f"the image {src} is not in the content folder; add it to content/images/ or fix the path",
-                    locate=src,
+                    f"the image {src} is not in the content folder; add it to content/images/ or fix the path"
+                    + did_you_mean(target, static_files),
+                    locate=target,
                 )
             )
-    for _quote, href in HREF.findall(html or ""):
+    for _quote, escaped in HREF.findall(text or ""):
+        href = html.unescape(escaped)  # as the editor wrote it: & for &amp;
         if "{filename}" in href or "{static}" in href or "{attach}" in href:
             problems.append(unresolved(path, href, relative_dir, static_folders))
+            continue
+        if is_relative(href):
+            on_site = posixpath.normpath(posixpath.join(page_dir, unquote(urlsplit(href).path)))
+            if exists(on_site) or exists(on_site + "/"):
+                continue  # a relative address of the site, such as ../other-update/
+            fix = working_form(href, relative_dir, sources, static_files)
+            message = (
+                f"the link {href} would lead nowhere on the site, which does not read paths from the file's folder; "
+                f"in its place write {fix}"
+                if fix
+                else f"the link {href} leads nowhere on the site; link to a file of the content with "
+                "{filename} (such as {filename}/updates/its-name.md) or write the full https:// address"
+            )
+            problems.append(Problem(path, "Body", message, locate=href))
             continue
         target = site_path(href, site_url)
         if target is not None and not exists(target):
@@ -94,7 +170,7 @@ def unresolved(path, link, relative_dir, static_folders):
     return Problem(path, "Body", message, locate=link.split("}", 1)[-1] or link)
 
 
-def lint_warnings(path, kind, meta, html, today, image_size, settings):
+def lint_warnings(path, meta, html, today, image_size, settings):
     """Warnings: worth fixing, not worth stopping the site for.
 
     image_size(path under the site) -> bytes or None; settings: IMAGE_MAX_KB, SUMMARY_MAX_CHARS.
@@ -116,15 +192,6 @@ def lint_warnings(path, kind, meta, html, today, image_size, settings):
                 path,
                 "Status",
                 f"still a draft, though its date ({date:%Y-%m-%d}) has passed; remove 'Status: draft' to publish it",
-            )
-        )
-    if kind == "press-release" and not str(meta.get("contact", "")).strip():
-        warnings.append(
-            Problem(
-                path,
-                "Contact",
-                "none given, so the site's media contact is shown; "
-                "add 'Contact: Name, email, phone' if someone else handles this one",
             )
         )
     limit = settings["IMAGE_MAX_KB"] * 1024

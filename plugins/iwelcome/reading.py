@@ -36,6 +36,7 @@ from . import confinement, dates, markup, validation
 from .articles import reading_minutes
 from .scaffold import is_hint
 from .settings import setting
+from .suggestions import did_you_mean
 
 # What Pelican cannot build a page without, and a stand-in used only until validation fails.
 PLACEHOLDERS = {"title": "", "date": datetime(1970, 1, 1)}
@@ -141,7 +142,7 @@ class EditorMarkdownReader(MarkdownReader):
             self._invalid[name] = (
                 value,
                 f"'{value.strip()}' is not a status; write 'Status: draft' to keep it off the site, "
-                "or remove the line to publish it" + validation.suggestion(value.strip(), STATUSES, 0.6),
+                "or remove the line to publish it" + did_you_mean(value.strip(), STATUSES, 0.6),
             )
             return "draft"
         if name in DATE_FIELDS:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from .contents import generators_by_kind
 from .settings import setting
+from .suggestions import did_you_mean
 from .topics import key_maker
 from .validation import Problem
 
@@ -148,7 +149,12 @@ def check_pins(path, pinned, slugs):
     if [s.lower() for s in pinned] == ["none"]:
         return []
     return [
-        Problem(path, "Related", f"'{slug}' is not an article; write the file name of one (without .md), or 'none'")
+        Problem(
+            path,
+            "Related",
+            f"'{slug}' is not an article; write the file name of one (without .md), or 'none'"
+            + did_you_mean(slug, slugs),
+        )
         for slug in pinned
         if slug not in slugs
     ]

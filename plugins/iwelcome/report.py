@@ -1,5 +1,6 @@
 """Stopping a build whose content has problems: one line each, no traceback, nothing written."""
 
+import html
 import logging
 import os
 import re
@@ -74,14 +75,15 @@ def line_of(path, field):
 
 
 def body_line(path, text):
-    """The first line of the text (after the fields) of `path` that holds `text`, or None."""
-    needle = text.lower()
+    """The first line of the text (after the fields) of `path` that holds `text` (as the HTML has
+    it, or as the editor wrote it: `&amp;` is `&`), or None."""
+    needles = {text.lower(), html.unescape(text).lower()}
     in_body = False
     for number, line in _lines(path):
         if not in_body:
             in_body = not line.strip()
             continue
-        if needle in line.lower():
+        if any(needle in line.lower() for needle in needles):
             return number
     return None
 

@@ -216,6 +216,21 @@ def check_table(table, used, shown, languages, path, lines=None, language_names=
     return problems
 
 
+def english_names(table, key):
+    """{(kind, key of a translated name): (lang, English name)}: what a file that writes a name of
+    another language ('Detención') means ('Detention'). A name the same in both languages
+    ('Honduras') is not in it, nor one the table also has as an English name (a mistake of the
+    table, which check_table reports). key: the key of a topic or country (topics.py)."""
+    english = {key(name) for kinds in table.values() for names in kinds.values() for name in names}
+    found = {}
+    for lang in sorted(table):
+        for kind in KINDS:
+            for name, translated in sorted(table[lang].get(kind, {}).items()):
+                if translated.strip() and key(translated) and key(translated) not in english:
+                    found.setdefault((kind, key(translated)), (lang, name))
+    return found
+
+
 def name_in(table, lang, kind, name):
     """The name readers of `lang` see for a topic or country the content writes `name`."""
     translated = table.get(lang, {}).get(kind, {}).get(name)

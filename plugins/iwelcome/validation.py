@@ -4,7 +4,6 @@ Pure functions over plain data (`Item`, `Rules`), so the rules are tested withou
 build. `validate()` returns every problem at once; the caller decides what to do with them.
 """
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -13,6 +12,8 @@ from datetime import datetime
 
 from . import confinement, contract, dates
 from .markup import text_of
+from .suggestions import closest, closest_file, did_you_mean
+from .topics import names_of, preferred_spellings
 
 SLUG = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")
 SAFE_PATH = re.compile(r"(?:[a-z0-9_][a-z0-9_.-]*/)*[a-z0-9_][a-z0-9_.-]*\.html")
@@ -31,6 +32,7 @@ INTERNAL_FIELDS = {
     "_markup",
     "_action_slots",
     "_stray_markers",
+    "_written",
     "typeset_summary",
     "reading_minutes",
 }
@@ -77,6 +79,10 @@ class Rules:
     languages: tuple = ("en",)  # the languages of the site, the default first
     page_templates: tuple = ("page", "home")
     static_folders: tuple = ("images", "downloads")
+    static_files: tuple = ()  # the files the site copies, as paths under content/ ('images/a.jpg')
+    translated_names: dict = field(default_factory=dict)  # terms.english_names: names in other languages
+    language_names: dict = field(default_factory=dict)  # {'es': 'Spanish'}, for the messages
+    terms_path: str = "theme/translations/terms.json"  # where topic and country names are translated
 
     @property
     def default_lang(self):
@@ -105,12 +111,6 @@ def is_blank(value):
     return not text_of(str(value)).strip()
 
 
-def suggestion(word, known, cutoff=0.75):
-    """' (did you mean 'x'?)' for the closest known word, or ''."""
-    guess = difflib.get_close_matches(str(word), sorted(known), n=1, cutoff=cutoff)
-    return f"; did you mean '{guess[0]}'?" if guess else ""
-
-
 def validate(items, rules):
     """Every problem in `items`, sorted by path: an empty list means the content is good."""
     problems = []
@@ -118,8 +118,7 @@ def validate(items, rules):
         problems += check_item(item, rules)
     problems += check_unique_slugs(items)
     problems += check_translations(items, rules)
-    problems += check_spellings(items, "tags", rules.slugify)
-    problems += check_spellings(items, "countries", rules.slugify)
+    problems += check_translated_names(items, rules)
     return sort_problems(problems)
 
 
@@ -211,8 +210,8 @@ def check_item(item, rules):
             problem(f.name, f"is empty; {hint}")
 
     for key in sorted(set(meta) - allowed - INTERNAL_FIELDS):
-        guess = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
-        hint = f"did you mean '{field_name(guess[0])}'?" if guess else "remove it or check the spelling"
+        guess = closest(key, allowed)
+        hint = f"did you mean '{field_name(guess)}'?" if guess else "remove it or check the spelling"
         problem(key, f"is not a field this site knows; {hint}")
 
     date, modified = meta.get("date"), meta.get("modified")
@@ -270,7 +269,7 @@ def check_values(path, meta, declared, rules):
                         path,
                         f.written,
                         f"'{raw}' is not one this site knows; write one of: "
-                        f"{', '.join(allowed)}" + suggestion(raw, allowed, 0.6),
+                        f"{', '.join(allowed)}" + did_you_mean(raw, allowed, 0.6),
                     )
                 )
         elif f.check == "integer":
@@ -284,7 +283,7 @@ def check_values(path, meta, declared, rules):
                 )
                 problems.append(Problem(path, f.written, f"'{raw}' is not {what}"))
         elif f.check == "file":
-            problems += check_file_field(path, f.name, raw, rules.static_folders, rules.file_exists)
+            problems += check_file_field(path, f.name, raw, rules.static_folders, rules.file_exists, rules.static_files)
     return problems
 
 
@@ -309,7 +308,7 @@ def address_problem(name, value, languages, slugify):
         better = slugify(value) or "a-short-name"
         return f"'{value}' is not an address: use lower-case letters, digits and hyphens only, such as '{better}'"
     if name == "lang" and value not in languages:
-        return f"'{value}' is not a language of this site; write one of: {', '.join(languages)}" + suggestion(
+        return f"'{value}' is not a language of this site; write one of: {', '.join(languages)}" + did_you_mean(
             value, languages, 0.5
         )
     if name == "save_as" and not SAFE_PATH.fullmatch(value):
@@ -348,37 +347,43 @@ def check_address(item, rules):
     ]
 
 
-def check_file_field(path, key, raw, static_folders, file_exists):
-    """A field naming a file the site copies (`Image:`, an action's `File:`): inside the content
-    folder, in one of the folders copied as they are (static_folders), and there."""
-    target = confinement.resolve(raw.strip().removeprefix("{static}"))
+def check_file_field(path, key, raw, static_folders, file_exists, known_files=()):
+    """A field naming a file the site copies (`Image:`, an action's `File:`), written as EDITING.md
+    teaches: its path inside the content folder ('images/photo.jpg'; '/images/photo.jpg' too), in
+    one of the folders copied as they are (static_folders), and there. Otherwise the message says
+    what to write, the file it most likely means when there is one (known_files: the files there)."""
+    written = raw.strip()
+    name = field_name(key)
     folders = " or ".join(f"content/{f}/" for f in static_folders)
+    example = f"{static_folders[0]}/photo.jpg" if static_folders else "images/photo.jpg"
+
+    def problem(message):
+        return [Problem(path, name, message)]
+
+    def write(target):
+        guess = target if target and file_exists(target) else closest_file(target or written, known_files)
+        return (
+            f"write '{name}: {guess}'"
+            if guess
+            else f"put the file in {folders} and write its path, such as '{name}: {example}'"
+        )
+
+    if written.startswith("{") and "}" in written:  # {static}/images/a.jpg: a link's form, not a field's
+        target = confinement.resolve("/" + written.split("}", 1)[1].lstrip("/"))
+        return problem(f"'{written}' is how the text links a file; this field takes the path alone: {write(target)}")
+    target = confinement.resolve("/" + written.lstrip("/"))
     if target is None:
-        return [
-            Problem(
-                path,
-                field_name(key),
-                f"{raw.strip()} leaves the content folder; name a file in {folders}, such as images/photo.jpg",
-            )
-        ]
-    if not confinement.in_folders(target, static_folders):
-        return [
-            Problem(
-                path,
-                field_name(key),
-                f"{target} is not in {folders}; put the file there and write its path, such as images/photo.jpg",
-            )
-        ]
-    if not file_exists(target):
-        return [
-            Problem(
-                path,
-                field_name(key),
-                f"{target} is not in the content folder; "
-                "add the file there or correct the path (such as images/photo.jpg)",
-            )
-        ]
-    return []
+        return problem(f"{written} leaves the content folder; {write(None)}")
+    if file_exists(target):
+        return []
+    if not confinement.in_folders(target, static_folders) and closest_file(target, known_files) is None:
+        return problem(
+            f"{target} is not in {folders}; put the file there and write its path, such as '{name}: {example}'"
+        )
+    guess = closest_file(target, known_files)
+    if guess and target.endswith("/" + guess):  # content/images/a.jpg: the path from the repository's top
+        return problem(f"'{written}' starts outside the content folder; write the path inside it: '{name}: {guess}'")
+    return problem(f"{target} is not a file in {folders}; {write(None)}")
 
 
 def check_unique_slugs(items):
@@ -406,48 +411,143 @@ def check_unique_slugs(items):
 
 
 def check_translations(items, rules):
-    """A file in another language is a translation: it needs the original's Slug, in the same kind
-    of content, and `Translation: true`."""
+    """A file in another language is a translation: it needs a `Slug:` line with the original's
+    slug, in the same kind of content, and `Translation: true` (EDITING.md, "Translations")."""
     originals = {(item.kind, item.slug) for item in items if item.lang == rules.default_lang}
     problems = []
     for item in items:
         if item.lang == rules.default_lang or item.lang not in rules.languages or not item.slug:
             continue
-        if (item.kind, item.slug) not in originals:
-            same_kind = sorted(slug for kind, slug in originals if kind == item.kind)
+        language = rules.language_names.get(item.lang, item.lang)
+        same_kind = sorted(slug for kind, slug in originals if kind == item.kind)
+        guess = closest(item.slug, same_kind, 0.6)
+        if "slug" not in item.meta and "slug" not in item.meta.get("_invalid", {}):
+            problems.append(
+                Problem(
+                    item.path,
+                    "Slug",
+                    f"missing: a translation ('Lang: {item.lang}') needs its original's file name (without .md) "
+                    f"as 'Slug:', to be published as its {language} page, with a language switch; "
+                    + (f"add 'Slug: {guess}'" if guess else "add one, such as 'Slug: judge-halts-deportations'"),
+                )
+            )
+        elif (item.kind, item.slug) not in originals:
             problems.append(
                 Problem(
                     item.path,
                     "Slug",
                     f"'{item.slug}' is not the slug of a file in the site's language "
                     f"({rules.default_lang}), so this translation has no original; write the original's file "
-                    "name (without .md) as 'Slug:'" + suggestion(item.slug, same_kind, 0.6),
+                    "name (without .md) as 'Slug:'" + (f"; did you mean '{guess}'?" if guess else ""),
                 )
             )
+        problems += translation_line(item.path, item.meta, item.lang)
     return problems
 
 
-def check_spellings(items, key, slugify):
-    """A topic or country written two ways ('Detention', 'detention') would split its page."""
-    uses = defaultdict(lambda: defaultdict(list))  # slug -> spelling -> paths
-    for item in items:
-        for name in split_list(item.meta.get(key)):
-            uses[slugify(name)][name].append(item.path)
-    problems = []
-    for slug, spellings in uses.items():
-        if len(spellings) < 2 or not slug:
-            continue
-        # The spelling most files use is the one to keep; ties go to the first alphabetically.
-        keep = min(spellings, key=lambda s: (-len(spellings[s]), s))
-        for spelling, paths in spellings.items():
-            if spelling == keep:
-                continue
-            for path in paths:
-                problems.append(
-                    Problem(
-                        path,
-                        field_name(key),
-                        f"'{spelling}' is written '{keep}' in {spellings[keep][0]}; use one spelling everywhere",
+def translation_line(path, meta, lang):
+    """A translation (an article, a page or an action in `lang`) says `Translation: true`."""
+    written = str(meta.get("translation", "")).strip()
+    if written.lower() == "true":
+        return []
+    return [
+        Problem(
+            path,
+            "Translation",
+            (f"'{written}' is not 'true'" if written else "missing")
+            + f": a file with 'Lang: {lang}' is a translation; "
+            + ("write 'Translation: true'" if written else "add the line 'Translation: true'"),
+        )
+    ]
+
+
+NOUNS = {"tags": ("topic", "topics"), "countries": ("country", "countries")}  # field -> what it names
+TERMS_KINDS = {"tags": "topics", "countries": "countries"}  # field -> its list in terms.json
+
+
+def spelling_warnings(items, rules):
+    """Warnings: a topic or country written in another spelling than the site's ('detention' where
+    most files write 'Detention': one topic, shown as 'Detention'), and a new one, in no other file,
+    close to one that others have ('Detenton'). (A name in another language is an error of its
+    own: check_translated_names.)"""
+    key = rules.slugify
+    warnings = []
+    articles = [item for item in items if item.kind == "article" and not item.meta.get("_refused")]
+    for name_field, (noun, _plural) in NOUNS.items():
+        written = [(item, list(dict.fromkeys(names_of(item.meta, name_field)))) for item in articles]
+        preferred = preferred_spellings((names for _item, names in written), key)
+        files = defaultdict(list)  # key -> the files that name it
+        spelled = defaultdict(list)  # spelling -> the files that write it so
+        for item, names in written:
+            for name in names:
+                files[key(name)].append(item.path)
+                spelled[" ".join(name.split())].append((item.lang != rules.default_lang, item.path))
+        for item, names in written:
+            for name in names:
+                keep = preferred.get(key(name))
+                if keep is None:
+                    continue
+                if " ".join(name.split()) != keep:
+                    users = [path for _translated, path in sorted(spelled[keep])]  # originals first
+                    others = f" and {len(users) - 1} other file{'s' * (len(users) > 2)}" if len(users) > 1 else ""
+                    message = (
+                        f"'{name}' is shown as '{keep}', the spelling of {users[0]}{others}; "
+                        f"write '{keep}' (one {noun}, one spelling)"
                     )
-                )
+                    warnings.append(Problem(item.path, field_name(name_field), message))
+                elif (
+                    files[key(name)] == [item.path]
+                    and item.lang == rules.default_lang
+                    and (TERMS_KINDS[name_field], key(name)) not in rules.translated_names
+                ):
+                    known = [preferred[k] for k, paths in files.items() if k in preferred and paths != [item.path]]
+                    guess = closest(name, known)
+                    if guess is not None:
+                        message = (
+                            f"'{name}' is a new {noun}, in no other file, and gets a page of its own; "
+                            f"did you mean '{guess}'?"
+                        )
+                        warnings.append(Problem(item.path, field_name(name_field), message))
+    return warnings
+
+
+def check_translated_names(items, rules):
+    """Topics and countries are written in English in every file (EDITING.md, "Translations"): a
+    name of another language from the terms table ('Detención'), or in a translation a name no
+    file in the site's language has, would make a topic of its own, or a link to none."""
+    key, default = rules.slugify, rules.default_lang
+    articles = [item for item in items if item.kind == "article" and not item.meta.get("_refused")]
+    originals = {item.slug: item for item in articles if item.lang == default}
+    problems = []
+    for name_field, (noun, plural) in NOUNS.items():
+        english = {}
+        for item in articles:
+            if item.lang == default:
+                english.update((key(name), name) for name in names_of(item.meta, name_field))
+        for item in articles:
+            for name in names_of(item.meta, name_field):
+                meant = rules.translated_names.get((TERMS_KINDS[name_field], key(name)))
+                if meant:
+                    lang, english_name = meant
+                    language = rules.language_names.get(lang, lang)
+                    message = (
+                        f"'{name}' is the {language} name of the {noun} '{english_name}' ({rules.terms_path}); "
+                        f"write '{english_name}': every file names {plural} in English, and {language} pages "
+                        f"show them in {language}"
+                    )
+                elif item.lang != default and item.lang in rules.languages and key(name) not in english:
+                    original = names_of(originals[item.slug].meta, name_field) if item.slug in originals else []
+                    hint = (
+                        f"write the original's: '{field_name(name_field)}: {', '.join(original)}'"
+                        if original
+                        else f"write the {noun} in English, as the files in {default} do"
+                        + did_you_mean(name, sorted(english.values()))
+                    )
+                    message = (
+                        f"'{name}' is not a {noun} of any file in the site's language ({default}), "
+                        f"so its page would not exist; {hint}"
+                    )
+                else:
+                    continue
+                problems.append(Problem(item.path, field_name(name_field), message))
     return problems
