@@ -333,3 +333,94 @@ def unsafe_output(output):
         elif path.suffix == ".json":
             json.loads(path.read_text(encoding="utf-8"))
     return found
+
+
+# --- The preview of `livereload` (preview_server.py) on a fixture site ---------------------------
+
+GATE_PLUGIN = '''
+"""A test's hold on the preview's builds: while the file `hold` is next to this plugin, a build
+waits at its start (polled, for a minute at most), so the test sees the preview during a build."""
+import time
+from pathlib import Path
+
+from pelican import signals
+
+HOLD = Path(__file__).with_name("hold")
+
+
+def wait(pelican):
+    deadline = time.monotonic() + 60
+    while HOLD.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def register():
+    signals.initialized.connect(wait)
+'''
+
+
+@dataclass
+class PreviewSite:
+    """A started preview of a fixture site: its address, its content folder, its output, and
+    `hold`, a file that keeps every build waiting at its start while it exists."""
+
+    running: object
+    address: str
+    content: Path
+    output: Path
+    hold: Path
+
+    def status(self, since=None, timeout=30):
+        """The preview's status; with `since`, once a build after that one has ended."""
+        import json
+        import urllib.request
+
+        query = "" if since is None else f"?since={since}"
+        with urllib.request.urlopen(f"{self.address}/__preview__/status{query}", timeout=timeout) as answer:
+            return json.loads(answer.read())
+
+    def write(self, name, text):
+        path = self.content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def preview_site(tmp_path):
+    """preview_site({"updates/a.md": text, ...}) starts the preview of those files (first build
+    done) and returns a PreviewSite; the fixture stops it after the test."""
+    import preview_server
+
+    started = []
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    (gate / "gate.py").write_text(GATE_PLUGIN, encoding="utf-8")
+    settings = tmp_path / "previewconf.py"
+    settings.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\n"
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, {str(gate)!r}]\n"
+        "PLUGINS = [*PLUGINS, 'gate']\n",
+        encoding="utf-8",
+    )
+
+    def start(files):
+        content, output = tmp_path / "content", tmp_path / "output"
+        site = PreviewSite(None, "", content, output, gate / "hold")
+        for name, text in files.items():
+            site.write(name, text)
+        site.running = preview_server.start(content, output, settings=settings, cache=tmp_path / "cache")
+        started.append(site.running)
+        site.address = site.running.address
+        first = site.status(since=0, timeout=60)
+        while first["build"] == 0:  # the long poll answers every 20 s, built or not
+            first = site.status(since=0, timeout=60)
+        assert first["good"], first
+        return site
+
+    yield start
+    for running in started:
+        running.stop()
