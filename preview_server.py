@@ -46,6 +46,15 @@ WAIT = 20.0  # seconds a status request waits for a new build before it answers 
 SEARCH_INDEX = "import sys; from iwelcome.search import build_search_index; build_search_index(sys.argv[1])"
 
 
+# The answer for a page that is not there while output/ has no 404.html yet (the first build).
+WAITING = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Preview</title>{tag}</head>
+<body><h1>The preview is being built</h1>
+<p>This page reloads by itself once the build has ended.</p></body></html>
+"""
+
+
 # --- What the browser gets: pure functions ------------------------------------------------------
 
 
@@ -274,6 +283,25 @@ class PreviewHandler(SiteHandler):
             self.end_headers()
             return io.BytesIO(body)
         return super().send_head()
+
+    def list_directory(self, path):
+        """No listing of a folder without index.html (the CDN has none): a 404, as a missing page."""
+        self.send_error(404)
+
+    def send_error(self, code, message=None, explain=None):
+        """A missing page before the site has its 404.html (the first build, into an empty
+        output/): a page that says so, and reloads once the build has ended."""
+        if code != 404 or (Path(self.directory) / "404.html").is_file():
+            return super().send_error(code, message, explain)
+        status = self.preview.snapshot()
+        body = WAITING.format(tag=reload_tag(status["build"]).decode()).encode()
+        self.send_response(503 if status["building"] or status["build"] == 0 else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            with contextlib.suppress(ConnectionError):
+                self.wfile.write(body)
 
     def page_body(self, path):
         """A page's bytes as sent (here, and for 404.html in SiteHandler.send_error): with the

@@ -70,6 +70,47 @@ def url_of(path):
     return f"{prefix}/{folder}/{slug}/"
 
 
+# --- The commands an editor types --------------------------------------------------------------
+
+
+def python_that_made_the_venv():
+    """The tests run in .venv/: the docs' `python3` is run as the Python that made it. Another one
+    would make .venv/ again (tasks.py's bootstrap), under the running tests."""
+    config = ROOT / ".venv" / "pyvenv.cfg"
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve() or not config.exists():
+        return "python3"
+    values = dict(line.split("=", 1) for line in config.read_text(encoding="utf-8").splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in values.items()}.get("executable", "python3")
+
+
+def repository_copy(folder):
+    """A copy of this repository's files as they are now (tracked, and new ones not ignored) in
+    `folder`, made a git repository with one commit, its `.venv` a link to this one's: the place
+    to run a command that writes (new, translations, hooks). Returns the folder."""
+    import shutil
+
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=folder, check=True)
+    with open(folder / ".git" / "info" / "exclude", "a", encoding="utf-8") as exclude:
+        exclude.write(".venv\n")
+    subprocess.run([*git, "add", "-A"], cwd=folder, check=True)
+    subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "the site"], cwd=folder, check=True)
+    return folder
+
+
 # --- Builds ----------------------------------------------------------------------------------------
 
 
@@ -388,8 +429,8 @@ class PreviewSite:
 
 @pytest.fixture
 def preview_site(tmp_path):
-    """preview_site({"updates/a.md": text, ...}) starts the preview of those files (first build
-    done) and returns a PreviewSite; the fixture stops it after the test."""
+    """preview_site({"updates/a.md": text, ...}) starts the preview of those files, waits for its
+    first build, and returns a PreviewSite; the fixture stops it after the test."""
     import preview_server
 
     started = []
@@ -407,14 +448,19 @@ def preview_site(tmp_path):
         encoding="utf-8",
     )
 
-    def start(files):
+    def start(files, hold=False):
+        """hold=True: the first build waits until the test removes site.hold (and this returns at once)."""
         content, output = tmp_path / "content", tmp_path / "output"
         site = PreviewSite(None, "", content, output, gate / "hold")
         for name, text in files.items():
             site.write(name, text)
+        if hold:
+            site.hold.touch()
         site.running = preview_server.start(content, output, settings=settings, cache=tmp_path / "cache")
         started.append(site.running)
         site.address = site.running.address
+        if hold:
+            return site
         first = site.status(since=0, timeout=60)
         while first["build"] == 0:  # the long poll answers every 20 s, built or not
             first = site.status(since=0, timeout=60)

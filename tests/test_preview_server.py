@@ -143,3 +143,19 @@ def test_the_reloader_and_its_style_are_served_from_the_preview(preview_site):
     with urllib.request.urlopen(site.address + "/__preview__/reload.css", timeout=10) as answer:
         assert answer.headers["Content-Type"].startswith("text/css")
     assert fetch(site.address + "/__preview__/nothing")[0] == 404
+
+
+def test_before_the_first_build_a_page_says_it_is_being_built_and_reloads_after(preview_site):
+    site = preview_site({"updates/a.md": article(Title="Families win")}, hold=True)
+    poll(lambda: site.status()["building"], "the first build")
+    status, html = fetch(site.address + "/updates/a/")
+    assert status == 503 and "The preview is being built" in html
+    assert '<script src="/__preview__/reload.js" data-build="0" defer></script>' in html
+    site.output.mkdir(exist_ok=True)
+    (site.output / "es").mkdir(exist_ok=True)  # a folder without index.html: never listed
+    assert fetch(site.address + "/es/")[0] == 503
+    site.hold.unlink()
+    assert site.status(since=0)["good"]
+    assert fetch(site.address + "/updates/a/")[0] == 200
+    status, html = fetch(site.address + "/es/")
+    assert status == 404 and "Directory listing" not in html
