@@ -54,8 +54,10 @@ def wait_until(predicate, what):
 
 
 def wait_for_build(address, since, ended):
-    """What a browser's reloader does: wait for the build after `since`; note when it answered."""
-    status(address, since)
+    """What a browser's reloader does: wait for the build after `since` (the long poll answers
+    every 20 s with no new build: ask again); note when it answered."""
+    while status(address, since)["build"] <= since:
+        pass
     ended.append(time.perf_counter())
 
 
