@@ -10,10 +10,14 @@ import socket
 import subprocess
 import time
 import urllib.request
+from datetime import date
 
 import pytest
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
 
-from conftest import CONTENT, ROOT, metadata, python_that_made_the_venv, repository_copy
+from conftest import ACTION_KINDS, CONTENT, LISTS, ROOT, TYPES, metadata, python_that_made_the_venv, repository_copy
+from iwelcome.scaffold import kinds_of_file, scaffold
 
 GUIDE = (ROOT / "EDITING.md").read_text(encoding="utf-8")
 
@@ -186,3 +190,48 @@ def test_every_command_the_guide_shows_runs(command, tmp_path):
         check_hooks(copy, tmp_path)
     elif task is None:
         assert output.startswith("Python 3."), output
+
+
+# --- What it says of hints -----------------------------------------------------------------------
+
+
+def hinted_files():
+    """(kind, field, relative path, text) for every hint `new` writes, in each kind of file: the
+    scaffold with only that hint left, every other filled as an editor would."""
+
+    def slug(title):
+        return slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+
+    filled = {"Kind": "letter", "Url": "https://act.example.org/letters/now", "Tags": "Asylum", "Countries": "Mexico"}
+    filled |= {"Case_status": next(iter(LISTS["CASE_STATUSES"])), "Location": "Washington", "Person": "Ana Ruiz"}
+    found = []
+    for kind in kinds_of_file(TYPES, ACTION_KINDS):
+        relative, text = scaffold(kind, "Families win a hearing", date(2024, 3, 15), slug, TYPES, ACTION_KINDS, LISTS)
+        hints = [*re.findall(r"^(\w+): TODO", text, re.M), "text"]
+        for left in hints:
+
+            def fill(match, left=left):
+                return match[0] if match[1] == left else f"{match[1]}: {filled.get(match[1], 'Written by the editor.')}"
+
+            written = re.sub(r"^(\w+): TODO.*$", fill, text, flags=re.M)
+            if left != "text":
+                written = re.sub(r"^TODO.*$", "The text, written.", written, flags=re.M)
+            found.append((kind, left, relative, written))
+    return found
+
+
+@pytest.mark.parametrize(
+    "kind, left, relative, text", hinted_files(), ids=[f"{kind}-{left}" for kind, left, *_ in hinted_files()]
+)
+def test_what_the_guide_says_of_a_hint_left_in_is_true(build_site, kind, left, relative, text):
+    """ "The site refuses to build while a hint is left in any field (`Summary` and `Tags`
+    included) or in the text of an article or a page ... The pitch of a call to action (its text)
+    is not checked for hints"."""
+    build = build_site({relative: text})
+    field = "Body" if left == "text" else left
+    if kind == "action" and left == "text":
+        assert "The pitch of a call to action (its text) is not checked for hints" in GUIDE
+        assert build.returncode == 0, build.log
+        return
+    assert build.returncode == 1, build.log
+    assert re.search(rf"^  content/{re.escape(relative)}:\d+: {field}: .*hint", build.stderr, re.M), build.stderr
