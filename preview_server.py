@@ -15,7 +15,7 @@ reloads the browser when the new one is ready, and shows a failed build's proble
   background, after the reload: it never delays a page. A new change stops it and it starts again
   after the next good build.
 
-`start(content, output, port)` starts it and returns a Preview, which `stop()` stops (the
+`start(content, output, port)` starts it and returns it running, which `stop()` stops (the
 benchmark and the tests use it); the livereload task runs it until Ctrl-C or SIGTERM. The
 standard library, watchfiles and the site's own server; it imports nothing of Pelican.
 """
@@ -58,14 +58,14 @@ WAITING = """<!doctype html>
 # --- What the browser gets: pure functions ------------------------------------------------------
 
 
-def reload_tag(generation):
+def reload_tag(build):
     """The script element every HTML answer gets: the reloader, and the build the page is from."""
-    return f'<script src="{PREFIX}reload.js" data-build="{int(generation)}" defer></script>'.encode()
+    return f'<script src="{PREFIX}reload.js" data-build="{int(build)}" defer></script>'.encode()
 
 
-def with_reload_script(html, generation):
+def with_reload_script(html, build):
     """HTML bytes with the reloader before `</head>` (or `</body>`, or at the end)."""
-    tag = reload_tag(generation)
+    tag = reload_tag(build)
     for closing in (rb"</head\s*>", rb"</body\s*>"):
         match = re.search(closing, html, re.IGNORECASE)
         if match:
@@ -73,13 +73,24 @@ def with_reload_script(html, generation):
     return html + tag
 
 
+STOPPED = "The site was not built:"  # how plugins/iwelcome/report.stop_build starts its lines
+
+
 def build_problems(stderr):
-    """What a failed build printed, as lines for the page: its `path:line: Field: message` lines
-    (report.stop_build indents each by two spaces), or else its last line (a crash's message)."""
-    lines = [line.strip() for line in stderr.splitlines() if line.startswith("  ") and line.strip()]
-    if lines:
-        return lines
-    last = [line.strip() for line in stderr.splitlines() if line.strip()][-1:]
+    """What a failed build printed, as lines for the page: the `path:line: Field: message` lines
+    under report.stop_build's first line (each indented by two spaces), or else the last line it
+    printed (a crash's message)."""
+    lines = stderr.splitlines()
+    starts = [number for number, line in enumerate(lines) if line.startswith(STOPPED)]
+    if starts:
+        listed = []
+        for line in lines[starts[-1] + 1 :]:
+            if not line.startswith("  "):
+                break
+            listed.append(line.strip())
+        if listed:
+            return listed
+    last = [line.strip() for line in lines if line.strip()][-1:]
     return last or ["the build stopped without saying why: see the terminal"]
 
 
@@ -93,7 +104,7 @@ def status_after(status, since):
 
 
 class Preview:
-    """The builds, their state, and the search index in the background; `serve()` answers."""
+    """The builds, their state, and the search index in the background; PreviewHandler answers."""
 
     def __init__(self, content, output, settings=ROOT / "pelicanconf.py", cache=None, plugins=ROOT / "plugins"):
         self.content, self.output = Path(content).resolve(), Path(output).resolve()

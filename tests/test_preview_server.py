@@ -44,7 +44,8 @@ def test_a_failed_builds_problem_lines_are_its_indented_lines():
 
 
 def test_a_build_that_crashed_shows_its_last_line():
-    assert build_problems("Traceback (most recent call last):\n  \nValueError: boom\n\n") == ["ValueError: boom"]
+    crash = 'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\nValueError: boom\n\n'
+    assert build_problems(crash) == ["ValueError: boom"]
     assert build_problems("") == ["the build stopped without saying why: see the terminal"]
 
 
