@@ -2,8 +2,10 @@
 reloads the browser when the new one is ready, and shows a failed build's problems on the page.
 
 - It watches the content, the theme, the plugins and the settings file (watchfiles, which Pelican
-  needs too; a burst of saves is one change), and rebuilds with a preview build (PREVIEW on), in a
-  process of its own, without the search index.
+  needs too; a burst of saves is one change), and rebuilds with a preview build (PREVIEW on),
+  without the search index, in a fork of a warm worker that has imported Pelican and the plugin
+  once (about half of a small site's build was Python importing them), so each build starts from
+  the same state as a new process; a change to plugins/ or the settings starts a new worker.
 - Meanwhile it serves output/ as it is (site_server.SiteHandler: a missing page gets 404.html with
   status 404). A build that fails writes nothing, so the last good site stays.
 - Every HTML answer gets `<script src="/__preview__/reload.js" defer>` before `</head>`, added
@@ -21,12 +23,15 @@ standard library, watchfiles and the site's own server; it imports nothing of Pe
 """
 
 import contextlib
+import importlib
 import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,6 +49,13 @@ PREVIEW_SETTINGS = "PREVIEW=true SEARCH_INDEX=false"  # one -e: Pelican keeps on
 WAIT = 20.0  # seconds a status request waits for a new build before it answers with the same one
 # The search index of the built site, as the build makes it (plugins/iwelcome/search.py).
 SEARCH_INDEX = "import sys; from iwelcome.search import build_search_index; build_search_index(sys.argv[1])"
+# What every build imports, imported once by the build worker, whose forks then share it: about
+# half of a small site's build is Python importing these.
+WARM_MODULES = ("pelican", "pelican.generators", "pelican.readers", "pelican.writers", "markdown", "jinja2")
+WARM_MODULES += ("babel.dates", "babel.numbers", "babel.support", "typogrify.filters", "smartypants", "nh3")
+WARM_MODULES += ("iwelcome",)  # the plugin: the worker is started again when plugins/ changes
+FORK = hasattr(os, "fork")  # POSIX: builds are forks of the warm worker; elsewhere, new processes
+WORKER = "import sys, preview_server; preview_server.build_worker(sys.argv[1])"
 
 
 # The answer for a page that is not there while output/ has no 404.html yet (the first build).
@@ -100,6 +112,49 @@ def status_after(status, since):
     return status["build"] > since
 
 
+# --- The build worker (a process of its own) ---------------------------------------------------------
+
+
+def build_worker(plugins):
+    """The warm process of the preview's builds: imports WARM_MODULES once (the plugin from
+    `plugins`), then, for each line on its stdin (JSON: Pelican's arguments, and the files for
+    its output and its errors), forks a child that runs that build and answers with the child's
+    exit code, one line. Each build starts from the same state, as a new process would."""
+    sys.path.insert(0, plugins)
+    for name in WARM_MODULES:
+        with contextlib.suppress(Exception):  # a module that fails here fails in the build, and says why there
+            importlib.import_module(name)
+    for line in sys.stdin:
+        argv, out, err = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            build_in_child(argv, out, err)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status), flush=True)
+
+
+def build_in_child(argv, out, err):
+    """In the forked child: Pelican's main with `argv`, its output into the files `out` and
+    `err`; the child ends with the build's exit code, never returning."""
+    code = 1
+    try:
+        for path, number in ((out, 1), (err, 2)):
+            with open(path, "w", encoding="utf-8") as file:
+                os.dup2(file.fileno(), number)
+        import pelican
+
+        try:
+            pelican.main(argv)
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
 # --- The preview ----------------------------------------------------------------------------------
 
 
@@ -117,7 +172,8 @@ class Preview:
         # "failed"; seconds: how long the last build took.
         self.status = {"build": 0, "good": None, "building": False, "problems": [], "seconds": None, "search": "none"}
         self.stopping = threading.Event()
-        self.builder = None  # the Pelican process of the last build
+        self.builder = None  # the warm build worker (FORK), or the Pelican process of the last build
+        self.scratch = Path(tempfile.mkdtemp(prefix="iwelcome-preview-"))  # each build's output
         self.indexer = None  # the Pagefind process of the last good build, while it runs
         self.lock = threading.Lock()  # around starting and stopping these
 
@@ -152,19 +208,14 @@ class Preview:
         self.stop_indexing()
         self.update(building=True)
         started = time.perf_counter()
-        with self.lock:
-            if self.stopping.is_set():
-                return False
-            self.builder = process_group.start(
-                self.command(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
-        stdout, stderr = self.builder.communicate()
-        if self.stopping.is_set():
-            return False
+        result = self.run_build() if FORK else self.run_process()
+        if result is None:
+            return False  # stopped
+        code, stdout, stderr = result
         sys.stdout.write(stdout)
         sys.stderr.write(stderr)
         seconds = time.perf_counter() - started
-        good = self.builder.returncode == 0
+        good = code == 0
         problems = [] if good else build_problems(stderr)
         with self.changed:
             build = self.status["build"] + 1
@@ -173,6 +224,56 @@ class Preview:
         if good:
             self.start_indexing()
         return good
+
+    def run_build(self):
+        """The build in a fork of the warm worker (started when there is none): (exit code,
+        output, errors), or None once stopped. A worker that died is started again next time."""
+        with self.lock:
+            if self.stopping.is_set():
+                return None
+            if self.builder is None or self.builder.poll() is not None:
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(self.plugins)])}
+                self.builder = process_group.start(
+                    [sys.executable, "-c", WORKER, str(self.plugins)],
+                    cwd=ROOT,
+                    env=env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+            worker = self.builder
+        out, err = self.scratch / "build.out", self.scratch / "build.err"
+        try:
+            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err)]) + "\n")
+            worker.stdin.flush()
+            answer = worker.stdout.readline()
+        except (OSError, ValueError):  # the worker ended: stopped, or died
+            answer = ""
+        if self.stopping.is_set():
+            return None
+        read = [path.read_text(encoding="utf-8", errors="replace") if path.exists() else "" for path in (out, err)]
+        return (int(answer) if answer.strip() else 1, *read)
+
+    def restart_worker(self):
+        """Stop the warm worker: the next build starts one that imports the plugin as it is now."""
+        with self.lock:
+            worker, self.builder = self.builder, None
+        if FORK and worker is not None:
+            process_group.stop(worker)
+
+    def run_process(self):
+        """The build in a new process (where there is no fork): (exit code, output, errors), or
+        None once stopped."""
+        with self.lock:
+            if self.stopping.is_set():
+                return None
+            self.builder = process_group.start(
+                self.command(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        stdout, stderr = self.builder.communicate()
+        if self.stopping.is_set():
+            return None
+        return self.builder.returncode, stdout, stderr
 
     def start_indexing(self):
         """The search index of the new build, in the background (after the reload signal)."""
@@ -237,6 +338,8 @@ class Preview:
         )
         for changed in changes:
             now = self.settings_stamp()
+            if any(Path(path).is_relative_to(self.plugins) for _, path in changed) or now != settings:
+                self.restart_worker()  # the plugin's code, or the settings, as they are now
             if changed or now != settings or first:
                 settings, first = now, False
                 self.build()
@@ -249,6 +352,7 @@ class Preview:
         if builder is not None:
             process_group.stop(builder)
         self.stop_indexing()
+        shutil.rmtree(self.scratch, ignore_errors=True)
         with self.changed:
             self.changed.notify_all()
 
