@@ -3,11 +3,14 @@ rebuilds, the new page after, a failed build's lines, and output/ as a plain pre
 (The overlay in a real browser: tests/browser/test_preview.py.)"""
 
 import filecmp
+import shutil
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
-from conftest import article, run_pelican
+import preview_server
+from conftest import ROOT, article, run_pelican
 from preview_server import build_problems, reload_tag, status_after, with_reload_script
 
 # --- The pure parts -----------------------------------------------------------------------------
@@ -160,3 +163,37 @@ def test_before_the_first_build_a_page_says_it_is_being_built_and_reloads_after(
     assert fetch(site.address + "/updates/a/")[0] == 200
     status, html = fetch(site.address + "/es/")
     assert status == 404 and "Directory listing" not in html
+
+
+def test_a_change_to_the_plugin_is_in_the_next_build(tmp_path):
+    """The builds are forks of a worker that imported the plugin: a change to plugins/ starts a
+    new worker, so the next build runs the plugin as it is now."""
+    plugins = Path(
+        shutil.copytree(ROOT / "plugins", tmp_path / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
+    )
+    settings = tmp_path / "copyconf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(plugins)!r}]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "content" / "updates").mkdir(parents=True)
+    (tmp_path / "content" / "updates" / "a.md").write_text(article(), encoding="utf-8")
+    output = tmp_path / "output"
+    running = preview_server.start(
+        tmp_path / "content", output, settings=settings, cache=tmp_path / "cache", plugins=plugins
+    )
+    try:
+        first = running.preview.wait_for_build(0, timeout=120)
+        assert first["good"] and not (output / "marker.txt").exists()
+        with open(plugins / "iwelcome" / "__init__.py", "a", encoding="utf-8") as plugin:
+            plugin.write(
+                "\n\nfrom pathlib import Path\n\n\ndef _marker(pelican):\n"
+                "    (Path(pelican.output_path) / 'marker.txt').write_text('the changed plugin')\n\n\n"
+                "signals.finalized.connect(_marker)\n"
+            )
+        after = running.preview.wait_for_build(first["build"], timeout=120)
+        assert after["good"], after
+        assert (output / "marker.txt").read_text() == "the changed plugin"
+    finally:
+        running.stop()
