@@ -1,6 +1,6 @@
 """`python3 tasks.py serve` and `livereload` as an editor runs them (issue 16.7): a port in use
-gives one line naming a free one; stopping tasks.py (Ctrl-C, or SIGTERM) stops every process it
-started and frees the port."""
+gives one line naming a free one; stopping tasks.py (Ctrl-C, SIGTERM, or SIGHUP when its terminal
+closes) stops every process it started and frees the port."""
 
 import errno
 import os
@@ -125,15 +125,15 @@ def start(task, port, log):
 
 def stop(process, how, log):
     """Stop tasks.py as `how` says and wait for it alone (not for what it started); its output."""
-    if how == "SIGTERM":
-        process.send_signal(signal.SIGTERM)
+    if how in ("SIGTERM", "SIGHUP"):  # kill, or the terminal closed
+        process.send_signal(getattr(signal, how))
     else:  # a terminal's Ctrl-C: SIGINT to its foreground process group, which tasks.py leads here
         os.killpg(process.pid, signal.SIGINT)
     process.wait(timeout=60)
     return log.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGHUP", "Ctrl-C"])
 @pytest.mark.parametrize("task", ["serve", "livereload"])
 def test_stopping_tasks_py_while_it_builds_stops_its_children_and_frees_the_port(task, how, tmp_path):
     port, log = free_port("127.0.0.1", 8100), tmp_path / "log.txt"
