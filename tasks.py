@@ -253,7 +253,9 @@ def serve(c, port=PORT):
 def livereload(c, port=PORT):
     """Preview like `serve`, rebuilding on every save and reloading the browser (preview_server.py)."""
     import preview_server
+    import process_group
 
+    process_group.interrupt_on_termination()
     port = int(port)
     running = listen("livereload", port, lambda number: preview_server.start(ROOT / CONTENT, ROOT / OUTPUT, number))
     print(
@@ -261,9 +263,6 @@ def livereload(c, port=PORT):
         "reloads the page; a build that fails shows its problems on the page.",
         flush=True,
     )
-    import process_group
-
-    process_group.interrupt_on_termination()
     try:
         running.preview.stopping.wait()
     except KeyboardInterrupt:
