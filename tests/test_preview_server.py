@@ -197,3 +197,20 @@ def test_a_change_to_the_plugin_is_in_the_next_build(tmp_path):
         assert (output / "marker.txt").read_text() == "the changed plugin"
     finally:
         running.stop()
+
+
+def test_the_pages_of_a_deleted_and_a_renamed_file_are_gone_after_the_rebuild(preview_site):
+    site = preview_site({"updates/stays.md": article(Title="Stays"), "updates/goes.md": article(Title="Goes")})
+    assert fetch(site.address + "/updates/goes/")[0] == 200
+    first = site.status()
+    (site.content / "updates" / "goes.md").unlink()
+    (site.content / "updates" / "stays.md").rename(site.content / "updates" / "moved.md")
+    assert site.status(since=first["build"])["good"]
+    # The build that writes the new page has seen both changes; then its end (a burst of changes
+    # may make two builds, and a page is written before its build ends).
+    poll(
+        lambda: fetch(site.address + "/updates/moved/")[0] == 200 and not site.status()["building"],
+        "the build with the renamed file's page",
+    )
+    assert fetch(site.address + "/updates/goes/")[0] == 404
+    assert fetch(site.address + "/updates/stays/")[0] == 404
