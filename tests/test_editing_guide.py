@@ -11,6 +11,7 @@ import subprocess
 import time
 import urllib.request
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pelican.settings import DEFAULT_CONFIG
@@ -176,12 +177,18 @@ def test_every_command_the_guide_shows_runs(command, tmp_path):
     if task in ("serve", "livereload"):
         run_preview(args, copy)
         return
+    if args[2:4] == ["new", "translation"]:
+        # The guide shows how a translation starts; this repository may have it already, and then
+        # the copy has it removed first (new never overwrites: test_editor_workflow.py).
+        original = copy / args[4]
+        (original.parent / f"{original.stem}-{args[args.index('--lang') + 1]}.md").unlink(missing_ok=True)
     result = subprocess.run(args, cwd=copy, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Traceback" not in output, output
     if task == "new":
-        assert list((copy / "content").rglob(f"*{args[-1].lower().split()[-1]}*.md")), output
+        written = re.search(r"^Wrote (.+\.md)\.", result.stdout, re.M)
+        assert written and Path(written[1]).is_file() and Path(written[1]).is_relative_to(copy), output
     elif task == "build":
         assert (copy / "output" / "index.html").is_file()
     elif task == "check":
@@ -230,7 +237,7 @@ def test_what_the_guide_says_of_a_hint_left_in_is_true(build_site, kind, left, r
     build = build_site({relative: text})
     field = "Body" if left == "text" else left
     if kind == "action" and left == "text":
-        assert "The pitch of a call to action (its text) is not checked for hints" in GUIDE
+        assert "The pitch of a call to action (its text) is not checked for hints" in " ".join(GUIDE.split())
         assert build.returncode == 0, build.log
         return
     assert build.returncode == 1, build.log
