@@ -3,9 +3,10 @@
 On a fresh machine, run a task as `python3 tasks.py TASK` (for example `python3 tasks.py build`):
 the first run creates `.venv/` and installs what the task needs, from the lock of its dependency
 group in requirements/ (pyproject.toml declares the groups): `test` and `fuzz` the test group,
-`deploy` the deploy group, every other task the build group. Later runs reuse `.venv/` and install
-a group again only when its lock changes; a `.venv/` made by another Python is made again. Inside
-the virtual environment, `invoke TASK` does the same without installing anything.
+`deploy` the deploy group, `hooks` the hooks group, every other task the build group. Later runs
+reuse `.venv/` and install a group again only when its lock changes; a `.venv/` made by another
+Python is made again. Inside the virtual environment, `invoke TASK` does the same without
+installing anything.
 `python3 tasks.py --list` lists the tasks.
 
 This file starts on whatever Python runs it: everything in it must parse on Python 3.6, so that an
@@ -27,9 +28,9 @@ VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 LOCKS = ROOT / "requirements"  # <group>.txt: the lock of each dependency group of pyproject.toml
 MIN_PYTHON = (3, 11)
 # The dependency group each task needs; any other task, and --list, needs the build group.
-TASK_GROUPS = {"test": "test", "fuzz": "test", "deploy": "deploy"}
+TASK_GROUPS = {"test": "test", "fuzz": "test", "deploy": "deploy", "hooks": "hooks"}
 # The groups each group includes (pyproject.toml): its lock pins everything theirs pin.
-INCLUDES = {"test": ("build", "deploy")}
+INCLUDES = {"test": ("build", "deploy", "hooks"), "hooks": ("build",)}
 
 
 def check_python(version_info=sys.version_info, argv=sys.argv):
@@ -151,22 +152,63 @@ def _create_venv():
     )
 
 
+def run_task(python, args):
+    """Run the task in .venv/'s Python. On POSIX this process becomes it (exec), so that Ctrl-C
+    and SIGTERM reach the task itself, which stops what it started (process_group.py); elsewhere
+    it runs as a child, and its exit code is this one's."""
+    command = [str(python), "-m", "invoke", *args]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.chdir(ROOT)
+        os.execv(command[0], command)
+    sys.exit(subprocess.run(command, cwd=ROOT).returncode)
+
+
 if __name__ == "__main__":
     check_python()
-    python = ensure_venv(groups_for(sys.argv[1:]))
-    sys.exit(subprocess.run([str(python), "-m", "invoke", *sys.argv[1:]], cwd=ROOT).returncode)
+    run_task(ensure_venv(groups_for(sys.argv[1:])), sys.argv[1:])
 
 
 from invoke import task  # noqa: E402  (after the bootstrap above, which installs it)
 
 CONTENT = "content"
 OUTPUT = "output"
-PREVIEW = "-e PREVIEW=true"  # drafts and embargoed items shown in place, with a banner
+PREVIEW = ["-e", "PREVIEW=true"]  # drafts and embargoed items shown in place, with a banner
 HOST, PORT = "127.0.0.1", 8000
 
 
-def pelican(c, settings="pelicanconf.py", extra=""):
-    c.run(f"{sys.executable} -m pelican {CONTENT} -s {settings} -o {OUTPUT} {extra}", pty=False)
+def run(command, capture=False, env=None):
+    """Run a command (a list) from the repository, to its end: Ctrl-C or SIGTERM stop it and
+    everything it started, then this task (process_group.py). Returns the CompletedProcess."""
+    import process_group
+
+    process_group.interrupt_on_termination()
+    environment = None if env is None else {**os.environ, **env}
+    return process_group.run([str(part) for part in command], capture=capture, cwd=ROOT, env=environment)
+
+
+def succeed(command, **options):
+    """Run a command (`run`) and stop the task with its exit code if it fails (it says why)."""
+    result = run(command, **options)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+    return result
+
+
+def pelican(settings="pelicanconf.py", extra=()):
+    succeed([sys.executable, "-m", "pelican", CONTENT, "-s", settings, "-o", OUTPUT, *extra])
+
+
+def listen(task, port, bind):
+    """bind(port), the server of a preview; a port that cannot be used stops the task in one
+    line that names a free one (site_server.port_problem)."""
+    from site_server import free_port, port_problem
+
+    try:
+        return bind(int(port))
+    except OSError as error:
+        sys.exit(port_problem(task, port, error, free_port(HOST, port)))
 
 
 @task
@@ -178,7 +220,7 @@ def clean(c):
 @task
 def build(c):
     """Build the site into output/ with pelicanconf.py, its search index included."""
-    pelican(c)
+    pelican()
     print(f"\nThe site is in {OUTPUT}/. Preview it with `python3 tasks.py serve`, then open http://{HOST}:{PORT}/")
 
 
@@ -188,48 +230,61 @@ def rebuild(c):
     build(c)
 
 
-@task
+@task(help={"port": "the port to serve on (8000); another when that one is in use"})
 def serve(c, port=PORT):
     """Preview on http://127.0.0.1:8000/, drafts and embargoed items included (with a banner)."""
-    import contextlib
-
     from site_server import make_server  # a missing page gets 404.html, as on the CDN
 
-    pelican(c, extra=PREVIEW)
+    port = int(port)
+    httpd = listen("serve", port, lambda number: make_server(ROOT / OUTPUT, HOST, number))
+    with httpd:
+        try:
+            pelican(extra=PREVIEW)
+            print(
+                f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
+                "publish anything from output/: this preview includes drafts."
+            )
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            print("Preview stopped.")
+
+
+@task(help={"port": "the port to serve on (8000); another when that one is in use"})
+def livereload(c, port=PORT):
+    """Preview like `serve`, rebuilding on every save and reloading the browser (preview_server.py)."""
+    import preview_server
+    import process_group
+
+    process_group.interrupt_on_termination()
+    port = int(port)
+    running = listen("livereload", port, lambda number: preview_server.start(ROOT / CONTENT, ROOT / OUTPUT, number))
     print(
-        f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops). Run `build` before you "
-        "publish anything from output/: this preview includes drafts."
+        f"Previewing on http://{HOST}:{port}/ (Ctrl-C stops): every save rebuilds the preview and "
+        "reloads the page; a build that fails shows its problems on the page.",
+        flush=True,
     )
-    with make_server(ROOT / OUTPUT, HOST, port) as httpd, contextlib.suppress(KeyboardInterrupt):
-        httpd.serve_forever()
+    try:
+        running.preview.stopping.wait()
+    except KeyboardInterrupt:
+        print("Preview stopped.")
+    finally:
+        running.stop()
 
 
-@task(help={"search": "rebuild the search index on every save too (--no-search to skip it)"})
-def livereload(c, port=PORT, search=True):
-    """Preview like `serve`, rebuilding on every save and reloading the browser."""
-    from livereload import Server
-
-    # The search index takes a third of a second for this site; about 2 s per 1,000 articles.
-    no_search = "" if search else " SEARCH_INDEX=false"  # within PREVIEW's -e: Pelican keeps only the last -e
-
-    def rebuild_site():
-        c.run(
-            f"{sys.executable} -m pelican {CONTENT} -s pelicanconf.py -o {OUTPUT} {PREVIEW}{no_search}",
-            warn=True,
-            pty=False,
-        )
-
-    rebuild_site()
-    server = Server()
-    for pattern in (f"{CONTENT}/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
-        server.watch(pattern, rebuild_site)
-    server.serve(host=HOST, port=port, root=OUTPUT)
+@task
+def hooks(c):
+    """Install the pre-commit hook into this clone: every commit first runs .pre-commit-config.yaml's checks."""
+    succeed([sys.executable, "-m", "pre_commit", "install"])
+    print(
+        "Every commit now runs the content check first (and ruff on Python files), from .venv/. "
+        "To skip it once: git commit --no-verify"
+    )
 
 
 @task
 def publish(c):
     """Build the production site into output/ with publishconf.py (search index and manifest included)."""
-    pelican(c, settings="publishconf.py")
+    pelican(settings="publishconf.py")
 
 
 @task(
@@ -241,13 +296,20 @@ def publish(c):
 )
 def bench(c, articles=5000, runs=3, json="bench.json"):
     """Build the synthetic corpus with plain Pelican and with this site; print and save the figures."""
-    c.run(f"{sys.executable} benchmarks/build_bench.py --articles {articles} --runs {runs} --json {json}", pty=False)
+    succeed([sys.executable, "benchmarks/build_bench.py", "--articles", articles, "--runs", runs, "--json", json])
 
 
 @task(help={"sizes": "article counts, comma-separated", "runs": "runs per size (the best is shown)"})
 def bench_related(c, sizes="1000,5000,20000", runs=3):
     """Time the related-updates computation alone on the synthetic corpus."""
-    c.run(f"{sys.executable} benchmarks/related_bench.py --sizes {sizes} --runs {runs}", pty=False)
+    succeed([sys.executable, "benchmarks/related_bench.py", "--sizes", sizes, "--runs", runs])
+
+
+@task(help={"articles": "the synthetic corpus's articles", "site": "this site's content instead", "edits": "how many"})
+def bench_preview(c, articles=2000, site=False, edits=7):
+    """Time save to served in the preview (livereload): edits of one article, a real HTTP client polling its page."""
+    source = ["--site"] if site else ["--articles", articles]
+    succeed([sys.executable, "benchmarks/preview_bench.py", *source, "--edits", edits])
 
 
 @task(
@@ -380,16 +442,11 @@ def check(c, content=CONTENT, github=False):
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:  # nothing is written there: the check stops first
-        result = c.run(
-            f"{sys.executable} -m pelican {content} -s pelicanconf.py -o {scratch} "
-            f"-e CHECK_ONLY=true --log-handler plain",
-            warn=True,
-            pty=False,
-            hide=github,
-        )
+        command = [sys.executable, "-m", "pelican", content, "-s", "pelicanconf.py", "-o", scratch]
+        result = run([*command, "-e", "CHECK_ONLY=true", "--log-handler", "plain"], capture=github)
     if github:
         _print_for_github(result, content)
-    sys.exit(result.exited)
+    sys.exit(result.returncode)
 
 
 def _print_for_github(result, content):
@@ -408,7 +465,7 @@ def _print_for_github(result, content):
     annotations = github_annotations(
         result.stdout, prefix="" if parent == "." else parent, is_file=lambda path: (ROOT / path).is_file()
     )
-    if result.exited and not any(line.startswith("::error") for line in annotations):
+    if result.returncode and not any(line.startswith("::error") for line in annotations):
         annotations.append("::error title=Content check::the check stopped without listing problems: see its output")
     print("\n".join(annotations), flush=True)
 
@@ -426,21 +483,19 @@ def fuzz(c, examples=500, seed=None):
         flush=True,
     )
     started = time.perf_counter()
-    result = c.run(
-        f"{sys.executable} -m pytest -q -p no:cacheprovider tests/test_trust_properties.py",
+    result = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_trust_properties.py"],
         env={"TRUST_FUZZ_EXAMPLES": str(examples), "TRUST_FUZZ_SEED": str(seed)},
-        warn=True,
-        pty=False,
     )
-    found = "nothing found" if result.ok else "see the failure above"
+    found = "nothing found" if result.returncode == 0 else "see the failure above"
     print(f"{examples} sites in {time.perf_counter() - started:.0f} s: {found}")
-    sys.exit(result.exited)
+    sys.exit(result.returncode)
 
 
 @task
 def test(c):
     """Run the whole test suite (it builds the real site in a temporary folder)."""
-    c.run(f"{sys.executable} -m pytest", pty=False)
+    succeed([sys.executable, "-m", "pytest"])
 
 
 @task(
@@ -452,8 +507,8 @@ def test(c):
 )
 def deploy(c, dry_run=False, force=False, reupload=False):
     """Upload the production build in output/ to DEPLOY_BUCKET and invalidate the CDN (deploy.py)."""
-    options = " --dry-run" * dry_run + " --force" * force + " --reupload" * reupload
-    c.run(f"{sys.executable} deploy.py {OUTPUT} --settings publishconf.py{options}", pty=False)
+    options = ["--dry-run"] * dry_run + ["--force"] * force + ["--reupload"] * reupload
+    succeed([sys.executable, "deploy.py", OUTPUT, "--settings", "publishconf.py", *options])
 
 
 # --- The interface's words in other languages (README.md, "Sharing, feeds and languages") -----

@@ -1,11 +1,11 @@
-"""Write the locks of pyproject.toml's dependency groups: requirements/build.txt, deploy.txt, test.txt.
+"""Write the locks of pyproject.toml's dependency groups: requirements/build.txt, deploy.txt, hooks.txt, test.txt.
 
     .venv/bin/python requirements/lock.py [--upgrade]
 
 Each lock pins every package its group installs, dependencies of dependencies included, as pip
 resolves them on this machine (pip install --dry-run --report). The test group is resolved first,
 keeping the versions its lock already has for everything pyproject.toml does not pin (--upgrade:
-the newest that fit); build and deploy are then resolved within it, so that the three locks never
+the newest that fit); build, deploy and hooks are then resolved within it, so that the locks never
 pin one package at two versions. tasks.py installs these files; tests/test_bootstrap.py checks
 them against pyproject.toml.
 """
@@ -24,7 +24,7 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "requirements"
-LOCKED = ("test", "build", "deploy")  # test first: the others are resolved within it
+LOCKED = ("test", "build", "deploy", "hooks")  # test first: the others are resolved within it
 
 
 def dependency_groups(pyproject=ROOT / "pyproject.toml"):

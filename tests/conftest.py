@@ -70,6 +70,47 @@ def url_of(path):
     return f"{prefix}/{folder}/{slug}/"
 
 
+# --- The commands an editor types --------------------------------------------------------------
+
+
+def python_that_made_the_venv():
+    """The tests run in .venv/: the docs' `python3` is run as the Python that made it. Another one
+    would make .venv/ again (tasks.py's bootstrap), under the running tests."""
+    config = ROOT / ".venv" / "pyvenv.cfg"
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve() or not config.exists():
+        return "python3"
+    values = dict(line.split("=", 1) for line in config.read_text(encoding="utf-8").splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in values.items()}.get("executable", "python3")
+
+
+def repository_copy(folder):
+    """A copy of this repository's files as they are now (tracked, and new ones not ignored) in
+    `folder`, made a git repository with one commit, its `.venv` a link to this one's: the place
+    to run a command that writes (new, translations, hooks). Returns the folder."""
+    import shutil
+
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=folder, check=True)
+    with open(folder / ".git" / "info" / "exclude", "a", encoding="utf-8") as exclude:
+        exclude.write(".venv\n")
+    subprocess.run([*git, "add", "-A"], cwd=folder, check=True)
+    subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "the site"], cwd=folder, check=True)
+    return folder
+
+
 # --- Builds ----------------------------------------------------------------------------------------
 
 
@@ -333,3 +374,99 @@ def unsafe_output(output):
         elif path.suffix == ".json":
             json.loads(path.read_text(encoding="utf-8"))
     return found
+
+
+# --- The preview of `livereload` (preview_server.py) on a fixture site ---------------------------
+
+GATE_PLUGIN = '''
+"""A test's hold on the preview's builds: while the file `hold` is next to this plugin, a build
+waits at its start (polled, for a minute at most), so the test sees the preview during a build."""
+import time
+from pathlib import Path
+
+from pelican import signals
+
+HOLD = Path(__file__).with_name("hold")
+
+
+def wait(pelican):
+    deadline = time.monotonic() + 60
+    while HOLD.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def register():
+    signals.initialized.connect(wait)
+'''
+
+
+@dataclass
+class PreviewSite:
+    """A started preview of a fixture site: its address, its content folder, its output, and
+    `hold`, a file that keeps every build waiting at its start while it exists."""
+
+    running: object
+    address: str
+    content: Path
+    output: Path
+    hold: Path
+
+    def status(self, since=None, timeout=30):
+        """The preview's status; with `since`, once a build after that one has ended."""
+        import json
+        import urllib.request
+
+        query = "" if since is None else f"?since={since}"
+        with urllib.request.urlopen(f"{self.address}/__preview__/status{query}", timeout=timeout) as answer:
+            return json.loads(answer.read())
+
+    def write(self, name, text):
+        path = self.content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def preview_site(tmp_path):
+    """preview_site({"updates/a.md": text, ...}) starts the preview of those files, waits for its
+    first build, and returns a PreviewSite; the fixture stops it after the test."""
+    import preview_server
+
+    started = []
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    (gate / "gate.py").write_text(GATE_PLUGIN, encoding="utf-8")
+    settings = tmp_path / "previewconf.py"
+    settings.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\n"
+        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, {str(gate)!r}]\n"
+        "PLUGINS = [*PLUGINS, 'gate']\n",
+        encoding="utf-8",
+    )
+
+    def start(files, hold=False):
+        """hold=True: the first build waits until the test removes site.hold (and this returns at once)."""
+        content, output = tmp_path / "content", tmp_path / "output"
+        site = PreviewSite(None, "", content, output, gate / "hold")
+        for name, text in files.items():
+            site.write(name, text)
+        if hold:
+            site.hold.touch()
+        site.running = preview_server.start(content, output, settings=settings, cache=tmp_path / "cache")
+        started.append(site.running)
+        site.address = site.running.address
+        if hold:
+            return site
+        first = site.status(since=0, timeout=60)
+        while first["build"] == 0:  # the long poll answers every 20 s, built or not
+            first = site.status(since=0, timeout=60)
+        assert first["good"], first
+        return site
+
+    yield start
+    for running in started:
+        running.stop()

@@ -31,7 +31,7 @@ import tasks
 from conftest import ROOT
 
 LOCKS = ROOT / "requirements"
-GROUPS = ("build", "deploy", "test")  # the groups with a lock: what tasks.py installs
+GROUPS = ("build", "deploy", "hooks", "test")  # the groups with a lock: what tasks.py installs
 THIS_VERSION = ".".join(str(part) for part in sys.version_info[:3])  # as pyvenv.cfg writes it
 THIS_PYTHON = os.path.realpath(sys.executable)
 # The environment the locks are resolved for and installed in by CI (Debian bookworm's Python
@@ -217,7 +217,7 @@ def test_every_task_installs_one_group():
     )
     assert set(tasks.TASK_GROUPS.values()) <= set(GROUPS)
     for name in names:
-        expected = {"test": ["test"], "fuzz": ["test"], "deploy": ["deploy"]}.get(name, ["build"])
+        expected = {"test": ["test"], "fuzz": ["test"], "deploy": ["deploy"], "hooks": ["hooks"]}.get(name, ["build"])
         assert tasks.groups_for([name]) == expected, name
 
 
@@ -413,10 +413,11 @@ def test_each_group_is_installed_once_and_again_when_its_lock_changes(fake_venv)
     assert fake_venv.state["created"] == 0
 
 
-def test_installing_the_test_group_covers_build_and_deploy(fake_venv):
+def test_installing_the_test_group_covers_build_deploy_and_hooks(fake_venv):
     fake_venv.create()
     assert fake_venv.installs("test") == ["test"]
     assert fake_venv.installs("build") == [] and fake_venv.installs("deploy") == []
+    assert fake_venv.installs("hooks") == []
     (fake_venv.locks / "deploy.txt").write_text("# deploy\ndeploy-package==2.0\n")
     assert fake_venv.installs("deploy") == ["deploy"]
     assert fake_venv.installs("test") == []

@@ -3,12 +3,10 @@
 import re
 import shlex
 import subprocess
-import sys
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, python_that_made_the_venv
 
 
 def quick_start_section():
@@ -19,16 +17,6 @@ def quick_start_section():
 def quick_start_commands():
     block = re.search(r"```(?:sh|bash|console)?\n(.*?)```", quick_start_section(), re.S).group(1)
     return [line.strip() for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-
-
-def python_that_made_the_venv():
-    """The tests run in .venv/: the README's `python3` is run as the Python that made it. Another one
-    would make .venv/ again (tasks.py's bootstrap), under the running tests."""
-    config = ROOT / ".venv" / "pyvenv.cfg"
-    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve() or not config.exists():
-        return "python3"
-    values = dict(line.split("=", 1) for line in config.read_text(encoding="utf-8").splitlines() if "=" in line)
-    return {key.strip(): value.strip() for key, value in values.items()}.get("executable", "python3")
 
 
 def test_quick_start_is_two_commands_and_ci_runs_the_test_one():

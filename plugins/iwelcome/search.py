@@ -7,7 +7,7 @@ page's filters. Pages in another language (`<html lang="es">`) get an index of t
 
 The index is part of the build: the plugin makes it at the end of every Pelican build
 (`finalized`), once the pages are written and the theme's files renamed, when the SEARCH_INDEX
-setting is on (the default; `livereload --no-search` turns it off). Every caller of Pelican gets
+setting is on (the default; `livereload` turns it off, and makes it after). Every caller of Pelican gets
 a complete site.
 
 Determinism: indexing the same site twice gives the same bytes. Pagefind 1.5.2 alone does not

@@ -1,0 +1,106 @@
+// The preview's reloader (preview_server.py, `python3 tasks.py livereload`). The preview server
+// adds it to every page it sends, with the number of the build the page is from
+// (data-build); it is never written into output/. It asks the server how the builds go: when a
+// newer build is good, it reloads the page; when the last build failed, it shows that build's
+// problems over the page, which stays as the last good build made it. Every text of the problems
+// goes in with textContent: the lines hold editors' text, which must never run as HTML.
+(() => {
+  "use strict";
+
+  const STATUS = "/__preview__/status";
+  const pageBuild = Number(document.currentScript.dataset.build);
+  let shown = null; // the dialog of the problems on screen, if any
+  let dismissed = -1; // the build whose problems the reader closed
+
+  const style = document.createElement("link");
+  style.rel = "stylesheet";
+  style.href = "/__preview__/reload.css";
+  document.head.append(style);
+
+  function element(name, className, text) {
+    const made = document.createElement(name);
+    if (className) made.className = className;
+    if (text !== undefined) made.textContent = text;
+    return made;
+  }
+
+  function hideProblems() {
+    if (shown) {
+      shown.close();
+      shown.remove();
+      shown = null;
+    }
+  }
+
+  function showProblems(status) {
+    hideProblems();
+    const dialog = element("dialog", "preview-problems");
+    dialog.setAttribute("aria-labelledby", "preview-problems-title");
+    dialog.setAttribute("aria-describedby", "preview-problems-help");
+    const title = element("h2", "preview-problems-title", "The preview was not rebuilt");
+    title.id = "preview-problems-title";
+    const count = status.problems.length;
+    const help = element(
+      "p",
+      "preview-problems-help",
+      `${count} ${count === 1 ? "problem" : "problems"} in the content. The page below is from the last ` +
+        "build that worked. Fix each line, save, and this page reloads by itself.",
+    );
+    help.id = "preview-problems-help";
+    const list = element("ul", "preview-problems-list");
+    for (const line of status.problems) {
+      const item = element("li");
+      item.append(element("code", "", line));
+      list.append(item);
+    }
+    const close = element("button", "preview-problems-close", "Close (Esc)");
+    close.type = "button";
+    close.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => {
+      dismissed = status.build;
+      if (shown === dialog) {
+        dialog.remove();
+        shown = null;
+      }
+    });
+    dialog.append(title, help, list, close);
+    document.body.append(dialog);
+    dialog.showModal(); // focus goes to the button; Esc closes it
+    close.focus();
+    shown = dialog;
+  }
+
+  function show(status) {
+    if (status.good && status.build > pageBuild) {
+      window.location.reload();
+      return false;
+    }
+    if (status.good === false && status.build !== dismissed) {
+      if (!shown) showProblems(status);
+    } else if (status.good) {
+      hideProblems();
+    }
+    return true;
+  }
+
+  async function follow() {
+    let since = null; // first the state as it is, then each build after it
+    for (;;) {
+      let status;
+      try {
+        const address = since === null ? STATUS : `${STATUS}?since=${since}`;
+        const response = await fetch(address, { cache: "no-store" });
+        status = await response.json();
+      } catch {
+        // The preview is stopped or restarting: ask again in a second.
+        await new Promise((resolve) => window.setTimeout(resolve, 1000));
+        continue;
+      }
+      if (since !== null && status.build > since) hideProblems();
+      if (!show(status)) return;
+      since = status.build;
+    }
+  }
+
+  follow();
+})();

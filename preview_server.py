@@ -1,0 +1,470 @@
+"""The preview of `python3 tasks.py livereload`: serves the last good build while it rebuilds,
+reloads the browser when the new one is ready, and shows a failed build's problems on the page.
+
+- It watches the content, the theme, the plugins and the settings file (watchfiles, which Pelican
+  needs too; a burst of saves is one change), and rebuilds with a preview build (PREVIEW on),
+  without the search index, in a fork of a warm worker that has imported Pelican and the plugin
+  once (about half of a small site's build was Python importing them), so each build starts from
+  the same state as a new process; a change to plugins/ or the settings starts a new worker.
+- Meanwhile it serves output/ as it is (site_server.SiteHandler: a missing page gets 404.html with
+  status 404). A build that fails writes nothing, so the last good site stays.
+- Every HTML answer gets `<script src="/__preview__/reload.js" defer>` before `</head>`, added
+  as it is sent: the files in output/ are a preview build's, byte for byte. The script (preview/
+  reload.js, from this server, as the pages' Content-Security-Policy allows) asks
+  /__preview__/status, which answers once a build after the page's has ended (a long poll): a
+  good build reloads the page; a failed one shows its `path:line: Field: message` lines over it.
+- After a good build, the search index (Pagefind, plugins/iwelcome/search.py) is made in the
+  background, after the reload: it never delays a page. A new change stops it and it starts again
+  after the next good build.
+
+`start(content, output, port)` starts it and returns it running, which `stop()` stops (the
+benchmark and the tests use it); the livereload task runs it until Ctrl-C or SIGTERM. The
+standard library, watchfiles and the site's own server; it imports nothing of Pelican.
+"""
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import watchfiles
+
+import process_group
+from site_server import SiteHandler, make_server
+
+ROOT = Path(__file__).resolve().parent
+ASSETS = ROOT / "preview"  # reload.js and reload.css, served under /__preview__/
+PREFIX = "/__preview__/"
+PREVIEW_SETTINGS = "PREVIEW=true SEARCH_INDEX=false"  # one -e: Pelican keeps only the last
+WAIT = 20.0  # seconds a status request waits for a new build before it answers with the same one
+# The search index of the built site, as the build makes it (plugins/iwelcome/search.py).
+SEARCH_INDEX = "import sys; from iwelcome.search import build_search_index; build_search_index(sys.argv[1])"
+# What every build imports, imported once by the build worker, whose forks then share it: about
+# half of a small site's build is Python importing these.
+WARM_MODULES = ("pelican", "pelican.generators", "pelican.readers", "pelican.writers", "markdown", "jinja2")
+WARM_MODULES += ("babel.dates", "babel.numbers", "babel.support", "typogrify.filters", "smartypants", "nh3")
+WARM_MODULES += ("iwelcome",)  # the plugin: the worker is started again when plugins/ changes
+FORK = hasattr(os, "fork")  # POSIX: builds are forks of the warm worker; elsewhere, new processes
+WORKER = "import sys, preview_server; preview_server.build_worker(sys.argv[1])"
+
+
+# The answer for a page that is not there while output/ has no 404.html yet (the first build).
+WAITING = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Preview</title>{tag}</head>
+<body><h1>The preview is being built</h1>
+<p>This page reloads by itself once the build has ended.</p></body></html>
+"""
+
+
+# --- What the browser gets: pure functions ------------------------------------------------------
+
+
+def reload_tag(build):
+    """The script element every HTML answer gets: the reloader, and the build the page is from."""
+    return f'<script src="{PREFIX}reload.js" data-build="{int(build)}" defer></script>'.encode()
+
+
+def with_reload_script(html, build):
+    """HTML bytes with the reloader before `</head>` (or `</body>`, or at the end)."""
+    tag = reload_tag(build)
+    for closing in (rb"</head\s*>", rb"</body\s*>"):
+        match = re.search(closing, html, re.IGNORECASE)
+        if match:
+            return html[: match.start()] + tag + html[match.start() :]
+    return html + tag
+
+
+STOPPED = "The site was not built:"  # how plugins/iwelcome/report.stop_build starts its lines
+
+
+def build_problems(stderr):
+    """What a failed build printed, as lines for the page: the `path:line: Field: message` lines
+    under report.stop_build's first line (each indented by two spaces), or else the last line it
+    printed (a crash's message)."""
+    lines = stderr.splitlines()
+    starts = [number for number, line in enumerate(lines) if line.startswith(STOPPED)]
+    if starts:
+        listed = []
+        for line in lines[starts[-1] + 1 :]:
+            if not line.startswith("  "):
+                break
+            listed.append(line.strip())
+        if listed:
+            return listed
+    last = [line.strip() for line in lines if line.strip()][-1:]
+    return last or ["the build stopped without saying why: see the terminal"]
+
+
+def status_after(status, since):
+    """Whether a status request that knows build `since` should be answered now: a build ended
+    after it (a good one, to reload to; a failed one, to show)."""
+    return status["build"] > since
+
+
+# --- The build worker (a process of its own) ---------------------------------------------------------
+
+
+def build_worker(plugins):
+    """The warm process of the preview's builds: imports WARM_MODULES once (the plugin from
+    `plugins`), then, for each line on its stdin (JSON: Pelican's arguments, and the files for
+    its output and its errors), forks a child that runs that build and answers with the child's
+    exit code, one line. Each build starts from the same state, as a new process would."""
+    sys.path.insert(0, plugins)
+    for name in WARM_MODULES:
+        with contextlib.suppress(Exception):  # a module that fails here fails in the build, and says why there
+            importlib.import_module(name)
+    for line in sys.stdin:
+        argv, out, err = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            build_in_child(argv, out, err)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status), flush=True)
+
+
+def build_in_child(argv, out, err):
+    """In the forked child: Pelican's main with `argv`, its output into the files `out` and
+    `err`; the child ends with the build's exit code, never returning."""
+    code = 1
+    try:
+        for path, number in ((out, 1), (err, 2)):
+            with open(path, "w", encoding="utf-8") as file:
+                os.dup2(file.fileno(), number)
+        import pelican
+
+        try:
+            pelican.main(argv)
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+# --- The preview ----------------------------------------------------------------------------------
+
+
+class Preview:
+    """The builds, their state, and the search index in the background; PreviewHandler answers."""
+
+    def __init__(self, content, output, settings=ROOT / "pelicanconf.py", cache=None, plugins=ROOT / "plugins"):
+        self.content, self.output = Path(content).resolve(), Path(output).resolve()
+        self.settings, self.cache, self.plugins = Path(settings).resolve(), cache, Path(plugins).resolve()
+        self.watched = [self.content, Path(ROOT / "theme"), self.plugins]
+        self.changed = threading.Condition()
+        # build: the number of builds ended, good or failed; good: whether the last one was (the
+        # pages served are those of the last good build); search: "none" (not made by this
+        # preview), "indexing", "ready" (the last good build's), "behind" (an older build's) or
+        # "failed"; seconds: how long the last build took.
+        self.status = {"build": 0, "good": None, "building": False, "problems": [], "seconds": None, "search": "none"}
+        self.stopping = threading.Event()
+        self.builder = None  # the warm build worker (FORK), or the Pelican process of the last build
+        self.scratch = Path(tempfile.mkdtemp(prefix="iwelcome-preview-"))  # each build's output
+        self.indexer = None  # the Pagefind process of the last good build, while it runs
+        self.lock = threading.Lock()  # around starting and stopping these
+
+    # The state, shared with every request thread.
+
+    def snapshot(self):
+        with self.changed:
+            return dict(self.status)
+
+    def update(self, **values):
+        with self.changed:
+            self.status.update(values)
+            self.changed.notify_all()
+
+    def wait_for_build(self, since, timeout=WAIT):
+        """The status once a build after `since` has ended (or after `timeout`, or on stop)."""
+        with self.changed:
+            self.changed.wait_for(lambda: status_after(self.status, since) or self.stopping.is_set(), timeout=timeout)
+            return dict(self.status)
+
+    # Building.
+
+    def command(self):
+        command = [sys.executable, "-m", "pelican", str(self.content), "-s", str(self.settings)]
+        command += ["-o", str(self.output), "--log-handler", "plain"]
+        if self.cache:
+            command += ["--cache-path", str(self.cache)]
+        return [*command, "-e", *PREVIEW_SETTINGS.split()]
+
+    def build(self):
+        """One preview build; prints what Pelican printed; then the state says how it went."""
+        self.stop_indexing()
+        self.update(building=True)
+        started = time.perf_counter()
+        result = self.run_build() if FORK else self.run_process()
+        if result is None:
+            return False  # stopped
+        code, stdout, stderr = result
+        sys.stdout.write(stdout)
+        sys.stderr.write(stderr)
+        seconds = time.perf_counter() - started
+        good = code == 0
+        problems = [] if good else build_problems(stderr)
+        with self.changed:
+            build = self.status["build"] + 1
+        print(f"Preview build {build}: {'done' if good else 'failed'} in {seconds:.2f} s", flush=True)
+        self.update(build=build, good=good, building=False, problems=problems, seconds=round(seconds, 3))
+        if good:
+            self.start_indexing()
+        return good
+
+    def run_build(self):
+        """The build in a fork of the warm worker (started when there is none): (exit code,
+        output, errors), or None once stopped. A worker that died is started again next time."""
+        with self.lock:
+            if self.stopping.is_set():
+                return None
+            if self.builder is None or self.builder.poll() is not None:
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(self.plugins)])}
+                self.builder = process_group.start(
+                    [sys.executable, "-c", WORKER, str(self.plugins)],
+                    cwd=ROOT,
+                    env=env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+            worker = self.builder
+        out, err = self.scratch / "build.out", self.scratch / "build.err"
+        try:
+            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err)]) + "\n")
+            worker.stdin.flush()
+            answer = worker.stdout.readline()
+        except (OSError, ValueError):  # the worker ended: stopped, or died
+            answer = ""
+        if self.stopping.is_set():
+            return None
+        read = [path.read_text(encoding="utf-8", errors="replace") if path.exists() else "" for path in (out, err)]
+        return (int(answer) if answer.strip() else 1, *read)
+
+    def restart_worker(self):
+        """Stop the warm worker: the next build starts one that imports the plugin as it is now."""
+        with self.lock:
+            worker, self.builder = self.builder, None
+        if FORK and worker is not None:
+            process_group.stop(worker)
+
+    def run_process(self):
+        """The build in a new process (where there is no fork): (exit code, output, errors), or
+        None once stopped."""
+        with self.lock:
+            if self.stopping.is_set():
+                return None
+            self.builder = process_group.start(
+                self.command(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        stdout, stderr = self.builder.communicate()
+        if self.stopping.is_set():
+            return None
+        return self.builder.returncode, stdout, stderr
+
+    def start_indexing(self):
+        """The search index of the new build, in the background (after the reload signal)."""
+        with self.lock:
+            if self.stopping.is_set():
+                return
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.plugins), str(ROOT)])}
+            self.indexer = process_group.start(
+                [sys.executable, "-c", SEARCH_INDEX, str(self.output)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            indexer = self.indexer
+        self.update(search="indexing")
+        threading.Thread(target=self._indexed, args=(indexer,), daemon=True).start()
+
+    def _indexed(self, indexer):
+        output, _ = indexer.communicate()
+        with self.lock:
+            if self.indexer is not indexer:
+                return  # stopped by a newer build: its own indexer says how it went
+            self.indexer = None
+        if indexer.returncode == 0:
+            self.update(search="ready")
+            print(output.strip(), flush=True)
+        else:
+            self.update(search="failed")
+            print(f"The preview's search index failed (search still shows the last index):\n{output}", flush=True)
+
+    def stop_indexing(self):
+        """Stop the indexing under way, if any: the index stays the last one made ("behind")."""
+        with self.lock:
+            indexer, self.indexer = self.indexer, None
+        if indexer is not None:
+            process_group.stop(indexer)
+            self.update(search="behind")
+
+    def settings_stamp(self):
+        with contextlib.suppress(OSError):
+            stat = self.settings.stat()
+            return stat.st_mtime_ns, stat.st_size
+        return None
+
+    def run(self):
+        """Watch, build once, then build again on every change (a burst of saves is one), until
+        stopped: the thread of `start`. The watch starts before the first build, so that no save
+        is missed, and a save during a build makes another. The settings file is compared at
+        each wake-up (a fifth of a second): a single file's watch is lost when an editor replaces
+        the file."""
+        settings, first = self.settings_stamp(), True
+        changes = watchfiles.watch(
+            *[path for path in self.watched if path.is_dir()],
+            debounce=1600,
+            step=50,
+            rust_timeout=200,
+            yield_on_timeout=True,
+            stop_event=self.stopping,
+            raise_interrupt=False,
+        )
+        for changed in changes:
+            now = self.settings_stamp()
+            if any(Path(path).is_relative_to(self.plugins) for _, path in changed) or now != settings:
+                self.restart_worker()  # the plugin's code, or the settings, as they are now
+            if changed or now != settings or first:
+                settings, first = now, False
+                self.build()
+
+    def stop(self):
+        """Stop the build and the indexing under way, if any, and wake every waiting request."""
+        with self.lock:
+            self.stopping.set()
+            builder = self.builder
+        if builder is not None:
+            process_group.stop(builder)
+        self.stop_indexing()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        with self.changed:
+            self.changed.notify_all()
+
+
+class PreviewHandler(SiteHandler):
+    """The built site (SiteHandler), HTML with the reloader, and /__preview__/ for the reloader."""
+
+    def __init__(self, *args, preview, **kwargs):
+        self.preview = preview
+        super().__init__(*args, **kwargs)
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")  # a reload gets the new files, never a cached one
+        super().end_headers()
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        if self.path.startswith(PREFIX):
+            return self.answer_preview()
+        return super().do_GET()
+
+    def answer_preview(self):
+        parts = urlsplit(self.path)
+        name = parts.path[len(PREFIX) :]
+        if name == "status":
+            since = parse_qs(parts.query).get("since", [""])[0]
+            status = self.preview.wait_for_build(int(since)) if since.isdigit() else self.preview.snapshot()
+            return self.send_bytes(json.dumps(status).encode(), "application/json")
+        types = {"reload.js": "text/javascript", "reload.css": "text/css"}
+        if name in types:
+            return self.send_bytes((ASSETS / name).read_bytes(), types[name] + "; charset=utf-8")
+        return self.send_error(404)
+
+    def send_head(self):
+        """An HTML page with the reloader; anything else as SiteHandler sends it."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            body = self.page_body(path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
+
+    def list_directory(self, path):
+        """No listing of a folder without index.html (the CDN has none): a 404, as a missing page."""
+        self.send_error(404)
+
+    def send_error(self, code, message=None, explain=None):
+        """A missing page before the site has its 404.html (the first build, into an empty
+        output/): a page that says so, and reloads once the build has ended."""
+        if code != 404 or (Path(self.directory) / "404.html").is_file():
+            return super().send_error(code, message, explain)
+        status = self.preview.snapshot()
+        body = WAITING.format(tag=reload_tag(status["build"]).decode()).encode()
+        self.send_response(503 if status["building"] or status["build"] == 0 else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            with contextlib.suppress(ConnectionError):
+                self.wfile.write(body)
+
+    def page_body(self, path):
+        """A page's bytes as sent (here, and for 404.html in SiteHandler.send_error): with the
+        reloader, which knows the build the page is from."""
+        build = self.preview.snapshot()["build"]
+        return with_reload_script(path.read_bytes(), build)
+
+    def send_bytes(self, body, content_type):
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(ConnectionError):  # the page went away (reloaded, closed) meanwhile
+            self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass  # the terminal shows the builds, not every request
+
+
+class Running:
+    """A started preview: its address, and `stop()`."""
+
+    def __init__(self, preview, server, threads):
+        self.preview, self.server, self.threads = preview, server, threads
+        self.address = f"http://{server.server_address[0]}:{server.server_address[1]}"
+
+    def stop(self):
+        self.preview.stop()
+        self.server.shutdown()
+        self.server.server_close()
+        for thread in self.threads:
+            thread.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def start(content, output, port=0, host="127.0.0.1", **options):
+    """Start the preview of `content`, built into `output`, on host:port (0: a free port), and
+    return it running; `options` go to Preview (settings, cache). The first build starts at
+    once; the server answers meanwhile. Raises OSError when the port is taken, before building."""
+    preview = Preview(content, output, **options)
+    server = make_server(output, host, port, handler=PreviewHandler, preview=preview)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    building = threading.Thread(target=preview.run, daemon=True)
+    serving.start()
+    building.start()
+    return Running(preview, server, [serving, building])

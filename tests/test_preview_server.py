@@ -1,0 +1,216 @@
+"""The preview of `python3 tasks.py livereload` (preview_server.py): the last good site while it
+rebuilds, the new page after, a failed build's lines, and output/ as a plain preview build.
+(The overlay in a real browser: tests/browser/test_preview.py.)"""
+
+import filecmp
+import shutil
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import preview_server
+from conftest import ROOT, article, run_pelican
+from preview_server import build_problems, reload_tag, status_after, with_reload_script
+
+# --- The pure parts -----------------------------------------------------------------------------
+
+
+def test_the_reloader_goes_before_the_end_of_head_and_nothing_else_changes():
+    page = b"<!doctype html><html><head><title>A</title></HEAD><body><p>Text</p></body></html>"
+    sent = with_reload_script(page, 7)
+    assert sent == (
+        b"<!doctype html><html><head><title>A</title>"
+        b'<script src="/__preview__/reload.js" data-build="7" defer></script>'
+        b"</HEAD><body><p>Text</p></body></html>"
+    )
+
+
+def test_the_reloader_goes_before_the_end_of_body_or_at_the_end_without_head():
+    tag = b'<script src="/__preview__/reload.js" data-build="2" defer></script>'
+    assert with_reload_script(b"<p>A</p></body>", 2) == b"<p>A</p>" + tag + b"</body>"
+    assert with_reload_script(b"<p>A</p>", 2) == b"<p>A</p>" + tag
+    assert reload_tag(2) == tag
+
+
+def test_a_failed_builds_problem_lines_are_its_indented_lines():
+    stderr = (
+        "The site was not built: 2 problems in the content. Fix each line below and build again.\n"
+        "  content/updates/a.md:2: Date: '2024-13-45' is not a date\n"
+        "  content/updates/b.md: Title: missing\n"
+        "CRITICAL 2 problems in the content (listed above); nothing was written.\n"
+    )
+    assert build_problems(stderr) == [
+        "content/updates/a.md:2: Date: '2024-13-45' is not a date",
+        "content/updates/b.md: Title: missing",
+    ]
+
+
+def test_a_build_that_crashed_shows_its_last_line():
+    crash = 'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\nValueError: boom\n\n'
+    assert build_problems(crash) == ["ValueError: boom"]
+    assert build_problems("") == ["the build stopped without saying why: see the terminal"]
+
+
+def test_a_status_request_is_answered_once_a_newer_build_has_ended():
+    assert status_after({"build": 3}, 2)
+    assert not status_after({"build": 3}, 3)
+
+
+# --- The preview of a fixture site ----------------------------------------------------------------
+
+
+def fetch(url):
+    """(status, text) of a GET, whatever its status."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def poll(predicate, what, seconds=60):
+    """Poll every 20 ms until predicate() is true; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.02)
+
+
+def test_an_edit_is_served_after_its_build_and_the_last_page_meanwhile(preview_site):
+    site = preview_site({"updates/a.md": article(Title="The first title")})
+    page = site.address + "/updates/a/"
+    assert "The first title" in fetch(page)[1]
+    first = site.status()
+    site.hold.touch()  # the next build waits at its start until the test lets it go
+    site.write("updates/a.md", article(Title="The second title"))
+    poll(lambda: site.status()["building"], "the build of the edit")
+
+    started = time.monotonic()
+    status, html = fetch(page)
+    assert status == 200 and "The first title" in html
+    assert time.monotonic() - started < 2, "the server answered slowly while it built"
+    assert site.status()["building"], "the page was answered during the build"
+
+    site.hold.unlink()
+    after = site.status(since=first["build"])
+    assert after["good"] and after["build"] == first["build"] + 1
+    status, html = fetch(page)
+    assert status == 200 and "The second title" in html and "The first title" not in html
+
+
+def test_a_broken_file_gives_its_lines_and_the_last_good_page_until_it_is_fixed(preview_site):
+    site = preview_site({"updates/a.md": article(Title="The good title")})
+    first = site.status()
+    site.write("updates/a.md", article(Title="The good title", Date="2024-13-45"))
+    failed = site.status(since=first["build"])
+    assert failed["good"] is False
+    assert len(failed["problems"]) == 1
+    assert failed["problems"][0].startswith("content/updates/a.md:2: Date: '2024-13-45' is not a date")
+    assert "The good title" in fetch(site.address + "/updates/a/")[1]
+
+    site.write("updates/a.md", article(Title="The fixed title"))
+    fixed = site.status(since=failed["build"])
+    assert fixed["good"] and fixed["problems"] == []
+    assert "The fixed title" in fetch(site.address + "/updates/a/")[1]
+
+
+def test_every_page_gets_the_reloader_and_output_is_a_plain_preview_build(preview_site, tmp_path):
+    files = {"updates/a.md": article(Title="Families win"), "pages/about.md": "Title: About\n\nWho we are.\n"}
+    site = preview_site(files)
+    poll(lambda: site.status()["search"] == "ready", "the search index")
+    for path in ("/updates/", "/updates/a/", "/about/", "/no-such-page/"):
+        status, html = fetch(site.address + path)
+        assert html.count('<script src="/__preview__/reload.js" data-build="1" defer></script>') == 1, path
+    assert status == 404
+
+    written = [path for path in site.output.rglob("*") if path.is_file() and b"__preview__" in path.read_bytes()]
+    assert written == [], "the reloader was written into output/"
+    plain = run_pelican(site.content, tmp_path / "plain", extra=["-e", "PREVIEW=true"], search=True)
+    assert plain.returncode == 0, plain.log
+    differ = []
+
+    def compare(result, prefix=""):
+        differ.extend(prefix + name for name in result.left_only + result.right_only + result.diff_files)
+        for name, sub in result.subdirs.items():
+            compare(sub, prefix + name + "/")
+
+    compare(filecmp.dircmp(site.output, plain.output))
+    assert differ == [], "the preview's output differs from a preview build's"
+
+
+def test_the_reloader_and_its_style_are_served_from_the_preview(preview_site):
+    site = preview_site({"updates/a.md": article()})
+    with urllib.request.urlopen(site.address + "/__preview__/reload.js", timeout=10) as answer:
+        assert answer.headers["Content-Type"].startswith("text/javascript")
+        assert b"textContent" in answer.read()
+    with urllib.request.urlopen(site.address + "/__preview__/reload.css", timeout=10) as answer:
+        assert answer.headers["Content-Type"].startswith("text/css")
+    assert fetch(site.address + "/__preview__/nothing")[0] == 404
+
+
+def test_before_the_first_build_a_page_says_it_is_being_built_and_reloads_after(preview_site):
+    site = preview_site({"updates/a.md": article(Title="Families win")}, hold=True)
+    poll(lambda: site.status()["building"], "the first build")
+    status, html = fetch(site.address + "/updates/a/")
+    assert status == 503 and "The preview is being built" in html
+    assert '<script src="/__preview__/reload.js" data-build="0" defer></script>' in html
+    site.output.mkdir(exist_ok=True)
+    (site.output / "es").mkdir(exist_ok=True)  # a folder without index.html: never listed
+    assert fetch(site.address + "/es/")[0] == 503
+    site.hold.unlink()
+    assert site.status(since=0)["good"]
+    assert fetch(site.address + "/updates/a/")[0] == 200
+    status, html = fetch(site.address + "/es/")
+    assert status == 404 and "Directory listing" not in html
+
+
+def test_a_change_to_the_plugin_is_in_the_next_build(tmp_path):
+    """The builds are forks of a worker that imported the plugin: a change to plugins/ starts a
+    new worker, so the next build runs the plugin as it is now."""
+    plugins = Path(
+        shutil.copytree(ROOT / "plugins", tmp_path / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
+    )
+    settings = tmp_path / "copyconf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(plugins)!r}]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "content" / "updates").mkdir(parents=True)
+    (tmp_path / "content" / "updates" / "a.md").write_text(article(), encoding="utf-8")
+    output = tmp_path / "output"
+    running = preview_server.start(
+        tmp_path / "content", output, settings=settings, cache=tmp_path / "cache", plugins=plugins
+    )
+    try:
+        first = running.preview.wait_for_build(0, timeout=120)
+        assert first["good"] and not (output / "marker.txt").exists()
+        with open(plugins / "iwelcome" / "__init__.py", "a", encoding="utf-8") as plugin:
+            plugin.write(
+                "\n\nfrom pathlib import Path\n\n\ndef _marker(pelican):\n"
+                "    (Path(pelican.output_path) / 'marker.txt').write_text('the changed plugin')\n\n\n"
+                "signals.finalized.connect(_marker)\n"
+            )
+        after = running.preview.wait_for_build(first["build"], timeout=120)
+        assert after["good"], after
+        assert (output / "marker.txt").read_text() == "the changed plugin"
+    finally:
+        running.stop()
+
+
+def test_the_pages_of_a_deleted_and_a_renamed_file_are_gone_after_the_rebuild(preview_site):
+    site = preview_site({"updates/stays.md": article(Title="Stays"), "updates/goes.md": article(Title="Goes")})
+    assert fetch(site.address + "/updates/goes/")[0] == 200
+    first = site.status()
+    (site.content / "updates" / "goes.md").unlink()
+    (site.content / "updates" / "stays.md").rename(site.content / "updates" / "moved.md")
+    assert site.status(since=first["build"])["good"]
+    # The build that writes the new page has seen both changes; then its end (a burst of changes
+    # may make two builds, and a page is written before its build ends).
+    poll(
+        lambda: fetch(site.address + "/updates/moved/")[0] == 200 and not site.status()["building"],
+        "the build with the renamed file's page",
+    )
+    assert fetch(site.address + "/updates/goes/")[0] == 404
+    assert fetch(site.address + "/updates/stays/")[0] == 404
