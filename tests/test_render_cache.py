@@ -182,3 +182,20 @@ def test_the_templates_read_a_body_only_for_the_pages_own_item():
                 assert isinstance(node.node, nodes.Name) and node.node.name in {"article", "page"}, (
                     f"{path.name}:{node.lineno}: body_item must be the page's own article or page"
                 )
+
+
+def test_a_build_without_a_search_index_leaves_the_last_one(tmp_path):
+    """The preview builds without an index and makes it in the background: the next build must
+    not remove it as a leftover. A build that makes one writes it anew."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "output"
+    assert run_pelican(content, output, search=True).returncode == 0
+    index = sorted(p.relative_to(output) for p in (output / "pagefind").rglob("*") if p.is_file())
+    assert index
+    assert run_pelican(content, output).returncode == 0  # SEARCH_INDEX off
+    assert sorted(p.relative_to(output) for p in (output / "pagefind").rglob("*") if p.is_file()) == index
+    (content / "updates" / "only-30-countries-offer-resettlement.md").unlink()
+    assert run_pelican(content, output).returncode == 0
+    assert not (output / "updates" / "only-30-countries-offer-resettlement").exists()
+    assert (output / "pagefind").is_dir()

@@ -30,7 +30,8 @@ Leftovers: the keys file also lists the files the last build left in the output 
 end of a build, each of them that this build did not write (its time is older than this build's
 start, and it is not one of the content's static files, which Pelican copies only when they
 changed) is removed, with the folders it leaves empty: the pages of a deleted or renamed item,
-a listing's last page, an old search index. A file the plugin never wrote is never removed.
+a listing's last page, an old search index. A file the plugin never wrote is never removed, nor
+the search index when the build makes none (the preview makes it in the background).
 """
 
 import contextlib
@@ -43,7 +44,7 @@ import sys
 
 from pelican.writers import Writer
 
-from . import digest, timings
+from . import digest, search, timings
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -306,10 +307,15 @@ def forget(pelican):
 
 
 def remove_leftovers(pelican):
-    """finalized, first: the files of the last build that this one did not write, removed."""
+    """finalized, first: the files of the last build that this one did not write, removed. The
+    search index belongs to the search step: a build without it (SEARCH_INDEX off, as the preview
+    builds, which index in the background) leaves the index there as it is."""
     if _writers:
         cache = _writers[0].render_cache
-        cache.remove_leftovers({sc.save_as.replace(os.sep, "/") for sc in cache.context.get("staticfiles", ())})
+        kept = {sc.save_as.replace(os.sep, "/") for sc in cache.context.get("staticfiles", ())}
+        if not setting(pelican.settings, "SEARCH_INDEX"):
+            kept |= {path for path in cache.previous["files"] if path.startswith(f"{search.BUNDLE}/")}
+        cache.remove_leftovers(kept)
 
 
 def save(pelican):
