@@ -5,6 +5,7 @@ may write), as an editor types it: the long-running previews until they answer, 
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,7 +18,18 @@ import pytest
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from conftest import ACTION_KINDS, CONTENT, LISTS, ROOT, TYPES, metadata, python_that_made_the_venv, repository_copy
+from conftest import (
+    ACTION_KINDS,
+    CONTENT,
+    LISTS,
+    ROOT,
+    TYPES,
+    metadata,
+    problem_lines,
+    python_that_made_the_venv,
+    repository_copy,
+    run_pelican,
+)
 from iwelcome.scaffold import kinds_of_file, scaffold
 
 GUIDE = (ROOT / "EDITING.md").read_text(encoding="utf-8")
@@ -29,6 +41,7 @@ MADE_UP = {
     "search.md": "a page whose address the site already uses",
     "images/photo.jpg": "the form of an Image: value (the contract's example)",
     "{static}/images/photo.jpg": "the form of an image in the text",
+    "content/images/photo.jpg": "a form of an Image: value that the build refuses (the field's row says so)",
     "https://other-site/photo.jpg": "an image on another site, which the build refuses",
 }
 
@@ -242,3 +255,17 @@ def test_what_the_guide_says_of_a_hint_left_in_is_true(build_site, kind, left, r
         return
     assert build.returncode == 1, build.log
     assert re.search(rf"^  content/{re.escape(relative)}:\d+: {field}: .*hint", build.stderr, re.M), build.stderr
+
+
+def test_the_guides_first_example_of_a_problem_is_what_the_build_prints(tmp_path):
+    """The line the guide shows first, made real: its file with that date prints that very line."""
+    example = re.search(r"like this:\n\n```\n(content/(\S+?)\.md):(\d+): Date: '([^']+)'.*\n```", GUIDE)
+    line, relative, number, value = example.group(0).split("\n")[3], example.group(2), int(example.group(3)), example[4]
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / f"{relative}.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[number - 1].startswith("Date: ")
+    lines[number - 1] = f"Date: {value}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert line in problem_lines(run_pelican(content, tmp_path / "output"))
