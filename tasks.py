@@ -295,8 +295,10 @@ def publish(c):
     }
 )
 def bench(c, articles=5000, runs=3, json="bench.json"):
-    """Build the synthetic corpus with plain Pelican and with this site; print and save the figures."""
+    """Build the synthetic corpus with plain Pelican and with this site, cold and again after edits;
+    then time the preview from a save to the page served; print and save the figures."""
     succeed([sys.executable, "benchmarks/build_bench.py", "--articles", articles, "--runs", runs, "--json", json])
+    succeed([sys.executable, "benchmarks/preview_bench.py", "--articles", articles, "--edits", 7])
 
 
 @task(help={"sizes": "article counts, comma-separated", "runs": "runs per size (the best is shown)"})
