@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from . import contract, dates
+from . import contract, dates, validation
 from .markup import text_of
 from .settings import DEFAULTS
 from .suggestions import did_you_mean
@@ -28,25 +28,9 @@ from .validation import (
 # contract.py (DEFAULT_KINDS: the plugin's own, for callers that do not pass a site's).
 DEFAULT_KINDS = contract.action_kinds(DEFAULTS["ACTION_KINDS"])
 OUTCOMES = ("live", "victory", "closed")
-INTERNAL_FIELDS = {
-    "category",
-    "reader",
-    "_unreadable",
-    "_missing",
-    "_refused",
-    "_hints",
-    "_invalid",
-    "_control",
-    "_markup",
-    "_action_slots",
-    "_stray_markers",
-    "_written",
-    "date",
-    "slug",
-    "typeset_summary",
-    "reading_minutes",
-    "lang",
-}
+# An action file's fields that no editor writes: those of an article's (validation.py), and what
+# Pelican's reader of action files sets from the file itself.
+INTERNAL_FIELDS = validation.INTERNAL_FIELDS | {"date", "slug", "lang"}
 YES, NO = {"yes", "true", "1"}, {"no", "false", "0", ""}
 
 
