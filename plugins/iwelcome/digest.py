@@ -8,12 +8,13 @@ Pelican's content objects; nothing here knows the site.
   dicts by their keys, sets sorted; functions by their module, name and code (so a lambda changed
   in the settings is a change).
 - An article or page (a `Content`) is written as who it is (`identity`) wherever it is met, and
-  described once (`describe`): every public attribute but its `settings` (which reach a page
-  through the context, digested there) and every public property (its address, its summary, its
-  status), but not its body. A page's own body is added by the render cache, which knows which item a page is about.
-- Any other object by its class, public attributes and public properties. An object the digest cannot describe the
-  same way twice (its only description is a memory address) raises `Undescribable`: a build
-  that meets one renders every page, as without a cache.
+  described once (`described`): every public attribute but its `settings` (which reach a page
+  through the context, digested there) and every public property (its summary, its status) but
+  those Pelican works out from them (its addresses) and its body. A page's own item is described
+  with its body (`ContextDigest.page`).
+- Any other object by its class, public attributes and public properties. An object the digest
+  cannot describe the same way twice (its only description is a memory address) raises
+  `Undescribable`: a build that meets one renders every page, as without a cache.
 """
 
 import datetime
@@ -220,16 +221,13 @@ class Digester:
             self.descriptions[key] = (item, result)
         return result
 
-    def describe(self, item, with_body=False):
-        """The digest of a content object's public attributes, address, summary and status (and
-        its body, when asked): what a template could read of it."""
+    def describe(self, item):
+        """The digest of a content object's public attributes and properties but its body: what a
+        template could read of it on another item's page."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.identity(item).encode())
         self.feed_attributes(h, vars(item))
         self.feed_properties(h, item, skip={BODY})
-        if with_body:
-            h.update(b"body=")
-            self.feed(h, item.content)
         return h.digest()
 
     def describe_met(self, h, done):
@@ -305,8 +303,9 @@ class ContextDigest:
             for key in sorted(values):
                 h.update(f"{key}=".encode())
                 digester.feed(h, values[key])
-                if isinstance(values[key], Content):  # the page's own item: its body too
-                    h.update(digester.describe(values[key], with_body=True))
+                if isinstance(values[key], Content):  # the page's own item: all of it, its body too
+                    h.update(digester.described(values[key]))
+                    digester.feed(h, getattr(values[key], BODY))
         finally:
             digester.described_elsewhere = None
             digester.page_known = {}

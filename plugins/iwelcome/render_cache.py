@@ -173,7 +173,8 @@ class RenderCache:
         return os.stat(marker).st_mtime_ns
 
     def context_signature(self, context):
-        return tuple((key, id(value)) for key, value in context.items() if key not in PER_PAGE and key not in NOT_SHOWN)
+        skip = self.context_digest.skip
+        return tuple((key, id(value)) for key, value in context.items() if key not in skip)
 
     def page_key(self, template, context, localcontext):
         signature = self.context_signature(context)
@@ -185,7 +186,7 @@ class RenderCache:
         own = {
             key: value
             for key, value in localcontext.items()
-            if (key in PER_PAGE or key not in context or value is not context[key]) and key not in NOT_SHOWN
+            if key in PER_PAGE or key not in context or value is not context[key]
         }
         h = hashlib.blake2b(digest_size=16)
         h.update(self.inputs.encode())
