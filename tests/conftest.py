@@ -4,9 +4,13 @@ modules take these from here (`from conftest import ...`), never from one anothe
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +21,66 @@ from iwelcome import contract
 from iwelcome.settings import DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+MOTO_SERVER = Path(sys.executable).parent / "moto_server"
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """moto_server (a fake S3 and CloudFront) on a free port of 127.0.0.1, stopped after the
+    module: the deploy's and the previews' tests."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
+            break
+        except OSError:
+            if server.poll() is not None:
+                pytest.fail(f"moto_server stopped (exit code {server.returncode})")
+            time.sleep(0.05)
+    else:
+        pytest.fail("moto_server did not answer within 10 s")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def create_distribution(cloudfront, bucket):
+    """A CloudFront distribution in front of `bucket`, on moto_server: its id."""
+    answer = cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": uuid.uuid4().hex,
+            "Comment": "test",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "site",
+                        "DomainName": f"{bucket}.s3.amazonaws.com",
+                        "S3OriginConfig": {"OriginAccessIdentity": ""},
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "site",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                "TrustedSigners": {"Enabled": False, "Quantity": 0},
+            },
+        }
+    )
+    return answer["Distribution"]["Id"]
+
+
 CONTENT = ROOT / "content"
 
 

@@ -29,9 +29,8 @@ from pathlib import Path
 import pytest
 
 import deploy
-from conftest import ROOT, article, run_pelican
+from conftest import ROOT, article, create_distribution, run_pelican
 
-MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 CHANGED_UPDATE = "only-30-countries-offer-resettlement"
 CHANGED_PAGE = f"updates/{CHANGED_UPDATE}/index.html"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -39,31 +38,6 @@ SHORT = "public, max-age=300"
 
 
 # --- the endpoint and the builds ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    """moto_server on a free port of 127.0.0.1, stopped after the module."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(f"moto_server stopped (exit code {server.returncode})")
-            time.sleep(0.05)
-    else:
-        pytest.fail("moto_server did not answer within 10 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -192,34 +166,6 @@ def viewer_path(path):
     return "/" + path.removesuffix("index.html")
 
 
-def create_distribution(aws):
-    answer = aws.cloudfront.create_distribution(
-        DistributionConfig={
-            "CallerReference": uuid.uuid4().hex,
-            "Comment": "test",
-            "Enabled": True,
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": "site",
-                        "DomainName": f"{aws.bucket}.s3.amazonaws.com",
-                        "S3OriginConfig": {"OriginAccessIdentity": ""},
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": "site",
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "MinTTL": 0,
-                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-                "TrustedSigners": {"Enabled": False, "Quantity": 0},
-            },
-        }
-    )
-    return answer["Distribution"]["Id"]
-
-
 def invalidated_paths(aws, distribution, invalidation_id):
     answer = aws.cloudfront.get_invalidation(DistributionId=distribution, Id=invalidation_id)
     return set(answer["Invalidation"]["InvalidationBatch"]["Paths"]["Items"])
@@ -338,7 +284,7 @@ def test_a_build_that_did_not_finish_is_refused(aws, build_site, tmp_path):
 def test_dry_run_prints_the_plan_then_cloudfront_invalidates_exactly_the_changed_pages(
     aws, build_a, build_b, monkeypatch
 ):
-    distribution = create_distribution(aws)
+    distribution = create_distribution(aws.cloudfront, aws.bucket)
     monkeypatch.setenv("CDN_DISTRIBUTION_ID", distribution)
     first = run_deploy(build_a)
     assert first.invalidation_id is not None
@@ -377,7 +323,7 @@ def test_a_prefix_keeps_the_site_in_its_folder(aws, build_a, monkeypatch):
 def test_a_killed_deploy_converges_on_the_next_run(aws, build_a, build_b, monkeypatch):
     """Killed (SIGKILL) half way through uploading build B over build A: the next run uploads
     the rest, and invalidates on the CDN the pages the killed run had uploaded too."""
-    distribution = create_distribution(aws)
+    distribution = create_distribution(aws.cloudfront, aws.bucket)
     monkeypatch.setenv("CDN_DISTRIBUTION_ID", distribution)
     run_deploy(build_a)
     a, b = files_of(build_a), files_of(build_b)

@@ -9,49 +9,21 @@ moto_server is started for this module on a free 127.0.0.1 port, as in tests/tes
 """
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 import deploy
-from conftest import ROOT, article, run_pelican
+from conftest import ROOT, article, create_distribution, run_pelican
 
-MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 LIVE = "https://iwelcome.example"
 PREVIEW = "previews/pr-7"
 NOINDEX = '<meta name="robots" content="noindex">'
 DRAFT = "a-draft-for-the-preview"
 EMBARGOED = "an-embargoed-statement"
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(f"moto_server stopped (exit code {server.returncode})")
-            time.sleep(0.05)
-    else:
-        pytest.fail("moto_server did not answer within 10 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -210,30 +182,7 @@ def test_the_removal_invalidates_the_preview_on_the_cdn(s3, live_build, preview_
     import boto3
 
     cloudfront = boto3.client("cloudfront")
-    distribution = cloudfront.create_distribution(
-        DistributionConfig={
-            "CallerReference": uuid.uuid4().hex,
-            "Comment": "test",
-            "Enabled": True,
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": "site",
-                        "DomainName": f"{s3.bucket}.s3.amazonaws.com",
-                        "S3OriginConfig": {"OriginAccessIdentity": ""},
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": "site",
-                "ViewerProtocolPolicy": "redirect-to-https",
-                "MinTTL": 0,
-                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-                "TrustedSigners": {"Enabled": False, "Quantity": 0},
-            },
-        }
-    )["Distribution"]["Id"]
+    distribution = create_distribution(cloudfront, s3.bucket)
     monkeypatch.setenv("CDN_DISTRIBUTION_ID", distribution)
     monkeypatch.setenv("SITEURL", f"{LIVE}/{PREVIEW}")
     deployed = run_deploy(preview_build, preview=PREVIEW)
