@@ -101,10 +101,14 @@ def running(pids):
     return alive
 
 
-def poll(predicate, what, seconds=120):
+def poll(predicate, what, seconds=120, process=None, log=None):
+    """Wait until predicate() holds; fail when `seconds` pass or when `process` ends first (with `log`'s text)."""
     deadline = time.monotonic() + seconds
     while not predicate():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the task ended (exit {process.returncode}) before {what}:\n{log.read_text()}")
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"gave up waiting for {what}" + (f":\n{log.read_text()}" if log else ""))
         time.sleep(0.02)
 
 
@@ -140,7 +144,7 @@ def test_stopping_tasks_py_while_it_builds_stops_its_children_and_frees_the_port
     with log.open("w") as out:
         process = start(task, port, out)
     try:
-        poll(lambda: descendants(process.pid), "the task's build to start")
+        poll(lambda: descendants(process.pid), "the task's build to start", process=process, log=log)
         children = descendants(process.pid)
         assert not is_free(port), "the task does not hold its port while it builds"
         output = stop(process, how, log)
@@ -158,7 +162,7 @@ def test_stopping_serve_while_it_serves_frees_the_port(tmp_path):
     with log.open("w") as out:
         process = start("serve", port, out)
     try:
-        poll(lambda: answers(port), "the preview to answer")
+        poll(lambda: answers(port), "the preview to answer", process=process, log=log)
         output = stop(process, "SIGTERM", log)
     finally:
         if process.poll() is None:
