@@ -27,6 +27,7 @@ from . import (
     get_involved,
     i18n,
     navigation,
+    parallel_reading,
     preview,
     reading,
     related,
@@ -54,11 +55,16 @@ def register():
     signals.initialized.connect(build_manifest.forget)
     signals.initialized.connect(confinement.exclude_linked_folders)
     signals.initialized.connect(render_cache.forget)
+    signals.initialized.connect(parallel_reading.forget)
     signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
     signals.generator_init.connect(fragments.install)  # {% cache %}: parts shared by many pages, rendered once
     # Reading: only Markdown, only inside content/; a translation waits for its original, and a
     # preview shows drafts in place.
     signals.readers_init.connect(reading.use_editor_reader)
+    signals.article_generator_init.connect(parallel_reading.articles)  # many files: read on every core
+    signals.page_generator_init.connect(parallel_reading.pages)
+    signals.article_generator_finalized.connect(parallel_reading.end)
+    signals.page_generator_finalized.connect(parallel_reading.end)
     signals.article_generator_context.connect(reading.keep_incomplete_article)
     signals.page_generator_context.connect(reading.keep_incomplete_page)
     signals.article_generator_pretaxonomy.connect(topics.use_one_spelling)  # one topic, one spelling

@@ -32,7 +32,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import slugify
 from typogrify.filters import amp, caps, initial_quotes, process_ignores, widont
 
-from . import confinement, dates, markup, validation
+from . import confinement, dates, markup, parallel_reading, validation
 from .articles import reading_minutes
 from .scaffold import is_hint
 from .settings import setting
@@ -56,6 +56,8 @@ UNREADABLE = _Unreadable()
 class EditorMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, with the checks above."""
 
+    takes_what_helpers_read = True  # parallel_reading.py: a helper process may have read the file
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._unreadable, self._hints, self._invalid = {}, {}, {}
@@ -66,6 +68,9 @@ class EditorMarkdownReader(MarkdownReader):
             extensions.append(ACTION_MARKERS)
 
     def read(self, source_path):
+        read_elsewhere = parallel_reading.take(source_path)
+        if read_elsewhere is not None:
+            return read_elsewhere
         self._control = []
         refused = self._refusal(source_path)
         if refused:

@@ -197,6 +197,9 @@ DEFAULTS = {
     # The search index (Pagefind) of every build, made at its end (search.py); off for a quicker preview.
     "SEARCH_INDEX": True,
     "BUILD_MANIFEST": False,
+    # Many files to read: helper processes read some, one per further core, each with at least this
+    # many files (parallel_reading.py); 0 reads every file in Pelican's process.
+    "PARALLEL_READING": 100,
     # Pages rendered again only when what they show changed; False renders every page (render_cache.py).
     "RENDER_CACHE": True,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.

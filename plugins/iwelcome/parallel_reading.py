@@ -1,0 +1,252 @@
+"""Reading on every core: a build with many files to read (a cold build, a new content cache) has
+them read by as many processes as the machine has cores, Pelican's own among them.
+
+Pelican reads a generator's files one after another (`Readers.read_file`). The files it will read
+are known when the generator is made (`generator.get_files`, in the order Pelican then reads them),
+and so are those that its content cache does not hold. Then (`article_generator_init`,
+`page_generator_init`) forked helpers start reading those files from the end of the list, while
+Pelican reads them from the start; each file is claimed once, under a lock, by whichever process
+comes to it first. When Pelican comes to a file that a helper claimed, the editor's reader
+(reading.py) takes what the helper read (`take`) instead of reading it again, after waiting for
+the helpers, which have ended by then or are about to: nothing is left for them to claim.
+
+What the editor's reader returns for a file is the same in any process (it keeps nothing from one
+file to the next), so the site is byte-identical to one read in a single process, and Pelican
+caches what was read as usual. The helpers log nothing themselves: what the reader logged there
+is logged when Pelican comes to the file, so messages come in the same order too. A helper that
+fails on a file, or fails altogether, leaves its files to Pelican, which then says what is wrong.
+A helper takes no lock that another thread may hold (Pelican's progress display runs in one): it
+logs into a list and ends with os._exit. The settings object is passed by reference, not copied
+(a topic keeps the build's settings, as when read here).
+
+`PARALLEL_READING` is the fewest files each process should have to read (0: no helpers).
+"""
+
+import contextlib
+import logging
+import mmap
+import multiprocessing
+import os
+import pickle
+import sys
+import tempfile
+
+from pelican.log import FilteredMessage
+from pelican.utils import file_suffix
+
+from . import timings
+from .settings import setting
+
+logger = logging.getLogger(__name__)
+
+FREE, HERE, HELPER = 0, 1, 2  # who claimed a file
+_plans = {}  # absolute path -> the Plan that lists it
+_taken = [0]  # files of this build that helpers read
+
+
+def cores():
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def helpers_for(files, fewest, cores):
+    """How many helpers should read `files` files beside Pelican: one per further core, as long as
+    each process has `fewest` files or more to read; none when `fewest` is 0."""
+    if not fewest:
+        return 0
+    return max(0, min(cores, files // fewest) - 1)
+
+
+def forget(pelican):
+    """initialized: a new build has no helpers yet (a preview builds again in the same process)."""
+    for plan in set(_plans.values()):
+        plan.end()
+    _plans.clear()
+    _taken[0] = 0
+
+
+def articles(generator):
+    """article_generator_init: helpers for the articles Pelican will read."""
+    start(generator, generator.settings["ARTICLE_PATHS"], generator.settings["ARTICLE_EXCLUDES"])
+
+
+def pages(generator):
+    """page_generator_init: helpers for the pages Pelican will read."""
+    start(generator, generator.settings["PAGE_PATHS"], generator.settings["PAGE_EXCLUDES"])
+
+
+def start(generator, paths, excludes):
+    readers = generator.readers
+    files = []
+    for name in generator.get_files(paths, exclude=excludes):
+        path = os.path.abspath(os.path.join(generator.path, name))
+        reader = readers.readers.get(file_suffix(path))
+        if getattr(reader, "takes_what_helpers_read", False) and readers.get_cached_data(path) is None:
+            files.append((path, reader))
+    count = helpers_for(len(files), setting(generator.settings, "PARALLEL_READING"), cores())
+    if not count or not hasattr(os, "fork"):
+        return
+    plan = Plan(generator, files)
+    plan.start(count)
+    for path, _reader in files:
+        _plans[path] = plan
+
+
+def take(path):
+    """What a helper read of the file at `path` (absolute), as (content, metadata), with what the
+    reader logged there logged now; None when the file is for this process to read."""
+    plan = _plans.pop(path, None)
+    if plan is None:
+        return None
+    return plan.take(path)
+
+
+def end(generator):
+    """article_generator_finalized, page_generator_finalized: the helpers' ends seen to (each has
+    ended by now), and whatever they read that Pelican did not take let go."""
+    for path in [path for path, plan in _plans.items() if plan.generator is generator]:
+        _plans.pop(path).end()
+    timings.count("files read by helpers", _taken[0])
+
+
+class Plan:
+    """One generator's files to read, the claims on them, and its helpers."""
+
+    def __init__(self, generator, files):
+        self.generator = generator
+        self.settings = generator.settings
+        self.files = files  # [(absolute path, reader)], in Pelican's order
+        self.index = {path: number for number, (path, _reader) in enumerate(files)}
+        self.claims = mmap.mmap(-1, len(files))  # shared with the helpers: FREE, HERE or HELPER
+        self.lock = multiprocessing.get_context("fork").Lock()
+        self.helpers = []  # [(pid, file of its results)]
+        self.results = None  # {path: (content, metadata, log records)} once the helpers have ended
+
+    def start(self, count):
+        for _ in range(count):
+            out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by collect, once read)
+            sys.stdout.flush()  # nothing buffered is written twice
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the helper
+                code = 1
+                try:
+                    self.help(out, os.getppid())
+                    code = 0
+                finally:
+                    os._exit(code)
+            self.helpers.append((pid, out))
+        logger.debug("iwelcome plugin: %d helpers read %d files", count, len(self.files))
+
+    def claim(self, number, who):
+        with self.lock:
+            if self.claims[number] != FREE:
+                return False
+            self.claims[number] = who
+            return True
+
+    def help(self, out, parent):
+        """In a helper: read the files nobody claimed, from the last, and write what was read."""
+        records = []
+        for name in list(logging.root.manager.loggerDict):  # no filter here: Pelican's, when logged again
+            with contextlib.suppress(AttributeError):
+                logging.getLogger(name).handlers, logging.getLogger(name).filters = [], []
+        logging.root.handlers, logging.root.filters = [_Capture(records)], []
+        read = {}
+        for number in range(len(self.files) - 1, -1, -1):
+            if os.getppid() != parent:
+                return  # the build was stopped
+            if not self.claim(number, HELPER):
+                continue
+            path, reader = self.files[number]
+            del records[:]
+            try:
+                content, metadata = reader.read(path)
+            except Exception:  # noqa: BLE001 (Pelican reads it again, and says what is wrong)
+                continue
+            read[path] = (content, metadata, list(records))
+        pickler = _Pickler(out, self.settings)
+        pickler.dump(read)
+        out.flush()
+
+    def take(self, path):
+        number = self.index[path]
+        if self.claim(number, HERE):
+            return None
+        self.collect()
+        found = self.results.pop(path, None)
+        if found is None:
+            return None  # its helper failed: read it here
+        content, metadata, records = found
+        _taken[0] += 1
+        for data in records:
+            with contextlib.suppress(FilteredMessage):  # Pelican's filter: said already
+                logging.getLogger(data["name"]).handle(logging.makeLogRecord(data))
+        return content, metadata
+
+    def collect(self):
+        """Wait for the helpers to end, and load what they read."""
+        if self.results is not None:
+            return
+        self.results = {}
+        for pid, out in self.helpers:
+            _pid, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0:
+                out.seek(0)
+                with contextlib.suppress(Exception):
+                    self.results.update(_Unpickler(out, self.settings).load())
+            out.close()
+        self.helpers = []
+
+    def end(self):
+        self.collect()
+        self.results = {}
+
+
+class _Capture(logging.Handler):
+    """A helper's log records, as plain data that can be passed back and logged again."""
+
+    def __init__(self, records):
+        super().__init__(logging.NOTSET)
+        self.records = records
+
+    def emit(self, record):
+        data = dict(record.__dict__)
+        try:
+            pickle.dumps(record.args)
+        except Exception:  # noqa: BLE001 (any value: what cannot be passed back is passed as text)
+            data["msg"], data["args"] = record.getMessage(), None
+        if record.exc_info:
+            data["exc_text"] = logging.Formatter().formatException(record.exc_info)
+        data["exc_info"] = None
+        for key, value in list(data.items()):
+            try:
+                pickle.dumps(value)
+            except Exception:  # noqa: BLE001 (as above)
+                data[key] = repr(value)
+        self.records.append(data)
+
+
+class _Pickler(pickle.Pickler):
+    """The build's settings are named, not copied: the other side has the same object."""
+
+    def __init__(self, file, settings):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.settings = settings
+
+    def persistent_id(self, obj):
+        return "settings" if obj is self.settings else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, settings):
+        super().__init__(file)
+        self.settings = settings
+
+    def persistent_load(self, pid):
+        if pid == "settings":
+            return self.settings
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")

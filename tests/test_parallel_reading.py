@@ -1,0 +1,125 @@
+"""Many files read by helper processes beside Pelican's (parallel_reading.py): the site is
+byte-identical to one read in a single process, problems are named the same way, and each file
+is read once, by one process, whatever the others are doing."""
+
+import json
+import logging
+import os
+import shutil
+import time
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import CONTENT, article, problem_lines, run_pelican
+from iwelcome import parallel_reading
+from iwelcome.parallel_reading import HELPER, Plan, helpers_for
+from test_render_cache import differences
+
+
+def build(content, output, every, timings):
+    settings = {"PARALLEL_READING": every, "PLUGIN_TIMINGS_FILE": str(timings)}
+    return run_pelican(content, output, extra=["-e", *(f"{k}={json.dumps(v)}" for k, v in settings.items())])
+
+
+def test_a_site_read_by_helpers_is_the_site_read_in_one_process(tmp_path):
+    """300 articles of the benchmark's corpus (Pelican takes a few seconds to read them, so a
+    helper started at once reads its share whatever the machine's load)."""
+    from benchmarks.corpus import write_site
+
+    assert parallel_reading.cores() >= 2, "this machine has one core: nothing would be read in parallel"
+    content = write_site(300, tmp_path / "content")
+    timings = tmp_path / "timings.json"
+    one = build(content, tmp_path / "one", 0, timings)
+    assert one.returncode == 0, one.log
+    assert json.loads(timings.read_text())["counts"]["files read by helpers"] == 0
+    shared = build(content, tmp_path / "shared", 100, timings)
+    assert shared.returncode == 0, shared.log
+    helped = json.loads(timings.read_text())["counts"]["files read by helpers"]
+    assert helped > 0, "no helper read a file"
+    assert differences(tmp_path / "shared", tmp_path / "one") == []
+    # What the helpers read is in Pelican's content cache: a rebuild reads nothing and renders nothing.
+    again = build(content, tmp_path / "shared", 100, timings)
+    assert again.returncode == 0, again.log
+    counts = json.loads(timings.read_text())["counts"]
+    assert counts["files read by helpers"] == 0 and counts["pages rendered"] == 0, counts
+    assert differences(tmp_path / "shared", tmp_path / "one") == []
+
+
+def test_problems_in_files_that_helpers_read_are_named_as_in_one_process(tmp_path):
+    files = {f"updates/item-{n:02d}.md": article(Title=f"Item {n}", Tags="Asylum, Detention") for n in range(24)}
+    files["updates/item-03.md"] = article(Date="2024-31-12")
+    files["updates/item-20.md"] = article(Title=None)
+    files["updates/item-21.md"] = article(Tags="Detenton") + "\n<script>alert(1)</script>\n"
+    content = tmp_path / "content"
+    for name, text in files.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    shutil.copytree(CONTENT / "pages", content / "pages")
+    timings = tmp_path / "timings.json"
+    one = build(content, tmp_path / "one", 0, timings)
+    shared = build(content, tmp_path / "shared", 1, timings)
+    assert one.returncode == shared.returncode == 1, shared.log
+    assert "Traceback" not in shared.log
+    assert problem_lines(shared) == problem_lines(one)
+    assert len(problem_lines(one)) >= 3, one.log
+    assert not (tmp_path / "shared" / "index.html").exists()
+
+
+class Reader:
+    """A stand-in for the editor's reader: slow, says which process read a file, logs one line,
+    and fails in a helper for the files named in `fails_in_helpers`."""
+
+    def __init__(self, parent, fails_in_helpers=()):
+        self.parent = parent
+        self.fails_in_helpers = set(fails_in_helpers)
+
+    def read(self, path):
+        time.sleep(0.002)
+        if os.getpid() != self.parent and path in self.fails_in_helpers:
+            raise ValueError(path)
+        logging.getLogger("iwelcome.test").warning("read %s", path)
+        return f"<p>{path}</p>", {"title": path, "pid": os.getpid()}
+
+
+class Generator:
+    def __init__(self):
+        self.settings = {"PARALLEL_READING": 1}
+
+
+def pelican_loop(plan, paths, reader):
+    """What Pelican does with each file in turn: the editor's reader takes what a helper read,
+    else reads the file here."""
+    return {path: plan.take(path) or reader.read(path) for path in paths}
+
+
+def test_each_file_is_read_once_and_what_helpers_read_and_logged_reaches_pelican(caplog):
+    paths = [f"/content/updates/{n}.md" for n in range(120)]
+    reader = Reader(os.getpid(), fails_in_helpers=paths[-3:])
+    plan = Plan(Generator(), [(path, reader) for path in paths])
+    with caplog.at_level(logging.WARNING, logger="iwelcome.test"):
+        plan.start(2)
+        deadline = time.monotonic() + 60
+        while HELPER not in plan.claims[:] and time.monotonic() < deadline:  # Pelican starts later
+            time.sleep(0.01)
+        got = pelican_loop(plan, paths, reader)
+    plan.end()
+    assert got == {path: (f"<p>{path}</p>", {"title": path, "pid": got[path][1]["pid"]}) for path in paths}
+    by = {path: meta["pid"] for path, (_html, meta) in got.items()}
+    assert {pid for pid in by.values() if pid != os.getpid()}, "no helper read a file"
+    assert all(by[path] == os.getpid() for path in paths[-3:]), "a file its helper failed on is read here"
+    # One line per file, in Pelican's order, whoever read it.
+    assert [r.getMessage() for r in caplog.records if r.name == "iwelcome.test"] == [f"read {p}" for p in paths]
+    assert plan.helpers == []
+
+
+@given(files=st.integers(0, 100_000), fewest=st.integers(0, 5_000), cores=st.integers(1, 64))
+def test_helpers_are_one_per_further_core_and_each_process_has_its_fewest_files(files, fewest, cores):
+    helpers = helpers_for(files, fewest, cores)
+    assert 0 <= helpers <= cores - 1
+    if fewest == 0:
+        assert helpers == 0
+    elif helpers:
+        assert (helpers + 1) * fewest <= files
+    if fewest and cores >= 2 and files >= 2 * fewest:
+        assert helpers >= 1
