@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import CONTENT, article, problem_lines, run_pelican
-from iwelcome import parallel_reading
-from iwelcome.parallel_reading import HELPER, Plan, helpers_for
+from iwelcome import helpers
+from iwelcome.parallel_reading import HELPER, Plan
 from test_render_cache import differences
 
 
@@ -27,7 +27,7 @@ def test_a_site_read_by_helpers_is_the_site_read_in_one_process(tmp_path):
     helper started at once reads its share whatever the machine's load)."""
     from benchmarks.corpus import write_site
 
-    assert parallel_reading.cores() >= 2, "this machine has one core: nothing would be read in parallel"
+    assert helpers.cores() >= 2, "this machine has one core: nothing would be read in parallel"
     content = write_site(300, tmp_path / "content")
     timings = tmp_path / "timings.json"
     one = build(content, tmp_path / "one", 0, timings)
@@ -115,11 +115,11 @@ def test_each_file_is_read_once_and_what_helpers_read_and_logged_reaches_pelican
 
 @given(files=st.integers(0, 100_000), fewest=st.integers(0, 5_000), cores=st.integers(1, 64))
 def test_helpers_are_one_per_further_core_and_each_process_has_its_fewest_files(files, fewest, cores):
-    helpers = helpers_for(files, fewest, cores)
-    assert 0 <= helpers <= cores - 1
+    count = helpers.how_many(files, fewest, cores)
+    assert 0 <= count <= cores - 1
     if fewest == 0:
-        assert helpers == 0
-    elif helpers:
-        assert (helpers + 1) * fewest <= files
+        assert count == 0
+    elif count:
+        assert (count + 1) * fewest <= files
     if fewest and cores >= 2 and files >= 2 * fewest:
-        assert helpers >= 1
+        assert count >= 1

@@ -13,11 +13,10 @@ the helpers, which have ended by then or are about to: nothing is left for them 
 What the editor's reader returns for a file is the same in any process (it keeps nothing from one
 file to the next), so the site is byte-identical to one read in a single process, and Pelican
 caches what was read as usual. The helpers log nothing themselves: what the reader logged there
-is logged when Pelican comes to the file, so messages come in the same order too. A helper that
-fails on a file, or fails altogether, leaves its files to Pelican, which then says what is wrong.
-A helper takes no lock that another thread may hold (Pelican's progress display runs in one): it
-logs into a list and ends with os._exit. The settings object is passed by reference, not copied
-(a topic keeps the build's settings, as when read here).
+is logged when Pelican comes to the file, so messages come in the same order too (helpers.py). A
+helper that fails on a file, or fails altogether, leaves its files to Pelican, which then says what
+is wrong. The settings object is passed by reference, not copied (a topic keeps the build's
+settings, as when read here).
 
 `PARALLEL_READING` is the fewest files each process should have to read (0: no helpers).
 """
@@ -27,14 +26,11 @@ import logging
 import mmap
 import multiprocessing
 import os
-import pickle
-import sys
 import tempfile
 
-from pelican.log import FilteredMessage
 from pelican.utils import file_suffix
 
-from . import timings
+from . import helpers, timings
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -42,22 +38,6 @@ logger = logging.getLogger(__name__)
 FREE, HERE, HELPER = 0, 1, 2  # who claimed a file
 _plans = {}  # absolute path -> the Plan that lists it
 _taken = [0]  # files of this build that helpers read
-
-
-def cores():
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def helpers_for(files, fewest, cores):
-    """How many helpers should read `files` files beside Pelican: one per further core, as long as
-    each process has `fewest` files or more to read; none when `fewest` is 0."""
-    if not fewest:
-        return 0
-    return max(0, min(cores, files // fewest) - 1)
 
 
 def forget(pelican):
@@ -86,8 +66,8 @@ def start(generator, paths, excludes):
         reader = readers.readers.get(file_suffix(path))
         if getattr(reader, "takes_what_helpers_read", False) and readers.get_cached_data(path) is None:
             files.append((path, reader))
-    count = helpers_for(len(files), setting(generator.settings, "PARALLEL_READING"), cores())
-    if not count or not hasattr(os, "fork"):
+    count = helpers.how_many(len(files), setting(generator.settings, "PARALLEL_READING"), helpers.cores())
+    if not count or not helpers.can_fork():
         return
     plan = Plan(generator, files)
     plan.start(count)
@@ -126,18 +106,10 @@ class Plan:
         self.results = None  # {path: (content, metadata, log records)} once the helpers have ended
 
     def start(self, count):
+        parent = os.getpid()
         for _ in range(count):
             out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by collect, once read)
-            sys.stdout.flush()  # nothing buffered is written twice
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # the helper
-                code = 1
-                try:
-                    self.help(out, os.getppid())
-                    code = 0
-                finally:
-                    os._exit(code)
+            pid = helpers.fork(lambda records, out=out: self.help(out, parent, records))
             self.helpers.append((pid, out))
         logger.debug("iwelcome plugin: %d helpers read %d files", count, len(self.files))
 
@@ -148,16 +120,11 @@ class Plan:
             self.claims[number] = who
             return True
 
-    def help(self, out, parent):
+    def help(self, out, parent, records):
         """In a helper: read the files nobody claimed, from the last, and write what was read."""
-        records = []
-        for name in list(logging.root.manager.loggerDict):  # no filter here: Pelican's, when logged again
-            with contextlib.suppress(AttributeError):
-                logging.getLogger(name).handlers, logging.getLogger(name).filters = [], []
-        logging.root.handlers, logging.root.filters = [_Capture(records)], []
         read = {}
         for number in range(len(self.files) - 1, -1, -1):
-            if os.getppid() != parent:
+            if helpers.parent_is_gone(parent):
                 return  # the build was stopped
             if not self.claim(number, HELPER):
                 continue
@@ -168,7 +135,7 @@ class Plan:
             except Exception:  # noqa: BLE001 (Pelican reads it again, and says what is wrong)
                 continue
             read[path] = (content, metadata, list(records))
-        pickler = _Pickler(out, self.settings)
+        pickler = helpers.Pickler(out, self.settings)
         pickler.dump(read)
         out.flush()
 
@@ -182,9 +149,7 @@ class Plan:
             return None  # its helper failed: read it here
         content, metadata, records = found
         _taken[0] += 1
-        for data in records:
-            with contextlib.suppress(FilteredMessage):  # Pelican's filter: said already
-                logging.getLogger(data["name"]).handle(logging.makeLogRecord(data))
+        helpers.log_again(records)
         return content, metadata
 
     def collect(self):
@@ -197,56 +162,10 @@ class Plan:
             if os.waitstatus_to_exitcode(status) == 0:
                 out.seek(0)
                 with contextlib.suppress(Exception):
-                    self.results.update(_Unpickler(out, self.settings).load())
+                    self.results.update(helpers.Unpickler(out, self.settings).load())
             out.close()
         self.helpers = []
 
     def end(self):
         self.collect()
         self.results = {}
-
-
-class _Capture(logging.Handler):
-    """A helper's log records, as plain data that can be passed back and logged again."""
-
-    def __init__(self, records):
-        super().__init__(logging.NOTSET)
-        self.records = records
-
-    def emit(self, record):
-        data = dict(record.__dict__)
-        try:
-            pickle.dumps(record.args)
-        except Exception:  # noqa: BLE001 (any value: what cannot be passed back is passed as text)
-            data["msg"], data["args"] = record.getMessage(), None
-        if record.exc_info:
-            data["exc_text"] = logging.Formatter().formatException(record.exc_info)
-        data["exc_info"] = None
-        for key, value in list(data.items()):
-            try:
-                pickle.dumps(value)
-            except Exception:  # noqa: BLE001 (as above)
-                data[key] = repr(value)
-        self.records.append(data)
-
-
-class _Pickler(pickle.Pickler):
-    """The build's settings are named, not copied: the other side has the same object."""
-
-    def __init__(self, file, settings):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.settings = settings
-
-    def persistent_id(self, obj):
-        return "settings" if obj is self.settings else None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, settings):
-        super().__init__(file)
-        self.settings = settings
-
-    def persistent_load(self, pid):
-        if pid == "settings":
-            return self.settings
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
