@@ -28,6 +28,7 @@ from . import (
     i18n,
     navigation,
     parallel_reading,
+    parallel_rendering,
     preview,
     reading,
     related,
@@ -79,11 +80,13 @@ def register():
     signals.all_generators_finalized.connect(checks.check)
     signals.all_generators_finalized.connect(prepare)
     signals.all_generators_finalized.connect(sitemap.start)
+    signals.all_generators_finalized.connect(parallel_rendering.remember_generators)  # helpers render pages
     # Writing.
     signals.content_written.connect(sitemap.written)
     signals.feed_generated.connect(embargo.hide_in_feeds)
     signals.feed_generated.connect(navigation.say_feed_language)
     # The end of the build.
+    signals.finalized.connect(parallel_rendering.finish)  # the helpers have ended
     signals.finalized.connect(finish)
     signals.finalized.connect(timings.finish)
 

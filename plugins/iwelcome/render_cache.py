@@ -44,7 +44,7 @@ import sys
 
 from pelican.writers import Writer
 
-from . import digest, search, timings
+from . import digest, parallel_rendering, search, timings
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "typogrify", "smarty
 FORMAT = 1
 
 _writers = []  # the writer of the build under way (Pelican makes one per build)
+_new_caches = []  # the render cache made for the writer Pelican is about to make
 
 
 def files_digest(folders, extensions=None):
@@ -218,6 +219,16 @@ class RenderCache:
         self.rendered += 1
         return text
 
+    def accept(self, name, entry, rendered):
+        """A page that a helper process rendered (or whose file's text it took again), with the
+        [key, text digest] it worked out, as if here (parallel_rendering.py)."""
+        if self.enabled:
+            self.pages[name] = entry
+        if rendered:
+            self.rendered += 1
+        else:
+            self.reused += 1
+
     def written_text(self, name, expected):
         """The text of the page as the last build wrote it, if the file still holds it."""
         try:
@@ -281,15 +292,17 @@ class CachedTemplate:
         self.name = template.name
 
     def render(self, localcontext):
-        return self.cache.render(self.template, self.context, localcontext)
+        return parallel_rendering.render(self.cache, self.template, self.context, localcontext)
 
 
 class CachingWriter(Writer):
     """Pelican's writer, rendering each page through the render cache."""
 
-    def __init__(self, output_path, settings=None):
+    def __init__(self, output_path, settings=None, render_cache=None):
         super().__init__(output_path, settings=settings)
-        self.render_cache = RenderCache(settings, output_path)
+        if render_cache is None:
+            render_cache = _new_caches.pop() if _new_caches else RenderCache(settings, output_path)
+        self.render_cache = render_cache
         _writers[:] = [self]
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -298,13 +311,22 @@ class CachingWriter(Writer):
 
 
 def writer(pelican):
-    """get_writer: the caching writer."""
+    """get_writer: the caching writer. When every page is to be rendered (no keys from the last
+    build), helpers render pages beside it (parallel_rendering.py), each with a writer of its own
+    into a folder of its own; with some keys, the few pages to render are not worth their start."""
+    cache = RenderCache(pelican.settings, pelican.output_path)
+    _new_caches[:] = [cache]  # the writer's, which Pelican makes next
+    if not cache.previous["pages"]:
+        parallel_rendering.start(
+            pelican, lambda folder: CachingWriter(folder, settings=pelican.settings, render_cache=cache)
+        )
     return CachingWriter
 
 
 def forget(pelican):
     """initialized: no writer yet in this build."""
     _writers.clear()
+    _new_caches.clear()
 
 
 def remove_leftovers(pelican):

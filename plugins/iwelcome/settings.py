@@ -200,6 +200,9 @@ DEFAULTS = {
     # Many files to read: helper processes read some, one per further core, each with at least this
     # many files (parallel_reading.py); 0 reads every file in Pelican's process.
     "PARALLEL_READING": 100,
+    # Many articles and pages: helper processes render some of the pages, one per further core, with
+    # at least this many articles and pages a process (parallel_rendering.py); 0 renders in Pelican's.
+    "PARALLEL_RENDERING": 100,
     # Pages rendered again only when what they show changed; False renders every page (render_cache.py).
     "RENDER_CACHE": True,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.

@@ -1,18 +1,21 @@
-"""Many files read by helper processes beside Pelican's (parallel_reading.py): the site is
-byte-identical to one read in a single process, problems are named the same way, and each file
-is read once, by one process, whatever the others are doing."""
+"""Helper processes beside Pelican's: many files read by them (parallel_reading.py) and many pages
+rendered (parallel_rendering.py) give a site byte-identical to one made in a single process,
+problems are named the same way, and each file is read once, by one process, whatever the others
+are doing."""
 
 import json
 import logging
 import os
 import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import CONTENT, article, problem_lines, run_pelican
-from iwelcome import helpers
+from iwelcome import helpers, parallel_rendering
 from iwelcome.parallel_reading import HELPER, Plan
 from test_render_cache import differences
 
@@ -123,3 +126,35 @@ def test_helpers_are_one_per_further_core_and_each_process_has_its_fewest_files(
         assert (count + 1) * fewest <= files
     if fewest and cores >= 2 and files >= 2 * fewest:
         assert count >= 1
+
+
+def test_a_site_rendered_by_helpers_is_the_site_rendered_in_one_process(tmp_path):
+    """A cold build (no keys from a last build) of 300 articles has helpers render pages; the same
+    bytes as one process, and keys that let the next build render nothing."""
+    from benchmarks.corpus import write_site
+
+    content = write_site(300, tmp_path / "content")
+    timings = tmp_path / "timings.json"
+
+    def build_with(output, every):
+        values = {"PARALLEL_READING": 0, "PARALLEL_RENDERING": every, "PLUGIN_TIMINGS_FILE": str(timings)}
+        result = run_pelican(content, output, extra=["-e", *(f"{k}={json.dumps(v)}" for k, v in values.items())])
+        assert result.returncode == 0, result.log
+        return json.loads(timings.read_text())["counts"]
+
+    assert build_with(tmp_path / "one", 0)["pages from helpers"] == 0
+    counts = build_with(tmp_path / "shared", 100)
+    assert counts["pages from helpers"] > 0, counts
+    assert differences(tmp_path / "shared", tmp_path / "one") == []
+    again = build_with(tmp_path / "shared", 100)
+    assert again["pages rendered"] == 0 and again["pages from helpers"] == 0, again
+    assert differences(tmp_path / "shared", tmp_path / "one") == []
+    assert not list(Path(tempfile.gettempdir()).glob("iwelcome-helper-*")), "a helper's folder was left behind"
+
+
+def test_pages_of_a_helper_that_ended_early_are_rendered_by_pelican():
+    plan = parallel_rendering.Plan(1)
+    read_end, write_end = os.pipe()
+    os.close(write_end)  # the helper ended before it said anything
+    plan.helpers = [(os.getpid(), os.fdopen(read_end, "rb"), "")]
+    assert plan.said(1) is None and plan.said(3) is None
