@@ -36,14 +36,15 @@ from .settings import setting
 logger = logging.getLogger(__name__)
 
 FREE, HERE, HELPER = 0, 1, 2  # who claimed a file
-_plans = {}  # absolute path -> the Plan that lists it
+_plans = {}  # absolute path -> the Plan that lists it, until Pelican comes to the file
+_started = []  # this build's Plans, until their helpers have ended
 _taken = [0]  # files of this build that helpers read
 
 
 def forget(pelican):
     """initialized: a new build has no helpers yet (a preview builds again in the same process)."""
-    for plan in set(_plans.values()):
-        plan.end()
+    while _started:
+        _started.pop().end()
     _plans.clear()
     _taken[0] = 0
 
@@ -71,7 +72,8 @@ def start(generator, paths, excludes):
         return
     plan = Plan(generator, files)
     plan.start(count)
-    for path, _reader in files:
+    _started.append(plan)
+    for path, _reader in files:  # after the fork: a helper's own reader reads what it is given
         _plans[path] = plan
 
 
@@ -88,7 +90,10 @@ def end(generator):
     """article_generator_finalized, page_generator_finalized: the helpers' ends seen to (each has
     ended by now), and whatever they read that Pelican did not take let go."""
     for path in [path for path, plan in _plans.items() if plan.generator is generator]:
-        _plans.pop(path).end()
+        del _plans[path]
+    for plan in [plan for plan in _started if plan.generator is generator]:
+        _started.remove(plan)
+        plan.end()
     timings.count("files read by helpers", _taken[0])
 
 

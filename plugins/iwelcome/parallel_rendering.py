@@ -25,6 +25,7 @@ processes pay for the memory pages they come to share, and each runs the writer'
 every page.
 """
 
+import atexit
 import contextlib
 import fcntl
 import logging
@@ -66,6 +67,7 @@ def start(pelican, make_writer):
         return
     plan = Plan(count)
     _plan.append(plan)  # before the helpers start: theirs too
+    atexit.register(forget_plan)  # a build that stops on an error: no helper or folder left
     plan.start(list(_generators), make_writer)
 
 
