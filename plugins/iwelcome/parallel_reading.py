@@ -70,7 +70,11 @@ def start(generator, paths, excludes):
     count = helpers.how_many(len(files), setting(generator.settings, "PARALLEL_READING"), helpers.cores())
     if not count or not helpers.can_fork():
         return
-    plan = Plan(generator, files)
+    try:
+        plan = Plan(generator, files)  # a shared lock: no /dev/shm, no helpers
+    except OSError as error:
+        logger.debug("iwelcome plugin: files read in one process (%s)", error)
+        return
     plan.start(count)
     _started.append(plan)
     for path, _reader in files:  # after the fork: a helper's own reader reads what it is given
