@@ -52,7 +52,8 @@ class Digester:
     place unless the context's digest described it already."""
 
     def __init__(self):
-        self.known = {}  # id -> (value, digest), of containers and objects
+        self.known = {}  # id -> digest, of containers and objects ...
+        self.kept = []  # ... whose values are kept here, in a list: less memory than a pair each
         self.page_known = {}  # the same, of one page's own values: forgotten after the page
         self.identities = {}  # id -> (content object, identity)
         self.descriptions = {}  # id -> (content object, its description)
@@ -103,7 +104,7 @@ class Digester:
         """The digest of a container or object, worked out once per digester."""
         key = id(value)
         if key in self.known:
-            return self.known[key][1]
+            return self.known[key]
         if key in self.page_known:
             return self.page_known[key][1]
         if key in self.in_progress:  # a cycle
@@ -121,7 +122,11 @@ class Digester:
             # A page's own objects (its listing's page) are forgotten with it; lists are kept for the
             # build: a topic's list of items is given to each page of the topic.
             lasting = self.described_elsewhere is None or isinstance(value, list | tuple | set | frozenset)
-            (self.known if lasting else self.page_known)[key] = (value, result)
+            if lasting:
+                self.known[key] = result
+                self.kept.append(value)
+            else:
+                self.page_known[key] = (value, result)
         return result
 
     def feed_compound(self, h, value):
