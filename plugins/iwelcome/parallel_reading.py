@@ -63,6 +63,8 @@ def start(generator, paths, excludes):
     readers = generator.readers
     files = []
     for name in generator.get_files(paths, exclude=excludes):
+        if generator.get_cached_data(name, None) is not None:
+            continue  # the generator's own cache has it (CONTENT_CACHING_LAYER = "generator"): not read
         path = os.path.abspath(os.path.join(generator.path, name))
         reader = readers.readers.get(file_suffix(path))
         if getattr(reader, "takes_what_helpers_read", False) and readers.get_cached_data(path) is None:
