@@ -8,7 +8,7 @@ plurals `{{ ngettext("%(num)s item", "%(num)s items", n) }}`. The result is alwa
 translation itself is markup: a translation whose tags or `&` differ from its English is not used
 (broken(), compile_catalogue()) and `check` names it. Words that Python declares and templates
 translate later (`{{ _(article.type_label) }}`) are marked where they are declared with `N_()` (the
-CONTENT_TYPES labels and CASE_STATUSES of settings.py, actions.KIND_LABELS); `extract_settings`,
+CONTENT_TYPES labels and CASE_STATUSES of settings.py, which defines N_, and the kinds of action); `extract_settings`,
 an extractor named in babel.cfg, finds the MENUITEMS labels and the SITE_TAGLINE of pelicanconf.py.
 No message id is built while rendering ("All " ~ plural): every string a template translates is a
 literal that `pybabel extract` finds, in the template or where Python declares it.
@@ -81,11 +81,6 @@ LOCALES = {"en": "en_US", "es": "es_US"}
 # also CLDR's default for 'ar'. Babel writes the days of dates in those digits whatever the locale,
 # and editors write figures and years in the text with them: one kind of digit on every page.
 NUMBERING_SYSTEM = "latn"
-
-
-def N_(message):  # noqa: N802 - gettext's name for a marker, which pybabel extracts (babel.cfg)
-    """Marks a string for extraction where it is declared; templates translate it when they show it."""
-    return message
 
 
 def language_of(context, default_lang):

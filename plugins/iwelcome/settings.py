@@ -3,7 +3,12 @@
 Each can be overridden in pelicanconf.py; README.md ("Settings") says what each one does.
 """
 
-from .i18n import N_  # marks the words readers see, for the translators' catalogue
+
+def N_(message):  # noqa: N802 - gettext's name for a marker, which pybabel extracts (babel.cfg)
+    """Marks a word readers see for the translators' catalogue, where it is declared; templates
+    translate it when they show it (i18n.py). Here, so that the table below imports nothing."""
+    return message
+
 
 DEFAULTS = {
     # The editor's contract (contract.py reads it; EDITING.md's field tables are made from it):
