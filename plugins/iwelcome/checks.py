@@ -20,7 +20,8 @@ from . import confinement, contract, embargo, i18n, ownership, report, timings, 
 from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings, targeting_warnings
 from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished
 from .countries import Country
-from .get_involved import inline_markers, today_in
+from .dates import today_in
+from .get_involved import inline_markers
 from .lint import lint_html, lint_warnings
 from .reading import EditorMarkdownReader
 from .related import check_pins

@@ -5,13 +5,14 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerato
 
 
 def generators_by_kind(generators):
-    """(articles, pages, actions, static) generators of a build."""
-    from .get_involved import ActionsGenerator  # the actions stage's own generator
+    """(articles, pages, actions, static) generators of a build. The actions stage's own generator
+    says what it makes (`makes = "actions"`), so that this module needs none of that stage's."""
 
     def first(kind):
         return next(g for g in generators if isinstance(g, kind))
 
-    return first(ArticlesGenerator), first(PagesGenerator), first(ActionsGenerator), first(StaticGenerator)
+    actions = next(g for g in generators if getattr(g, "makes", None) == "actions")
+    return first(ArticlesGenerator), first(PagesGenerator), actions, first(StaticGenerator)
 
 
 def all_contents(articles_gen, pages_gen):

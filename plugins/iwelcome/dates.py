@@ -7,8 +7,10 @@ such as `06/12/2026` is refused rather than guessed: June 12 or December 6 is th
 between an embargo kept and an embargo broken.
 """
 
+import os
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 FORMS = "YYYY-MM-DD or YYYY-MM-DD HH:MM"
 _DATE = re.compile(
@@ -100,3 +102,12 @@ def zone_label(tz_name):
     if "/" not in tz_name:
         return tz_name
     return tz_name.rsplit("/", 1)[1].replace("_", " ") + " time"
+
+
+def today_in(settings, environ=os.environ):
+    """The build's date where the campaign is: an action ending today is live all day. The
+    environment's IWELCOME_TODAY (YYYY-MM-DD) stands in for the clock, so that a test can let an
+    action's day pass without changing anything else."""
+    if environ.get("IWELCOME_TODAY"):
+        return date.fromisoformat(environ["IWELCOME_TODAY"])
+    return datetime.now(ZoneInfo(settings.get("TIMEZONE", "UTC"))).date()

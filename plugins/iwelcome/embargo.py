@@ -75,7 +75,6 @@ def prepare(generators):
     LINKS_HIDDEN_URLS, the items that link to one), and the files only unpublished items use
     (or actions not open yet) taken out of the static files Pelican copies."""
     from .actions import as_of
-    from .get_involved import today_in
 
     articles_gen, pages_gen, actions_gen, static_gen = generators_by_kind(generators)
     settings, context = articles_gen.settings, articles_gen.context
@@ -87,7 +86,7 @@ def prepare(generators):
     context["HIDDEN_PATHS"] = hidden
     context["LINKS_HIDDEN"] = frozenset(c.relative_source_path for c in linking)
     context["LINKS_HIDDEN_URLS"] = frozenset(f"{settings['SITEURL']}/{c.url}" for c in linking)
-    dated = as_of(actions_gen.actions, today_in(settings))
+    dated = as_of(actions_gen.actions, dates.today_in(settings))
     held = files_held_back(
         static_gen.staticfiles,
         public,

@@ -12,8 +12,6 @@ import json
 import logging
 import os
 from dataclasses import replace
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from pelican.contents import Page
 from pelican.generators import Generator
@@ -32,6 +30,7 @@ from .actions import (
 from .body import hider
 from .confinement import static_file_check, static_files
 from .contents import all_contents, generators_by_kind
+from .dates import today_in
 from .embargo import hidden_links
 from .markup import unlink
 from .settings import setting
@@ -43,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 class ActionsGenerator(Generator):
     """Reads the action files (generate_context) and writes the Get Involved pages (generate_output)."""
+
+    makes = "actions"  # how contents.generators_by_kind knows it
 
     def generate_context(self):
         self.kinds = contract.action_kinds(setting(self.settings, "ACTION_KINDS"))
@@ -221,12 +222,3 @@ def place_actions(articles, actions_by_lang, settings):
 def inline_markers(metadata):
     """(slugs of an item's `[action: slug]` lines, how many `[action:` are not on a line of their own)."""
     return metadata.get("_action_slots", []), metadata.get("_stray_markers", 0)
-
-
-def today_in(settings, environ=os.environ):
-    """The build's date where the campaign is: an action ending today is live all day. The
-    environment's IWELCOME_TODAY (YYYY-MM-DD) stands in for the clock, so that a test can let an
-    action's day pass without changing anything else."""
-    if environ.get("IWELCOME_TODAY"):
-        return date.fromisoformat(environ["IWELCOME_TODAY"])
-    return datetime.now(ZoneInfo(settings.get("TIMEZONE", "UTC"))).date()
