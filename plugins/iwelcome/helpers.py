@@ -45,7 +45,7 @@ def fork(work):
     ends when it returns (exit code 0) or raises (1). Returns the helper's pid."""
     sys.stdout.flush()  # nothing buffered is written twice
     sys.stderr.flush()
-    gc.freeze()  # the collector leaves what both processes share alone: fewer pages copied
+    gc.freeze()  # the collector leaves alone what both share, so fewer pages are copied (`wait` undoes it)
     pid = os.fork()
     if pid:
         return pid
@@ -60,6 +60,18 @@ def fork(work):
         code = 0
     finally:
         os._exit(code)
+
+
+def wait(pid):
+    """In Pelican's process: wait for a helper to end, and return its exit code (None if it was
+    waited for already); what `fork` froze can be collected again."""
+    try:
+        _pid, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    finally:
+        gc.unfreeze()
+    return os.waitstatus_to_exitcode(status)
 
 
 def parent_is_gone(parent):

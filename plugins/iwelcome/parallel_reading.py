@@ -36,16 +36,14 @@ from .settings import setting
 logger = logging.getLogger(__name__)
 
 FREE, HERE, HELPER = 0, 1, 2  # who claimed a file
-_plans = {}  # absolute path -> the Plan that lists it, until Pelican comes to the file
-_started = []  # this build's Plans, until their helpers have ended
+_plans = []  # this build's Plans, until their generator has read its files
 _taken = [0]  # files of this build that helpers read
 
 
 def forget(pelican):
     """initialized: a new build has no helpers yet (a preview builds again in the same process)."""
-    while _started:
-        _started.pop().end()
-    _plans.clear()
+    while _plans:
+        _plans.pop().end()
     _taken[0] = 0
 
 
@@ -78,27 +76,21 @@ def start(generator, paths, excludes):
         logger.debug("iwelcome plugin: files read in one process (%s)", error)
         return
     plan.start(count)
-    _started.append(plan)
-    for path, _reader in files:  # after the fork: a helper's own reader reads what it is given
-        _plans[path] = plan
+    _plans.append(plan)  # after the fork: a helper's own reader reads what it is given
 
 
 def take(path):
     """What a helper read of the file at `path` (absolute), as (content, metadata), with what the
     reader logged there logged now; None when the file is for this process to read."""
-    plan = _plans.pop(path, None)
-    if plan is None:
-        return None
-    return plan.take(path)
+    plan = next((plan for plan in _plans if path in plan.index), None)
+    return None if plan is None else plan.take(path)
 
 
 def end(generator):
     """article_generator_finalized, page_generator_finalized: the helpers' ends seen to (each has
     ended by now), and whatever they read that Pelican did not take let go."""
-    for path in [path for path, plan in _plans.items() if plan.generator is generator]:
-        del _plans[path]
-    for plan in [plan for plan in _started if plan.generator is generator]:
-        _started.remove(plan)
+    for plan in [plan for plan in _plans if plan.generator is generator]:
+        _plans.remove(plan)
         plan.end()
     timings.count("files read by helpers", _taken[0])
 
@@ -108,7 +100,6 @@ class Plan:
 
     def __init__(self, generator, files):
         self.generator = generator
-        self.settings = generator.settings
         self.files = files  # [(absolute path, reader)], in Pelican's order
         self.index = {path: number for number, (path, _reader) in enumerate(files)}
         self.claims = mmap.mmap(-1, len(files))  # shared with the helpers: FREE, HERE or HELPER
@@ -146,7 +137,7 @@ class Plan:
             except Exception:  # noqa: BLE001 (Pelican reads it again, and says what is wrong)
                 continue
             read[path] = (content, metadata, list(records))
-        pickler = helpers.Pickler(out, self.settings)
+        pickler = helpers.Pickler(out, self.generator.settings)
         pickler.dump(read)
         out.flush()
 
@@ -169,11 +160,10 @@ class Plan:
             return
         self.results = {}
         for pid, out in self.helpers:
-            _pid, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == 0:
+            if helpers.wait(pid) == 0:
                 out.seek(0)
                 with contextlib.suppress(Exception):
-                    self.results.update(helpers.Unpickler(out, self.settings).load())
+                    self.results.update(helpers.Unpickler(out, self.generator.settings).load())
             out.close()
         self.helpers = []
 

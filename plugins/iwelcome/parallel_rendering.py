@@ -1,9 +1,9 @@
 """Rendering on every core: a build of many items has its pages rendered by helper processes
 beside Pelican's.
 
-When Pelican asks for its writer (`get_writer`), everything the pages show is known. In a build
-that is to render every page (render_cache.writer: no keys from the last build; a rebuild renders
-too few pages for helpers to pay for their start), helpers are forked then (helpers.py), one per
+When Pelican has made its writer, everything the pages show is known. In a build that is to
+render every page (render_cache.CachingWriter: no keys from the last build; a rebuild renders too
+few pages for helpers to pay for their start), helpers are forked then (helpers.py), one per
 further core; each runs the generators' output on a writer of
 its own, as Pelican is about to, so it comes to the same pages in the same order (a page is the
 n-th that the writer renders, in every process). Each page is claimed once, under a lock, by the
@@ -28,6 +28,7 @@ every page.
 import atexit
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import pickle
@@ -56,13 +57,13 @@ def forget_plan():
         _plan.pop().end()
 
 
-def start(pelican, make_writer):
-    """get_writer: helpers, when the build has many articles and pages; make_writer(output_path)
-    gives a helper its writer."""
+def start(settings, make_writer):
+    """When Pelican has made its writer: helpers, if the build has many articles and pages;
+    make_writer(output_path) gives a helper its writer."""
     forget_plan()
     context = _generators[0].context if _generators else {}
     items = len(context.get("articles", ())) + len(context.get("pages", ()))
-    count = helpers.how_many(items, setting(pelican.settings, "PARALLEL_RENDERING"), helpers.cores())
+    count = helpers.how_many(items, setting(settings, "PARALLEL_RENDERING"), helpers.cores())
     if not count or not helpers.can_fork():
         return
     plan = Plan(count)
@@ -106,9 +107,7 @@ class Plan:
             with contextlib.suppress(OSError, AttributeError):  # a larger pipe: a helper waits less
                 fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)
             pid = helpers.fork(
-                lambda records, index=index, folder=folder, write_end=write_end, read_end=read_end: self.help(
-                    index, generators, make_writer(folder), folder, parent, records, read_end, write_end
-                )
+                functools.partial(self.help, index, generators, make_writer, folder, parent, read_end, write_end)
             )
             os.close(write_end)
             self.helpers.append((pid, os.fdopen(read_end, "rb"), folder))
@@ -120,7 +119,8 @@ class Plan:
 
     # --- In a helper ------------------------------------------------------------------------
 
-    def help(self, index, generators, writer, folder, parent, records, read_end, write_end):
+    def help(self, index, generators, make_writer, folder, parent, read_end, write_end, records):
+        writer = make_writer(folder)
         os.close(read_end)
         for _pid, other, _folder in self.helpers:  # an earlier helper's pipe is not this one's
             other.close()
@@ -141,7 +141,7 @@ class Plan:
             return ""
         name = localcontext["output_file"]
         del self.records[:]
-        said = {"number": self.number, "name": name, "template": template.name, "text": None}
+        said = {"number": self.number, "name": name, "template": template.name, "text": None, "entry": None}
         try:
             before = cache.rendered
             said["text"] = cache.render(template, context, localcontext)
@@ -195,8 +195,7 @@ class Plan:
         """Close the pipes (a helper that still writes ends), wait for the helpers, remove their folders."""
         for pid, pipe, folder in self.helpers:
             pipe.close()
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+            helpers.wait(pid)
             shutil.rmtree(folder, ignore_errors=True)
         self.helpers = []
         self.received = {}

@@ -58,7 +58,6 @@ LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "typogrify", "smarty
 FORMAT = 1
 
 _writers = []  # the writer of the build under way (Pelican makes one per build)
-_new_caches = []  # the render cache made for the writer Pelican is about to make
 
 
 def files_digest(folders, extensions=None):
@@ -296,14 +295,20 @@ class CachedTemplate:
 
 
 class CachingWriter(Writer):
-    """Pelican's writer, rendering each page through the render cache."""
+    """Pelican's writer, rendering each page through the render cache. Pelican's own (no
+    `render_cache` given) starts helpers that render pages beside it when every page is to be
+    rendered (no keys from the last build: parallel_rendering.py), each with a writer of its own,
+    into a folder of its own, that shares this one's cache; with some keys, the few pages to
+    render are not worth their start."""
 
     def __init__(self, output_path, settings=None, render_cache=None):
         super().__init__(output_path, settings=settings)
-        if render_cache is None:
-            render_cache = _new_caches.pop() if _new_caches else RenderCache(settings, output_path)
-        self.render_cache = render_cache
+        self.render_cache = RenderCache(settings, output_path) if render_cache is None else render_cache
         _writers[:] = [self]
+        if render_cache is None and not self.render_cache.previous["pages"]:
+            parallel_rendering.start(
+                settings, lambda folder: CachingWriter(folder, settings=settings, render_cache=self.render_cache)
+            )
 
     def write_file(self, name, template, context, *args, **kwargs):
         self.render_cache.context = context
@@ -311,22 +316,13 @@ class CachingWriter(Writer):
 
 
 def writer(pelican):
-    """get_writer: the caching writer. When every page is to be rendered (no keys from the last
-    build), helpers render pages beside it (parallel_rendering.py), each with a writer of its own
-    into a folder of its own; with some keys, the few pages to render are not worth their start."""
-    cache = RenderCache(pelican.settings, pelican.output_path)
-    _new_caches[:] = [cache]  # the writer's, which Pelican makes next
-    if not cache.previous["pages"]:
-        parallel_rendering.start(
-            pelican, lambda folder: CachingWriter(folder, settings=pelican.settings, render_cache=cache)
-        )
+    """get_writer: the caching writer."""
     return CachingWriter
 
 
 def forget(pelican):
     """initialized: no writer yet in this build."""
     _writers.clear()
-    _new_caches.clear()
 
 
 def remove_leftovers(pelican):
