@@ -225,6 +225,10 @@ class Preview:
             self.start_indexing()
         return good
 
+    def python_env(self):
+        """The environment of the worker and the indexer: they import the site's settings and the plugin."""
+        return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(self.plugins)])}
+
     def run_build(self):
         """The build in a fork of the warm worker (started when there is none): (exit code,
         output, errors), or None once stopped. A worker that died is started again next time."""
@@ -232,11 +236,10 @@ class Preview:
             if self.stopping.is_set():
                 return None
             if self.builder is None or self.builder.poll() is not None:
-                env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(self.plugins)])}
                 self.builder = process_group.start(
                     [sys.executable, "-c", WORKER, str(self.plugins)],
                     cwd=ROOT,
-                    env=env,
+                    env=self.python_env(),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     text=True,
@@ -280,11 +283,10 @@ class Preview:
         with self.lock:
             if self.stopping.is_set():
                 return
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.plugins), str(ROOT)])}
             self.indexer = process_group.start(
                 [sys.executable, "-c", SEARCH_INDEX, str(self.output)],
                 cwd=ROOT,
-                env=env,
+                env=self.python_env(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
