@@ -53,6 +53,13 @@ class Workspace:
         extra = ["-e", *(f"{name}={json.dumps(value)}" for name, value in values.items())]
         return run_pelican(self.content, output, extra=extra)
 
+    def page_stamps(self):
+        """{page: (size, modification time)} of the output's pages: which ones a build wrote."""
+        return {
+            path.relative_to(self.output).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in sorted(self.output.rglob("*.html"))
+        }
+
     def counts(self):
         return json.loads(self.timings.read_text())["counts"]
 
@@ -88,12 +95,25 @@ def test_a_rebuild_after_any_sequence_of_edits_is_a_clean_build(workspace):
     total = first["pages rendered"]
     assert total > 40 and first["pages unchanged"] == 0
 
+    before = w.page_stamps()
     nothing = w.rebuild_and_compare("nothing changed")
     assert (nothing["pages rendered"], nothing["pages unchanged"]) == (0, total)
+    assert w.page_stamps() == before  # not one page written again
 
+    tampered = w.output / "updates" / "only-30-countries-offer-resettlement" / "index.html"
+    tampered.write_text(tampered.read_text(encoding="utf-8").replace("</h1>", "!</h1>", 1), encoding="utf-8")
+    w.rebuild_and_compare("a page of the output changed by hand")
+    (w.output / "about" / "index.html").unlink()
+    w.rebuild_and_compare("a page of the output deleted by hand")
+
+    before = w.page_stamps()
     w.edit("updates/only-30-countries-offer-resettlement.md", "Resettlement allows", "Resettlement lets")
     body = w.rebuild_and_compare("a body edited")
     assert 0 < body["pages rendered"] <= 2, body  # that update's page, not the pages that list it
+    after = w.page_stamps()
+    assert {page for page in before if after.get(page) != before[page]} == {
+        "updates/only-30-countries-offer-resettlement/index.html"
+    }
 
     w.edit("updates/only-30-countries-offer-resettlement.md", "Title: Only about 30", "Title: Just 30")
     w.rebuild_and_compare("a title changed")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iwelcome import digest
-from iwelcome.render_cache import leftovers
+from iwelcome.render_cache import leftovers, page_contexts
 
 leaves = (
     st.none()
@@ -132,3 +132,53 @@ def test_translations_come_in_the_order_of_the_sites_languages():
     found = [SimpleNamespace(lang=lang, relative_source_path=f"x-{lang}.md") for lang in ("fr", "ar", "es")]
     assert [t.lang for t in in_language_order(found, ["en", "es", "ar"])] == ["es", "ar", "fr"]
     assert [t.lang for t in in_language_order(list(reversed(found)), ["en", "es", "ar"])] == ["es", "ar", "fr"]
+
+
+class Recording:
+    """A template that keeps the local context of every page Pelican's writer renders with it."""
+
+    name = "recording.html"
+
+    def __init__(self):
+        self.pages = []
+
+    def render(self, localcontext):
+        self.pages.append((localcontext["output_file"], localcontext))
+        return ""
+
+
+def comparable(value):
+    """A page of a paginator compared by what it holds (each call makes new Page objects)."""
+    from pelican.paginator import Page, Paginator
+
+    if isinstance(value, Page):
+        return ("page", value.number, list(value.object_list), value.save_as, value.url)
+    if isinstance(value, Paginator):
+        return ("paginator", value.num_pages, list(value.object_list))
+    return value
+
+
+@pytest.mark.parametrize("relative_urls", [False, True])
+@pytest.mark.parametrize("count", [0, 1, 10, 11, 25])
+def test_page_contexts_are_the_local_contexts_pelicans_writer_renders_with(tmp_path, relative_urls, count):
+    """An unchanged write is skipped on the strength of page_contexts: they must be exactly what
+    Pelican's own Writer.write_file gives the template, pagination and relative URLs included."""
+    from pelican.settings import read_settings
+    from pelican.writers import Writer
+
+    settings = read_settings(override={"DEFAULT_PAGINATION": 10, "PAGINATED_TEMPLATES": {"tag": None, "index": 5}})
+    context = {"SITENAME": "x", "articles": [f"a{n}" for n in range(count)], "localsiteurl": None}
+    for template_name, kwargs in (
+        ("tag", {"articles": [f"t{n}" for n in range(count)], "dates": [f"d{n}" for n in range(count)], "tag": "T"}),
+        ("index", {"articles": [f"i{n}" for n in range(count)]}),
+        ("article", {"article": "A", "category": "C"}),
+    ):
+        template = Recording()
+        call = {"relative_urls": relative_urls, "template_name": template_name, "url": "topics/t/"}
+        Writer(str(tmp_path), settings=settings).write_file(
+            "topics/t/index.html", template, dict(context), **call, **kwargs
+        )
+        ours = page_contexts(settings, dict(context), "topics/t/index.html", kwargs, **call)
+        assert [name for name, _ in ours] == [name for name, _ in template.pages]
+        for (_, mine), (_, pelicans) in zip(ours, template.pages, strict=True):
+            assert {k: comparable(v) for k, v in mine.items()} == {k: comparable(v) for k, v in pelicans.items()}

@@ -12,8 +12,12 @@ everything its template is given:
 - what the writer adds for this page: its file name, the item it is about with its body, the
   listing's page of items, the language.
 
-A page whose key is the one its file was written with is not rendered: its file's text, checked
-against the digest recorded with the key, is written again as it is. Any other page is rendered.
+A page whose key is the one its file was written with is not rendered. When every page of one
+write of Pelican's (one page, or all pages of a paginated listing) is so, and each file still has
+the size and time the last build left it with, nothing is written at all (writing the files again
+was a fifth of a rebuild); otherwise the unchanged pages' files, checked against the text digest
+recorded with the key, are written again as they are. The keys of the context are kept too, so
+that when the context changed, no page is looked up in vain. Any other page is rendered.
 The templates may read an item's body only through `body_parts(body_item)`, for the page's own
 article or page (tests/test_render_cache.py holds them to it), which is why the context's digest
 leaves bodies out: editing the text of one article renders that article's page only, while a
@@ -42,6 +46,9 @@ import logging
 import os
 import sys
 
+from pelican.paginator import Paginator
+from pelican.plugins import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from . import digest, parallel_rendering, search, timings
@@ -55,7 +62,7 @@ PER_PAGE = frozenset({"output_file", "localsiteurl"})  # set for each page by Pe
 NOT_SHOWN = frozenset({"LOAD_CONTENT_CACHE", "CACHE_CONTENT", "CACHE_PATH", "PLUGIN_TIMINGS_FILE"})
 STARTED = ".build-started"  # in the output folder while a build writes; its time is the build's start
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "typogrify", "smartypants", "babel", "nh3")
-FORMAT = 1
+FORMAT = 2
 
 _writers = []  # the writer of the build under way (Pelican makes one per build)
 
@@ -109,19 +116,22 @@ def store_path(settings, output_path):
 
 
 def load_store(path, inputs):
-    """The last build's {"pages": {file: [key, text digest]}, "files": [...]}, or an empty one
-    when there is none, it cannot be read, or the inputs changed (then files are still listed:
-    leftovers are removed whatever changed)."""
+    """The last build's {"pages": {file: [key, text digest, size, time]}, "contexts": [context
+    keys], "files": [...]}, or an empty one when there is none, it cannot be read, or the inputs
+    changed (then files are still listed: leftovers are removed whatever changed)."""
+    empty = {"pages": {}, "contexts": [], "files": []}
     try:
         with open(path, encoding="utf-8") as f:
             store = json.load(f)
     except (OSError, ValueError):
-        return {"pages": {}, "files": []}
+        return empty
     if not isinstance(store, dict) or store.get("format") != FORMAT:
-        return {"pages": {}, "files": []}
+        return empty
     files = store.get("files") if isinstance(store.get("files"), list) else []
-    pages = store.get("pages") if store.get("inputs") == inputs and isinstance(store.get("pages"), dict) else {}
-    return {"pages": pages, "files": files}
+    if store.get("inputs") != inputs or not isinstance(store.get("pages"), dict):
+        return {**empty, "files": files}
+    contexts = store.get("contexts") if isinstance(store.get("contexts"), list) else []
+    return {"pages": store["pages"], "contexts": contexts, "files": files}
 
 
 def leftovers(previous_files, started_ns, kept, mtime_ns):
@@ -147,6 +157,50 @@ def files_under(output_path):
     return found
 
 
+def page_contexts(settings, context, name, kwargs, relative_urls=False, paginated=None, template_name=None, url=None):
+    """[(file name, local context)] of the pages one call of Pelican's `Writer.write_file` writes,
+    made as that method makes them (pagination included), for a call whose pages may all be
+    unchanged: their keys are worked out without rendering or writing anything."""
+
+    def local(page_name, extra):
+        localcontext = context.copy()
+        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+        if relative_urls:
+            relative_url = path_to_url(get_relative_path(page_name))
+            localcontext["SITEURL"] = relative_url
+            localcontext["localsiteurl"] = relative_url
+        localcontext["output_file"] = page_name
+        localcontext.update(extra)
+        return page_name, localcontext
+
+    if paginated is None:
+        paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+    if not (paginated and template_name in settings["PAGINATED_TEMPLATES"]):
+        return [local(name, kwargs)]
+    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
+    paginators = {key: Paginator(name, url, value, settings, per_page) for key, value in paginated.items()}
+    pages = []
+    for number in range(next(iter(paginators.values())).num_pages):
+        extra = kwargs.copy()
+        for key, paginator in paginators.items():
+            page = paginator.page(number + 1)
+            extra[f"{key}_paginator"] = paginator
+            extra[f"{key}_page"] = page
+            extra[f"{key}_previous_page"] = paginator.page(number) if number > 0 else None
+            extra[f"{key}_next_page"] = paginator.page(number + 2) if number + 1 < paginator.num_pages else None
+        pages.append(local(page.save_as, extra))
+    return pages
+
+
+def file_stamp(path):
+    """[size, modification time] of a written file, or None when it is gone."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 class RenderCache:
     """The keys of one build: read at its start, worked out page by page, saved at its end."""
 
@@ -157,9 +211,11 @@ class RenderCache:
         self.inputs = inputs_digest(settings) if self.enabled else ""
         self.path = store_path(settings, output_path)
         self.previous = load_store(self.path, self.inputs)
-        self.pages = {}  # this build's {file: [key, text digest]}
+        self.pages = {}  # this build's {file: [key, text digest]} (and [size, time] once saved)
         self.signature = None
         self.context_key = None
+        self.contexts = []  # the context keys of this build's pages (hex)
+        self.known_contexts = set(self.previous["contexts"])
         self.context_digest = digest.ContextDigest(skip=PER_PAGE | NOT_SHOWN)
         self.rendered = self.reused = 0
         self.context = {}
@@ -183,6 +239,8 @@ class RenderCache:
                 logger.debug("iwelcome plugin: the context changed while pages were written")
             self.context_key = self.context_digest.update(context)
             self.signature = signature
+            if self.context_key.hex() not in self.contexts:
+                self.contexts.append(self.context_key.hex())
         own = {
             key: value
             for key, value in localcontext.items()
@@ -217,6 +275,31 @@ class RenderCache:
         self.pages[name] = [key, text_digest(text)]
         self.rendered += 1
         return text
+
+    def unchanged(self, template, context, pages):
+        """Whether every page of one write (page_contexts) has the key its file was written with,
+        and the file is as that build left it (same size and time): then nothing is rendered or
+        written, and the pages count as unchanged."""
+        if not self.enabled or not self.previous["pages"]:
+            return False
+        entries = []
+        for name, localcontext in pages:
+            known = self.previous["pages"].get(name)
+            if not known or len(known) != 4:
+                return False
+            try:
+                key = self.page_key(template, context, localcontext)
+            except digest.Undescribable:
+                return False  # rendering says so, and renders every page
+            if self.context_key.hex() not in self.known_contexts:
+                return False  # the context changed since the last build: no page is the same
+            if known[0] != key or file_stamp(os.path.join(self.output_path, name)) != known[2:]:
+                return False
+            entries.append((name, known))
+        for name, known in entries:
+            self.pages[name] = known
+        self.reused += len(entries)
+        return True
 
     def accept(self, name, entry, rendered):
         """A page that a helper process rendered (or whose file's text it took again), with the
@@ -257,11 +340,19 @@ class RenderCache:
         return stale
 
     def save(self, succeeded):
-        """This build's keys (none when it did not succeed) and the list of its files."""
+        """This build's keys (none when it did not succeed), each with its file's size and time,
+        and the list of its files."""
+        pages = {}
+        if succeeded and self.enabled:
+            for name, entry in sorted(self.pages.items()):
+                stamp = file_stamp(os.path.join(self.output_path, name))
+                if stamp is not None:
+                    pages[name] = [*entry[:2], *stamp]
         store = {
             "format": FORMAT,
             "inputs": self.inputs,
-            "pages": dict(sorted(self.pages.items())) if succeeded and self.enabled else {},
+            "pages": pages,
+            "contexts": self.contexts if pages else [],
             "files": files_under(self.output_path),
         }
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
@@ -310,9 +401,40 @@ class CachingWriter(Writer):
                 settings, lambda folder: CachingWriter(folder, settings=settings, render_cache=self.render_cache)
             )
 
-    def write_file(self, name, template, context, *args, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
+        """Pelican's, except that a write whose pages are all unchanged, files included, writes
+        nothing: Pelican is told of its pages (content_written) as if it had written them."""
         self.render_cache.context = context
-        return super().write_file(name, CachedTemplate(template, context, self.render_cache), context, *args, **kwargs)
+        if name and self.render_cache.previous["pages"]:
+            pages = page_contexts(self.settings, context, name, kwargs, relative_urls, paginated, template_name, url)
+            if self.render_cache.unchanged(template, context, pages):
+                for page_name, localcontext in pages:
+                    if localcontext["localsiteurl"]:  # as Pelican's writer leaves it
+                        context["localsiteurl"] = localcontext["localsiteurl"]
+                    signals.content_written.send(sanitised_join(self.output_path, page_name), context=localcontext)
+                return
+        return super().write_file(
+            name,
+            CachedTemplate(template, context, self.render_cache),
+            context,
+            relative_urls=relative_urls,
+            paginated=paginated,
+            template_name=template_name,
+            override_output=override_output,
+            url=url,
+            **kwargs,
+        )
 
 
 def writer(pelican):
@@ -332,6 +454,7 @@ def remove_leftovers(pelican):
     if _writers:
         cache = _writers[0].render_cache
         kept = {sc.save_as.replace(os.sep, "/") for sc in cache.context.get("staticfiles", ())}
+        kept |= {name.replace(os.sep, "/") for name in cache.pages}  # unchanged pages are not written again
         if not setting(pelican.settings, "SEARCH_INDEX"):
             kept |= {path for path in cache.previous["files"] if path.startswith(f"{search.BUNDLE}/")}
         cache.remove_leftovers(kept)
