@@ -18,7 +18,7 @@ from datetime import datetime
 
 from . import confinement, contract, embargo, i18n, ownership, report, timings, validation
 from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings, targeting_warnings
-from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished
+from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished, url
 from .countries import Country
 from .dates import today_in
 from .get_involved import inline_markers
@@ -371,7 +371,7 @@ def site_paths(settings, contents, action_slugs):
     """exists(path): whether the site has that page or file ('updates/x/', 'images/a.jpg')."""
     known = {""}
     for content in contents:
-        known.add(content.url)
+        known.add(url(content))  # as remembered: Pelican works it out anew at each use
     for static in settings["STATIC_PATHS"]:
         folder = os.path.join(settings["PATH"], static)
         for dirpath, _dirs, files in os.walk(folder):

@@ -213,6 +213,7 @@ class RenderCache:
         self.previous = load_store(self.path, self.inputs)
         self.pages = {}  # this build's {file: [key, text digest]} (and [size, time] once saved)
         self.signature = None
+        self.shown_for = ((), ())  # (the context's keys, those its digest covers)
         self.context_key = None
         self.contexts = []  # the context keys of this build's pages (hex)
         self.known_contexts = set(self.previous["contexts"])
@@ -229,8 +230,13 @@ class RenderCache:
         return os.stat(marker).st_mtime_ns
 
     def context_signature(self, context):
-        skip = self.context_digest.skip
-        return tuple((key, id(value)) for key, value in context.items() if key not in skip)
+        """The context's keys and the identity of each value but those set for each page: its
+        digest is worked out again only when this changes. (Asked before every page: the loops
+        run in C.)"""
+        keys = tuple(context)
+        if keys != self.shown_for[0]:
+            self.shown_for = (keys, tuple(key for key in keys if key not in self.context_digest.skip))
+        return keys, tuple(map(id, map(context.__getitem__, self.shown_for[1])))
 
     def page_key(self, template, context, localcontext):
         signature = self.context_signature(context)
