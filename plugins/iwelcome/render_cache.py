@@ -238,7 +238,8 @@ class RenderCache:
             self.shown_for = (keys, tuple(key for key in keys if key not in self.context_digest.skip))
         return keys, tuple(map(id, map(context.__getitem__, self.shown_for[1])))
 
-    def page_key(self, template, context, localcontext):
+    def context_key_of(self, context):
+        """The digest of the context, worked out again only when its signature changed."""
         signature = self.context_signature(context)
         if signature != self.signature:
             if self.signature is not None:
@@ -247,6 +248,10 @@ class RenderCache:
             self.signature = signature
             if self.context_key.hex() not in self.contexts:
                 self.contexts.append(self.context_key.hex())
+        return self.context_key
+
+    def page_key(self, template, context, localcontext):
+        self.context_key_of(context)
         own = {
             key: value
             for key, value in localcontext.items()
@@ -288,6 +293,11 @@ class RenderCache:
         written, and the pages count as unchanged."""
         if not self.enabled or not self.previous["pages"]:
             return False
+        try:
+            if self.context_key_of(context).hex() not in self.known_contexts:
+                return False  # the context changed since the last build: no page is the same
+        except digest.Undescribable:
+            return False  # rendering says so, and renders every page
         entries = []
         for name, localcontext in pages:
             known = self.previous["pages"].get(name)
@@ -296,9 +306,7 @@ class RenderCache:
             try:
                 key = self.page_key(template, context, localcontext)
             except digest.Undescribable:
-                return False  # rendering says so, and renders every page
-            if self.context_key.hex() not in self.known_contexts:
-                return False  # the context changed since the last build: no page is the same
+                return False
             if known[0] != key or file_stamp(os.path.join(self.output_path, name)) != known[2:]:
                 return False
             entries.append((name, known))
