@@ -6,10 +6,10 @@ render every page (render_cache.CachingWriter: no keys from the last build; a re
 few pages for helpers to pay for their start), helpers are forked then (helpers.py), one per
 further core; each runs the generators' output on a writer of
 its own, as Pelican is about to, so it comes to the same pages in the same order (a page is the
-n-th that the writer renders, in every process). Each page is claimed once, under a lock, by the
-first process to come to it: the claiming process works out its key, renders it or takes its
-file's text again (render_cache.py), and a helper passes the text, its key and what it logged
-back through a pipe, in order. When Pelican comes to a page a helper claimed, it takes that text
+n-th that the writer renders, in every process). Page n belongs to process n modulo the number of
+processes (Pelican's is 0): its owner works out its key, renders it or takes its file's text again
+(render_cache.py), and a helper passes the text, its key and what it logged back through a pipe,
+in order. When Pelican comes to a page a helper claimed, it takes that text
 instead of rendering the page, waiting for it if need be, checks that it is the same page, and
 writes the file itself, so that what Pelican does after a page is written (the sitemap, the
 leftovers, the search index) sees every page as usual. A page whose helper failed or did not
@@ -18,8 +18,8 @@ into a folder of its own, removed at the end, and it copies no static file.
 
 Rendering a page depends on the page and the context only (the render cache, which renders some
 pages and not others, relies on it too), so the site is byte-identical to one rendered in a
-single process. `PARALLEL_RENDERING` is the fewest articles and pages a process for which
-helpers start. On the 2-core development machine, a cold build of 2,000 articles took 0.94x the
+single process. `PARALLEL_RENDERING` is the fewest articles and pages each process should have
+(0: no helpers). On the 2-core development machine, a cold build of 2,000 articles took 0.94x the
 time of one that read in parallel and rendered in one process (4 runs, 0.93-1.25x): forked
 processes pay for the memory pages they come to share, and each runs the writer's work for
 every page.

@@ -251,7 +251,10 @@ class RenderCache:
         return self.context_key
 
     def page_key(self, template, context, localcontext):
-        self.context_key_of(context)
+        return self.key_in(self.context_key_of(context), template, context, localcontext)
+
+    def key_in(self, context_key, template, context, localcontext):
+        """A page's key, given its context's (context_key_of)."""
         own = {
             key: value
             for key, value in localcontext.items()
@@ -259,7 +262,7 @@ class RenderCache:
         }
         h = hashlib.blake2b(digest_size=16)
         h.update(self.inputs.encode())
-        h.update(self.context_key)
+        h.update(context_key)
         h.update(f"template={template.name}".encode())
         self.context_digest.page(h, own)
         return h.hexdigest()
@@ -294,17 +297,18 @@ class RenderCache:
         if not self.enabled or not self.previous["pages"]:
             return False
         try:
-            if self.context_key_of(context).hex() not in self.known_contexts:
-                return False  # the context changed since the last build: no page is the same
+            context_key = self.context_key_of(context)
         except digest.Undescribable:
             return False  # rendering says so, and renders every page
+        if context_key.hex() not in self.known_contexts:
+            return False  # the context changed since the last build: no page is the same
         entries = []
         for name, localcontext in pages:
             known = self.previous["pages"].get(name)
             if not known or len(known) != 4:
                 return False
             try:
-                key = self.page_key(template, context, localcontext)
+                key = self.key_in(context_key, template, context, localcontext)
             except digest.Undescribable:
                 return False
             if known[0] != key or file_stamp(os.path.join(self.output_path, name)) != known[2:]:
