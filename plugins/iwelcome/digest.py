@@ -30,6 +30,50 @@ BODY = "content"  # a content object's body: only for the page's own item
 # build, as it takes the time of the call for an item without a date.
 SKIPPED_PROPERTIES = frozenset({"url_format", "url", "save_as", "relative_dir"})
 
+# What a value is fed as, worked out once per class (the digest asks for it hundreds of thousands
+# of times a build): its kind (`feed`), and a compound value's shape (`feed_compound`).
+SCALAR, TEXT, BYTES, MOMENT, DURATION = "scalar", "text", "bytes", "moment", "duration"
+CONTENT, COMPOUND = "content", "compound"
+SEQUENCE, MAPPING, SET, CODE, MODULE, OTHER = ("sequence", "mapping", "set", "code", "module", "other")
+_kinds = {}
+_shapes = {}
+
+
+def kind_of(cls):
+    if cls is type(None) or issubclass(cls, bool | int | float | complex):
+        kind = SCALAR
+    elif issubclass(cls, str):
+        kind = TEXT
+    elif issubclass(cls, bytes):
+        kind = BYTES
+    elif issubclass(cls, datetime.datetime | datetime.date | datetime.time):
+        kind = MOMENT
+    elif issubclass(cls, datetime.timedelta):
+        kind = DURATION
+    elif issubclass(cls, Content):
+        kind = CONTENT
+    else:
+        kind = COMPOUND
+    _kinds[cls] = kind
+    return kind
+
+
+def shape_of(cls):
+    if issubclass(cls, list | tuple):
+        shape = SEQUENCE
+    elif issubclass(cls, dict):
+        shape = MAPPING
+    elif issubclass(cls, set | frozenset):
+        shape = SET
+    elif issubclass(cls, types.FunctionType | types.MethodType | types.BuiltinFunctionType | type):
+        shape = CODE
+    elif issubclass(cls, types.ModuleType):
+        shape = MODULE
+    else:
+        shape = OTHER
+    _shapes[cls] = shape
+    return shape
+
 
 class Undescribable(Exception):
     """A value with no description but its address in memory."""
@@ -75,19 +119,13 @@ class Digester:
         return self.identities[key][1]
 
     def feed(self, h, value):
-        if value is None or isinstance(value, bool | int | float | complex):
-            h.update(f"{type(value).__name__}:{value!r};".encode())
-        elif isinstance(value, str):
+        kind = _kinds.get(type(value)) or kind_of(type(value))
+        if kind is TEXT:
             h.update(f"{type(value).__name__}:{len(value)}:".encode())
             h.update(value.encode("utf-8", "surrogatepass"))
-        elif isinstance(value, bytes):
-            h.update(b"bytes:%d:" % len(value) + value)
-        elif isinstance(value, datetime.datetime | datetime.date | datetime.time):
-            tz = getattr(value, "tzinfo", None)
-            h.update(f"{type(value).__name__}:{value.isoformat()}:{tz!s};".encode())
-        elif isinstance(value, datetime.timedelta):
-            h.update(f"timedelta:{value.total_seconds()!r};".encode())
-        elif isinstance(value, Content):
+        elif kind is COMPOUND:
+            h.update(self.remembered(value))
+        elif kind is CONTENT:
             key = self.identity(value)
             h.update(f"content:{key};".encode())
             if self.described_elsewhere is None:
@@ -97,8 +135,15 @@ class Digester:
                     self.met_count += 1
             elif key not in self.described_elsewhere:
                 h.update(self.described(value))
-        else:
-            h.update(self.remembered(value))
+        elif kind is SCALAR:
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+        elif kind is MOMENT:
+            tz = getattr(value, "tzinfo", None)
+            h.update(f"{type(value).__name__}:{value.isoformat()}:{tz!s};".encode())
+        elif kind is BYTES:
+            h.update(b"bytes:%d:" % len(value) + value)
+        else:  # DURATION
+            h.update(f"timedelta:{value.total_seconds()!r};".encode())
 
     def remembered(self, value):
         """The digest of a container or object, worked out once per digester."""
@@ -130,12 +175,13 @@ class Digester:
         return result
 
     def feed_compound(self, h, value):
-        if isinstance(value, list | tuple):
+        shape = _shapes.get(type(value)) or shape_of(type(value))
+        if shape is SEQUENCE:
             h.update(f"{type(value).__name__}:{len(value)}[".encode())
             for item in value:
                 self.feed(h, item)
             h.update(b"]")
-        elif isinstance(value, dict):
+        elif shape is MAPPING:
             items = sorted(((self.digest(k), i) for i, k in enumerate(value)), key=lambda pair: pair[0])
             values = list(value.values())
             h.update(f"dict:{len(items)}{{".encode())
@@ -144,14 +190,14 @@ class Digester:
                 h.update(key_digest)
                 self.feed(h, item)
             h.update(b"}")
-        elif isinstance(value, set | frozenset):
+        elif shape is SET:
             h.update(f"set:{len(value)}{{".encode())
             for item_digest in sorted(self.digest(item) for item in value):
                 h.update(item_digest)
             h.update(b"}")
-        elif isinstance(value, types.FunctionType | types.MethodType | types.BuiltinFunctionType | type):
+        elif shape is CODE:
             self.feed_code(h, value)
-        elif isinstance(value, types.ModuleType):
+        elif shape is MODULE:
             h.update(f"module:{value.__name__};".encode())
         elif hasattr(value, "__dict__"):
             h.update(f"object:{type(value).__module__}.{type(value).__qualname__}{{".encode())
