@@ -1,12 +1,14 @@
 """The render cache's pure parts, without a build: the digest of what templates are given
 (digest.py) and the choice of the last build's leftovers (render_cache.leftovers)."""
 
+import collections
 import copy
 import datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from iwelcome import digest
 from iwelcome.render_cache import leftovers, page_contexts
@@ -64,6 +66,9 @@ def test_types_that_print_alike_are_told_apart():
     assert digest_of([1, 2]) != digest_of((1, 2)) != digest_of([[1, 2]])
     assert digest_of(["ab", "c"]) != digest_of(["a", "bc"])
     assert digest_of(datetime.date(2027, 6, 20)) != digest_of("2027-06-20")
+    # A subclass is fed as its base is (worked out once per class), under its own name.
+    assert digest_of(Markup("<b>")) != digest_of("<b>") and digest_of(Markup("<b>")) == digest_of(Markup("<b>"))
+    assert digest_of(collections.OrderedDict(a=1)) == digest_of(collections.OrderedDict(a=1)) != digest_of({"b": 1})
 
 
 def test_a_dict_and_a_set_do_not_depend_on_their_order():
