@@ -5,12 +5,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import LISTS, TYPES
 from iwelcome.articles import Contact, article_facts, parse_contact
+from iwelcome.markup import text_of
 from iwelcome.navigation import feed_urls, language_of_feed, page_urls
 from iwelcome.scaffold import translation
-from iwelcome.validation import Item, Rules, spelling_warnings, split_list, validate
+from iwelcome.validation import Item, Rules, is_blank, spelling_warnings, split_list, validate
 
 
 def slugify(text):
@@ -228,3 +231,15 @@ def test_a_translation_of_an_action_has_its_words_alone_and_a_home_page_its_own_
 def test_a_translation_is_refused_where_it_cannot_be_made(original, lang, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         translation("updates/x.md", original, lang, "Language", {"title"}, ["en", "es", "ar"], "en")
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [" ", "\u00a0", "\t", "\n", "a", "<", ">", "p", "/", "&", "#", ";", "x", "n", "b", "s"]
+        )
+    )
+)
+def test_a_field_is_blank_when_the_text_it_shows_is_blank(value):
+    """The quick answer for text without markup is the one the markup's text gives."""
+    assert is_blank(value) == (not text_of(value).strip())

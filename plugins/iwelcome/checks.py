@@ -18,7 +18,15 @@ from datetime import datetime
 
 from . import confinement, contract, embargo, i18n, ownership, report, timings, validation
 from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings, targeting_warnings
-from .contents import all_contents, generators_by_kind, public_languages, remember_addresses, unpublished, url
+from .contents import (
+    all_contents,
+    generators_by_kind,
+    public_languages,
+    remember_addresses,
+    save_as,
+    unpublished,
+    url,
+)
 from .countries import Country
 from .dates import today_in
 from .get_involved import inline_markers
@@ -255,7 +263,7 @@ def output_claims(settings, articles_gen, pages_gen, actions, static_gen, report
         if source in reported:
             continue
         field = "Save_as" if content.metadata.get("save_as") is not None else "Slug"
-        claim(content.save_as, source, source, field)
+        claim(save_as(content), source, source, field)
     return claims
 
 
@@ -403,7 +411,7 @@ def as_item(content, kind, settings):
         kind=kind,
         folder=relative.split("/")[0] if "/" in relative else "",
         slug=content.slug,
-        url=content.save_as,
+        url=save_as(content),
         meta=content.metadata,
         # A Lang the reader could not use (reading.py) still tells which language the editor meant.
         lang=str(

@@ -64,7 +64,7 @@ def public_languages(articles_gen, pages_gen, default_lang):
     return sorted({default_lang, *(c.lang for c in public)})
 
 
-_addresses = {}  # id(item) -> (item, url): the items are kept, so an id is never another item's
+_addresses = {}  # id(item) -> (item, url, save_as): the items are kept, so an id is never another item's
 
 
 def forget_addresses(pelican):
@@ -76,10 +76,11 @@ def remember_addresses(contents):
     """Pelican works out an item's url anew at every use (a listing, a sidebar, a link: about 20
     times per article); once all content is read and its status settled, it is fixed, so the
     templates take it from here (`{{ article|url }}`): about a tenth of a rebuild. An item whose
-    address cannot be worked out (its metadata is broken) is left out: validation names the cause."""
+    address cannot be worked out (its metadata is broken) is left out: validation names the cause.
+    Its file's name is remembered with it (the checks ask for it twice)."""
     for content in contents:
         try:
-            _addresses[id(content)] = (content, content.url)
+            _addresses[id(content)] = (content, content.url, content.save_as)
         except Exception:  # noqa: BLE001 - whatever Pelican raises, validation reports the cause
             continue
 
@@ -88,6 +89,12 @@ def url(content):
     """The template filter `url`: the item's address, as remembered (or as Pelican works it out)."""
     remembered = _addresses.get(id(content))
     return remembered[1] if remembered is not None and remembered[0] is content else content.url
+
+
+def save_as(content):
+    """The item's output file, as remembered (or as Pelican works it out)."""
+    remembered = _addresses.get(id(content))
+    return remembered[2] if remembered is not None and remembered[0] is content else content.save_as
 
 
 def add_template_filters(pelican):

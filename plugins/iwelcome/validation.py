@@ -108,7 +108,10 @@ def is_blank(value):
     if isinstance(value, (list, tuple)):
         return not value
     # Titles and summaries arrive as HTML: '<p></p>' is blank too.
-    return not text_of(str(value)).strip()
+    text = str(value)
+    if "<" not in text and "&" not in text:  # no markup: nothing to take out first
+        return not text.strip()
+    return not text_of(text).strip()
 
 
 def validate(items, rules):
