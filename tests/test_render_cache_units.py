@@ -184,6 +184,8 @@ def test_page_contexts_are_the_local_contexts_pelicans_writer_renders_with(tmp_p
             "topics/t/index.html", template, dict(context), **call, **kwargs
         )
         ours = page_contexts(settings, dict(context), "topics/t/index.html", kwargs, **call)
-        assert [name for name, _ in ours] == [name for name, _ in template.pages]
-        for (_, mine), (_, pelicans) in zip(ours, template.pages, strict=True):
+        assert [name for name, _, _ in ours] == [name for name, _ in template.pages]
+        for (_, mine, keys), (_, pelicans) in zip(ours, template.pages, strict=True):
             assert {k: comparable(v) for k, v in mine.items()} == {k: comparable(v) for k, v in pelicans.items()}
+            # The keys a page's key looks at: every other one holds the context's own value.
+            assert all(key in context and mine[key] is context[key] for key in mine.keys() - keys)

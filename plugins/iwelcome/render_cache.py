@@ -158,9 +158,10 @@ def files_under(output_path):
 
 
 def page_contexts(settings, context, name, kwargs, relative_urls=False, paginated=None, template_name=None, url=None):
-    """[(file name, local context)] of the pages one call of Pelican's `Writer.write_file` writes,
-    made as that method makes them (pagination included), for a call whose pages may all be
-    unchanged: their keys are worked out without rendering or writing anything."""
+    """[(file name, local context, the keys it sets)] of the pages one call of Pelican's
+    `Writer.write_file` writes, made as that method makes them (pagination included), for a call
+    whose pages may all be unchanged: their keys are worked out without rendering or writing
+    anything. Every other key of a local context holds the context's own value."""
 
     def local(page_name, extra):
         localcontext = context.copy()
@@ -171,7 +172,7 @@ def page_contexts(settings, context, name, kwargs, relative_urls=False, paginate
             localcontext["localsiteurl"] = relative_url
         localcontext["output_file"] = page_name
         localcontext.update(extra)
-        return page_name, localcontext
+        return page_name, localcontext, PER_PAGE | {"SITEURL"} | extra.keys()
 
     if paginated is None:
         paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
@@ -253,12 +254,13 @@ class RenderCache:
     def page_key(self, template, context, localcontext):
         return self.key_in(self.context_key_of(context), template, context, localcontext)
 
-    def key_in(self, context_key, template, context, localcontext):
-        """A page's key, given its context's (context_key_of)."""
+    def key_in(self, context_key, template, context, localcontext, keys=None):
+        """A page's key, given its context's (context_key_of). `keys`: those the local context may
+        not share with the context (page_contexts), when known; else every key is compared."""
         own = {
-            key: value
-            for key, value in localcontext.items()
-            if key in PER_PAGE or key not in context or value is not context[key]
+            key: localcontext[key]
+            for key in (localcontext if keys is None else keys)
+            if key in localcontext and (key in PER_PAGE or key not in context or localcontext[key] is not context[key])
         }
         h = hashlib.blake2b(digest_size=16)
         h.update(self.inputs.encode())
@@ -303,12 +305,12 @@ class RenderCache:
         if context_key.hex() not in self.known_contexts:
             return False  # the context changed since the last build: no page is the same
         entries = []
-        for name, localcontext in pages:
+        for name, localcontext, keys in pages:
             known = self.previous["pages"].get(name)
             if not known or len(known) != 4:
                 return False
             try:
-                key = self.key_in(context_key, template, context, localcontext)
+                key = self.key_in(context_key, template, context, localcontext, keys)
             except digest.Undescribable:
                 return False
             if known[0] != key or file_stamp(os.path.join(self.output_path, name)) != known[2:]:
@@ -437,7 +439,7 @@ class CachingWriter(Writer):
         if name and self.render_cache.previous["pages"]:
             pages = page_contexts(self.settings, context, name, kwargs, relative_urls, paginated, template_name, url)
             if self.render_cache.unchanged(template, context, pages):
-                for page_name, localcontext in pages:
+                for page_name, localcontext, _keys in pages:
                     if localcontext["localsiteurl"]:  # as Pelican's writer leaves it
                         context["localsiteurl"] = localcontext["localsiteurl"]
                     signals.content_written.send(sanitised_join(self.output_path, page_name), context=localcontext)
