@@ -37,6 +37,7 @@ CONTENT, COMPOUND = "content", "compound"
 SEQUENCE, MAPPING, SET, CODE, MODULE, OTHER = ("sequence", "mapping", "set", "code", "module", "other")
 _kinds = {}
 _shapes = {}
+CONTAINERS = list | tuple | dict | set | frozenset
 
 
 def kind_of(cls):
@@ -106,6 +107,10 @@ class Digester:
         self.described_elsewhere = None  # a page's digest: the identities the context's digest describes
         self.in_progress = set()
         self.cycles = 0  # cycles met so far: a value whose walk met one is not remembered
+        # > 0 while an item is described (it is, once) or a property's value fed (made anew at each
+        # reading): the lists and dicts met then are met once, and are not remembered (at 2,000
+        # articles, 20,000 of them that no page met again).
+        self.transient = 0
 
     def digest(self, value):
         h = hashlib.blake2b(digest_size=16)
@@ -164,6 +169,8 @@ class Digester:
         finally:
             self.in_progress.discard(key)
         if self.cycles == cycles:  # a digest that depends on where the walk entered a cycle is not kept
+            if self.transient and isinstance(value, CONTAINERS):
+                return result  # an item's own lists, a property's fresh list: met once, not kept
             # A page's own objects (its listing's page) are forgotten with it; lists are kept for the
             # build: a topic's list of items is given to each page of the topic.
             lasting = self.described_elsewhere is None or isinstance(value, list | tuple | set | frozenset)
@@ -228,7 +235,11 @@ class Digester:
             except Exception as error:  # noqa: BLE001  (a property that fails is described by its failure)
                 found = f"<{type(error).__name__}>"
             h.update(f"{name}:=".encode())
-            self.feed(h, found)
+            self.transient += 1
+            try:
+                self.feed(h, found)
+            finally:
+                self.transient -= 1
 
     def feed_code(self, h, value):
         function = getattr(value, "__func__", value)
@@ -277,8 +288,12 @@ class Digester:
         template could read of it on another item's page."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.identity(item).encode())
-        self.feed_attributes(h, vars(item))
-        self.feed_properties(h, item, skip={BODY})
+        self.transient += 1
+        try:
+            self.feed_attributes(h, vars(item))
+            self.feed_properties(h, item, skip={BODY})
+        finally:
+            self.transient -= 1
         return h.digest()
 
     def describe_met(self, h, done):
