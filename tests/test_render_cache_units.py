@@ -189,3 +189,23 @@ def test_page_contexts_are_the_local_contexts_pelicans_writer_renders_with(tmp_p
             assert {k: comparable(v) for k, v in mine.items()} == {k: comparable(v) for k, v in pelicans.items()}
             # The keys a page's key looks at: every other one holds the context's own value.
             assert all(key in context and mine[key] is context[key] for key in mine.keys() - keys)
+
+
+def test_an_items_description_follows_its_metadata_and_its_attributes_apart():
+    """Metadata values that are the item's attributes are written as references to them: a change
+    to either, or to a value held only in the metadata, still changes the description."""
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    def described(tags=("a",), note="n", retitle=None):
+        item = Article("<p>x</p>", {"title": "T", "tags": list(tags), "_note": note}, settings=dict(DEFAULT_CONFIG))
+        item.source_path = "content/updates/x.md"
+        if retitle is not None:
+            item.title = retitle  # the attribute differs from the metadata's value now
+        return digest.Digester().describe(item)
+
+    assert described() == described()
+    assert described(tags=("b",)) != described()
+    assert described(note="m") != described()  # only in the metadata: '_note' is no attribute read
+    assert described(retitle="U") != described()
+    assert described(retitle="T") == described()  # an equal value, though not the same object

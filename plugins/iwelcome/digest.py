@@ -224,6 +224,24 @@ class Digester:
             h.update(f"{name}=".encode())
             self.feed(h, attributes[name])
 
+    def feed_metadata(self, h, metadata, attributes):
+        """A content object's `metadata`, whose values Pelican also sets as its attributes (the
+        key in lower case): a value that is the very object of that attribute, described beside it,
+        is written as a reference to it (about half of what describing an item fed)."""
+        if not all(type(key) is str for key in metadata):
+            self.feed(h, metadata)
+            return
+        h.update(f"metadata:{len(metadata)}{{".encode())
+        for key in sorted(metadata):
+            value = metadata[key]
+            self.feed(h, key)
+            name = key.lower()
+            if not name.startswith("_") and name not in SKIPPED_ATTRIBUTES and attributes.get(name, h) is value:
+                h.update(b"=attribute;")
+            else:
+                self.feed(h, value)
+        h.update(b"}")
+
     def feed_properties(self, h, value, skip=()):
         """The public properties of an object's class, evaluated (a Tag's name is one, kept in a
         private attribute): what a template reads as `value.name`."""
@@ -288,9 +306,16 @@ class Digester:
         template could read of it on another item's page."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.identity(item).encode())
+        attributes = vars(item)
+        metadata = attributes.get("metadata")
         self.transient += 1
         try:
-            self.feed_attributes(h, vars(item))
+            if isinstance(metadata, dict):
+                self.feed_attributes(h, {name: value for name, value in attributes.items() if name != "metadata"})
+                h.update(b"metadata=")
+                self.feed_metadata(h, metadata, attributes)
+            else:
+                self.feed_attributes(h, attributes)
             self.feed_properties(h, item, skip={BODY})
         finally:
             self.transient -= 1
