@@ -10,8 +10,11 @@ Pelican's content objects; nothing here knows the site.
 - An article or page (a `Content`) is written as who it is (`identity`) wherever it is met, and
   described once (`described`): every public attribute but its `settings` (which reach a page
   through the context, digested there) and every public property (its summary, its status) but
-  those Pelican works out from them (its addresses) and its body. A page's own item is described
-  with its body (`ContextDigest.page`).
+  those Pelican works out from them (its addresses) and its body; a value of its `metadata` that
+  is the very object of one of those attributes is written as a reference to it. A page's own
+  item is described with its body (`ContextDigest.page`).
+- Containers and objects are remembered by identity within a build, but for the lists and dicts
+  met only once: an item's own, and the fresh ones a property makes at each reading.
 - Any other object by its class, public attributes and public properties. An object the digest
   cannot describe the same way twice (its only description is a memory address) raises
   `Undescribable`: a build that meets one renders every page, as without a cache.
