@@ -177,6 +177,20 @@ def test_a_rebuild_after_any_sequence_of_edits_is_a_clean_build(workspace):
     w.settings["SITE_TAGLINE"] = "Everyone has the right to seek safety."
     w.rebuild_and_compare("a setting changed")
 
+    # A new version of the reading (of the plugin's code, or of a reading setting) has a content
+    # cache of its own; the files the build before it wrote are still known, and a renamed item's go.
+    w.settings["TYPOGRIFY_DASHES"] = "oldschool"
+    (w.content / "updates" / "violence-drives-children-north.md").rename(
+        w.content / "updates" / "violence-drives-children-south.md"
+    )
+    w.edit(
+        "updates/children-at-the-border-should-be-protected.md",
+        "{filename}violence-drives-children-north.md",
+        "{filename}violence-drives-children-south.md",
+    )
+    w.rebuild_and_compare("a file renamed with a new version of the reading")
+    assert not (w.output / "updates" / "violence-drives-children-north").exists()
+
     w.edit("updates/only-30-countries-offer-resettlement.md", "Date: 2017-06-20", "Date: 2017-13-45")
     broken = w.build(w.output)
     assert broken.returncode == 1 and problem_lines(broken)

@@ -24,6 +24,7 @@ TYPOGRIFY_IN_READER is set) and a rebuild does not do the work again for unchang
 import hashlib
 import html
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -240,6 +241,9 @@ def _fill_missing(metadata, keys):
             metadata[key] = PLACEHOLDERS[key]
 
 
+VERSION_FOLDER = re.compile(r"v-[0-9a-f]{12}")  # a version's own content cache, in the cache folder
+
+
 def separate_cache_per_version(pelican):
     """Pelican's content cache keeps what the readers made, and would keep it after this plugin's
     reader changes: each version of the plugin and of the reading settings gets a cache of its own."""
@@ -264,3 +268,10 @@ def separate_cache_per_version(pelican):
     ):
         digest.update(repr(settings.get(key)).encode())
     settings["CACHE_PATH"] = os.path.join(settings["CACHE_PATH"], f"v-{digest.hexdigest()[:12]}")
+
+
+def cache_root(settings):
+    """The cache folder the site set, above this version's (separate_cache_per_version): for what
+    must outlive a new version of the reading, such as the list of the files the last build wrote."""
+    head, tail = os.path.split(os.path.normpath(settings["CACHE_PATH"]))
+    return head if VERSION_FOLDER.fullmatch(tail) else settings["CACHE_PATH"]

@@ -24,9 +24,10 @@ leaves bodies out: editing the text of one article renders that article's page o
 change to a title, a tag or a date renders every page again, since listings, topics and related
 updates show them.
 
-The keys are kept in Pelican's cache folder (CACHE_PATH), one file per output folder, written
-at the end of a build that finished without errors; a build that fails, or a build whose
-context changed while it wrote, leaves no keys behind, and the next build renders everything.
+The keys are kept in the cache folder (CACHE_PATH, above the reading version's own), one file per
+output folder, written at the end of a build that finished without errors; a build that fails, or
+a build whose context changed while it wrote, leaves no keys behind, and the next build renders
+everything.
 RENDER_CACHE = False renders every page. A value the digest cannot describe the same way twice
 also turns the cache off for that build.
 
@@ -51,7 +52,7 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from . import digest, parallel_rendering, search, timings
+from . import digest, parallel_rendering, reading, search, timings
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -110,9 +111,11 @@ def text_digest(text):
 
 
 def store_path(settings, output_path):
-    """One keys file per output folder, in Pelican's cache folder."""
+    """One keys file per output folder, in the cache folder the site set: not in the folder of
+    this version of the reading (reading.cache_root), so that the first build of a new version
+    still knows the files the last one wrote."""
     name = hashlib.blake2b(os.path.abspath(output_path).encode(), digest_size=8).hexdigest()
-    return os.path.join(settings["CACHE_PATH"], f"render-cache-{name}.json")
+    return os.path.join(reading.cache_root(settings), f"render-cache-{name}.json")
 
 
 def load_store(path, inputs):
