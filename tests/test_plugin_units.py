@@ -243,3 +243,13 @@ def test_a_translation_is_refused_where_it_cannot_be_made(original, lang, messag
 def test_a_field_is_blank_when_the_text_it_shows_is_blank(value):
     """The quick answer for text without markup is the one the markup's text gives."""
     assert is_blank(value) == (not text_of(value).strip())
+
+
+@pytest.mark.parametrize(
+    ("cache_path", "root"),
+    [("cache/v-0123456789ab", "cache"), ("cache", "cache"), ("/tmp/v-cache", "/tmp/v-cache"), ("c/v-0123456789ab/", "c")],
+)
+def test_the_cache_root_is_the_folder_above_a_versions_own(cache_path, root):
+    from iwelcome.reading import cache_root
+
+    assert cache_root({"CACHE_PATH": cache_path}) == root
