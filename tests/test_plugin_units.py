@@ -247,7 +247,12 @@ def test_a_field_is_blank_when_the_text_it_shows_is_blank(value):
 
 @pytest.mark.parametrize(
     ("cache_path", "root"),
-    [("cache/v-0123456789ab", "cache"), ("cache", "cache"), ("/tmp/v-cache", "/tmp/v-cache"), ("c/v-0123456789ab/", "c")],
+    [
+        ("cache/v-0123456789ab", "cache"),
+        ("cache", "cache"),
+        ("/tmp/v-cache", "/tmp/v-cache"),
+        ("c/v-0123456789ab/", "c"),
+    ],
 )
 def test_the_cache_root_is_the_folder_above_a_versions_own(cache_path, root):
     from iwelcome.reading import cache_root
