@@ -24,6 +24,7 @@ from . import (
     embargo,
     fingerprint,
     fragments,
+    garbage,
     get_involved,
     i18n,
     navigation,
@@ -56,6 +57,7 @@ def register():
     signals.initialized.connect(build_manifest.forget)
     signals.initialized.connect(confinement.exclude_linked_folders)
     signals.initialized.connect(render_cache.forget)
+    signals.initialized.connect(garbage.set_aside)  # the code and settings imported live to the end too
     signals.initialized.connect(parallel_reading.forget)
     signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
     signals.generator_init.connect(fragments.install)  # {% cache %}: parts shared by many pages, rendered once
@@ -77,6 +79,7 @@ def register():
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(render_cache.writer)  # pages rendered only when what they show changed
     # Everything is read: check (errors stop the build here), then prepare, in this order.
+    signals.all_generators_finalized.connect(garbage.set_aside)  # what was read lives to the end: no GC walks
     signals.all_generators_finalized.connect(checks.check)
     signals.all_generators_finalized.connect(prepare)
     signals.all_generators_finalized.connect(sitemap.start)
