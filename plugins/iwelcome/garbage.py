@@ -2,7 +2,8 @@
 set aside from Python's cycle collector (`gc.freeze`), which otherwise walks every module, item,
 metadata and list again at each full collection while the rest is read, checked and written.
 Objects are still freed when nothing refers to them; only a cycle among the set-aside ones would
-wait for the process's end, which comes with the build's. Output does not depend on it."""
+wait for the process's end, which comes with the build's. A fork for helpers (helpers.py) freezes
+too, and leaves it so, on the same grounds. Output does not depend on it."""
 
 import gc
 

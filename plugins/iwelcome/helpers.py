@@ -45,7 +45,7 @@ def fork(work):
     ends when it returns (exit code 0) or raises (1). Returns the helper's pid."""
     sys.stdout.flush()  # nothing buffered is written twice
     sys.stderr.flush()
-    gc.freeze()  # the collector leaves alone what both share, so fewer pages are copied (`wait` undoes it)
+    gc.freeze()  # the collector leaves alone what both share, so fewer pages are copied (garbage.py)
     pid = os.fork()
     if pid:
         return pid
@@ -64,13 +64,12 @@ def fork(work):
 
 def wait(pid):
     """In Pelican's process: wait for a helper to end, and return its exit code (None if it was
-    waited for already); what `fork` froze can be collected again."""
+    waited for already). What `fork` froze stays frozen: it lives to the build's end, like what
+    garbage.py sets aside, which unfreezing here would undo."""
     try:
         _pid, status = os.waitpid(pid, 0)
     except ChildProcessError:
         return None
-    finally:
-        gc.unfreeze()
     return os.waitstatus_to_exitcode(status)
 
 
