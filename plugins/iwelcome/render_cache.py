@@ -215,7 +215,7 @@ class RenderCache:
         self.inputs = inputs_digest(settings) if self.enabled else ""
         self.path = store_path(settings, output_path)
         self.previous = load_store(self.path, self.inputs)
-        self.pages = {}  # this build's {file: [key, text digest]} (and [size, time] once saved)
+        self.pages = {}  # this build's {file: [key, text digest, ...]}; its files' [size, time] are taken when saved
         self.signature = None
         self.shown_for = ((), ())  # (the context's keys, those its digest covers)
         self.context_key = None
