@@ -220,9 +220,9 @@ class Digester:
                 raise Undescribable(f"{type(value).__qualname__} has no description but its address")
             h.update(f"repr:{type(value).__qualname__}:{text};".encode())
 
-    def feed_attributes(self, h, attributes):
+    def feed_attributes(self, h, attributes, skip=()):
         for name in sorted(attributes):
-            if name.startswith("_") or name in SKIPPED_ATTRIBUTES:
+            if name.startswith("_") or name in SKIPPED_ATTRIBUTES or name in skip:
                 continue
             h.update(f"{name}=".encode())
             self.feed(h, attributes[name])
@@ -314,7 +314,7 @@ class Digester:
         self.transient += 1
         try:
             if isinstance(metadata, dict):
-                self.feed_attributes(h, {name: value for name, value in attributes.items() if name != "metadata"})
+                self.feed_attributes(h, attributes, skip={"metadata"})
                 h.update(b"metadata=")
                 self.feed_metadata(h, metadata, attributes)
             else:
