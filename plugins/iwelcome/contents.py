@@ -85,16 +85,22 @@ def remember_addresses(contents):
             continue
 
 
+def _remembered(content):
+    """(item, url, save_as) as remembered for this very item, or None."""
+    remembered = _addresses.get(id(content))
+    return remembered if remembered is not None and remembered[0] is content else None
+
+
 def url(content):
     """The template filter `url`: the item's address, as remembered (or as Pelican works it out)."""
-    remembered = _addresses.get(id(content))
-    return remembered[1] if remembered is not None and remembered[0] is content else content.url
+    remembered = _remembered(content)
+    return content.url if remembered is None else remembered[1]
 
 
 def save_as(content):
     """The item's output file, as remembered (or as Pelican works it out)."""
-    remembered = _addresses.get(id(content))
-    return remembered[2] if remembered is not None and remembered[0] is content else content.save_as
+    remembered = _remembered(content)
+    return content.save_as if remembered is None else remembered[2]
 
 
 def add_template_filters(pelican):
