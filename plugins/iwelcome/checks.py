@@ -107,23 +107,11 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         )
         problems += check_pins(item.path, validation.split_list(item.meta.get("related")), article_slugs)
 
-    site_has = site_paths(settings, contents, action_slugs)
-    sources = {content.relative_source_path.replace(os.sep, "/") for content in contents}
+    lint_text = text_linter(settings, rules, contents, action_slugs)
     for item, content in zip(items, contents, strict=True):
         if content.metadata.get("_refused"):
             continue
-        relative_dir = posixpath.dirname(content.relative_source_path.replace(os.sep, "/"))
-        problems += lint_html(
-            item.path,
-            content.get_content(""),
-            settings["SITEURL"],
-            site_has,
-            relative_dir,
-            rules.static_folders,
-            page_dir=posixpath.dirname(item.url),
-            sources=sources,
-            static_files=rules.static_files,
-        )
+        problems += lint_text(item, content)
 
     scans = folder_scans(settings)
     for root_name, scan in scans:
@@ -151,6 +139,30 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
         )
         warnings += i18n.translation_problems(settings, items)  # catalogues and the terms table
     return validation.sort_problems(problems) + list(collected_errors), validation.sort_problems(warnings)
+
+
+def text_linter(settings, rules, contents, action_slugs):
+    """lint(item, content): the errors in the text of one item (validation.Item, and the content
+    object whose text is read) among `contents`, the site's articles and pages: links to pages and
+    files the site does not have, and the like (lint.lint_html). The build checks every item with
+    it; the preview's quick write (edited_page.py) checks an edited text with it."""
+    site_has = site_paths(settings, contents, action_slugs)
+    sources = {content.relative_source_path.replace(os.sep, "/") for content in contents}
+
+    def lint(item, content):
+        return lint_html(
+            item.path,
+            content.get_content(""),
+            settings["SITEURL"],
+            site_has,
+            posixpath.dirname(content.relative_source_path.replace(os.sep, "/")),
+            rules.static_folders,
+            page_dir=posixpath.dirname(item.url),
+            sources=sources,
+            static_files=rules.static_files,
+        )
+
+    return lint
 
 
 def folder_scans(settings):
