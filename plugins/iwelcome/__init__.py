@@ -21,6 +21,7 @@ from . import (
     confinement,
     contents,
     countries,
+    edited_page,
     embargo,
     fingerprint,
     fragments,
@@ -59,6 +60,7 @@ def register():
     signals.initialized.connect(render_cache.forget)
     signals.initialized.connect(garbage.set_aside)  # the code and settings imported live to the end too
     signals.initialized.connect(parallel_reading.forget)
+    signals.initialized.connect(edited_page.forget)
     signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
     signals.generator_init.connect(fragments.install)  # {% cache %}: parts shared by many pages, rendered once
     # Reading: only Markdown, only inside content/; a translation waits for its original, and a
@@ -84,6 +86,7 @@ def register():
     signals.all_generators_finalized.connect(prepare)
     signals.all_generators_finalized.connect(sitemap.start)
     signals.all_generators_finalized.connect(parallel_rendering.remember_generators)  # helpers render pages
+    signals.all_generators_finalized.connect(edited_page.remember)  # a preview's quick write starts from here
     # Writing.
     signals.content_written.connect(sitemap.written)
     signals.feed_generated.connect(embargo.hide_in_feeds)

@@ -63,6 +63,11 @@ def logged_errors():
     return bool(_pelican_errors.messages)
 
 
+def error_count():
+    """How many errors Pelican has logged since the last `collected_errors()`."""
+    return len(_pelican_errors.messages)
+
+
 def line_of(path, field):
     """The line where `field:` is written at the top of `path`, or None."""
     pattern = re.compile(rf"^\s*{re.escape(field)}\s*:", re.IGNORECASE)

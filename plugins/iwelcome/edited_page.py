@@ -1,0 +1,229 @@
+"""The preview's quick write: when an editor changes only the text of an article or page, its
+page is written at once from the last good preview build, before the whole build that follows.
+
+A preview build (PREVIEW on) keeps what it read and prepared (`remember`); preview_server.py keeps
+that build's process alive, and asks it to `write` the pages of the files a save changed. For
+each file it reads the file again, with the site's readers, and writes the item's page only when:
+
+- the file is an article or page that the build wrote a page for (not a new file, not an action);
+- everything but the text is as the build read it: every field of its metadata, including what
+  the reader found in the text (markup dropped, `[action: ...]` lines, reading time), and its
+  summary, which listings show;
+- the text links to and shows the same pages and files of the site as before (which pages link
+  to unpublished items, and which files are copied, are worked out from these);
+- the text has none of the errors the build's checks would find in it (checks.text_linter), and
+  Pelican logged no error while reading it;
+- the page, rendered from the build's state with the text as it was, is byte for byte the file
+  that build wrote: what the page shows besides its text is taken as it was, so this proves the
+  quick page is made as the build makes it.
+
+Then the page is rendered with the new text, as Pelican's writer would render it, and replaces
+the file (whole, never half-written). Otherwise nothing is written and the reason is given
+(`Declined`): the build that follows does it all, as it always does. The build after a quick
+write renders that page again and writes the same bytes (tests/test_preview_server.py holds it
+to that); if that build fails, `undo` puts back the page the last good build wrote.
+
+Only the preview does this: a build with PREVIEW off keeps nothing.
+"""
+
+import contextlib
+import os
+import tempfile
+from itertools import chain
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+from pelican.readers import Readers
+
+from . import checks, report
+from .contents import all_contents, generators_by_kind
+from .lint import linked_paths
+from .render_cache import page_contexts
+from .settings import setting
+
+_site = []  # the generators of the last preview build, once it prepared what pages show
+_undo = {}  # {page file (absolute): its bytes as the last good build wrote them}
+
+
+class Declined(Exception):
+    """Why an edit is left to the build that follows (a sentence for the terminal)."""
+
+
+class Edited:
+    """An item as the build knew it, with the text of its file as it is now: what a page template
+    gets for the page's own item. It equals the item (a listing that holds the item finds it)."""
+
+    def __init__(self, item, text_from):
+        self._item, self._text_from = item, text_from
+
+    def __getattr__(self, name):
+        return getattr(self._item, name)
+
+    @property
+    def content(self):
+        return self._text_from.content
+
+    def get_content(self, siteurl):
+        return self._text_from.get_content(siteurl)
+
+    def __eq__(self, other):
+        return other is self._item or other is self
+
+    def __hash__(self):
+        return hash(self._item)
+
+
+def remember(generators):
+    """all_generators_finalized, after the checks and the preparing: a preview build's state."""
+    _site[:] = [generators] if generators and setting(generators[0].settings, "PREVIEW") else []
+
+
+def forget(pelican):
+    """initialized: nothing from an earlier build in this process."""
+    _site.clear()
+    _undo.clear()
+
+
+def page_writes(articles_gen, pages_gen):
+    """{source path: (generator, item, the template's values)} of every item the build wrote a page
+    for, with the values Pelican's generators give its writer for that page."""
+    writes = {}
+    for article in chain(
+        articles_gen.translations,
+        articles_gen.articles,
+        articles_gen.hidden_translations,
+        articles_gen.hidden_articles,
+    ):
+        values = {"article": article, "category": getattr(article, "category", None), "blog": True}
+        writes.setdefault(article.source_path, []).append((articles_gen, article, values))
+    for page in chain(
+        pages_gen.translations,
+        pages_gen.pages,
+        pages_gen.hidden_translations,
+        pages_gen.hidden_pages,
+        pages_gen.draft_translations,
+        pages_gen.draft_pages,
+    ):
+        writes.setdefault(page.source_path, []).append((pages_gen, page, {"page": page}))
+    return {path: found[0] for path, found in writes.items() if len(found) == 1}
+
+
+def read_again(generator, item):
+    """The item's file read now, as its generator reads it (its signals included), not cached."""
+    kind = "article" if isinstance(generator, ArticlesGenerator) else "page"
+    return Readers(generator.settings).read_file(
+        base_path=generator.path,
+        path=os.path.relpath(item.source_path, generator.path),
+        content_class=type(item),
+        context=generator.context,
+        preread_signal=getattr(signals, f"{kind}_generator_preread"),
+        preread_sender=generator,
+        context_signal=getattr(signals, f"{kind}_generator_context"),
+        context_sender=generator,
+    )
+
+
+def what_else_changed(before, after, site_url):
+    """What changed in an item besides its text (None when nothing did): `before` as the build
+    knew it, `after` as its file reads now. Pure over the two items, for the tests."""
+    if before.metadata != after.metadata:
+        fields = sorted(
+            key
+            for key in before.metadata.keys() | after.metadata.keys()
+            if before.metadata.get(key) != after.metadata.get(key)
+        )
+        return f"its fields changed ({', '.join(fields)})"
+    if before.summary != after.summary:
+        return "its summary changed"
+    if linked_paths(before.get_content(""), site_url) != linked_paths(after.get_content(""), site_url):
+        return "its links to the site's pages or files changed"
+    return None
+
+
+def render(generator, item, values):
+    """(page file, HTML) of the item's page, as Pelican's writer renders it with these values."""
+    settings = generator.settings
+    template = generator.get_template(item.template)
+    [(name, localcontext, _keys)] = page_contexts(
+        settings, generator.context, item.save_as, values, settings["RELATIVE_URLS"], url=item.url
+    )
+    return name, template.render(localcontext)
+
+
+def write(paths):
+    """Write the pages of the files at `paths` (absolute) from their text as it is now: [page files
+    written, relative to the output folder]. Raises Declined, having written nothing, when any of
+    them changed in more than its text (see above)."""
+    if not _site:
+        raise Declined("there is no preview build to start from")
+    articles_gen, pages_gen, actions_gen, _static = generators_by_kind(_site[0])
+    settings = articles_gen.settings
+    writes = page_writes(articles_gen, pages_gen)
+    pages = []
+    for path in paths:
+        if path not in writes:
+            raise Declined(f"{os.path.basename(path)} is not an article or page the last build wrote")
+        generator, item, values = writes[path]
+        errors = report.error_count()
+        try:
+            edited = read_again(generator, item)
+        except Exception as problem:  # noqa: BLE001 - the build says what is wrong, in its words
+            raise Declined(f"{os.path.basename(path)} could not be read ({problem})") from None
+        if report.error_count() != errors:
+            raise Declined(f"{os.path.basename(path)}: Pelican logged an error reading it")
+        why = what_else_changed(item, edited, settings["SITEURL"])
+        if why:
+            raise Declined(f"{os.path.basename(path)}: {why}")
+        pages.append((generator, item, edited, values))
+    articles, pages_read = all_contents(articles_gen, pages_gen)
+    action_slugs = {action.slug for _path, action in actions_gen.action_files}
+    lint = checks.text_linter(settings, checks.rules_for(settings), articles + pages_read, action_slugs)
+    written = []
+    for generator, item, edited, values in pages:
+        problems = lint(checks.as_item(item, "article" if generator is articles_gen else "page", settings), edited)
+        if problems:
+            raise Declined(f"{os.path.basename(item.source_path)}: the build will say what is wrong in it")
+        name, as_built = render(generator, item, {**values, _own(values): Edited(item, item)})
+        target = os.path.join(generator.output_path, name)
+        try:
+            with open(target, "rb") as f:
+                on_disk = f.read()
+        except OSError:
+            raise Declined(f"{name} is not in the output folder") from None
+        if as_built.encode("utf-8") != on_disk:
+            raise Declined(f"{name} is not made here as the build made it")
+        _name, html = render(generator, item, {**values, _own(values): Edited(item, edited)})
+        written.append((target, name, on_disk, html))
+    for target, _name, on_disk, html in written:
+        _undo.setdefault(target, on_disk)
+        replace(target, html.encode("utf-8"))
+    return [name for _target, name, _before, _html in written]
+
+
+def undo():
+    """Put back the pages the last good build wrote, where a quick write replaced them (the build
+    that followed failed): [page files put back, absolute]."""
+    restored = sorted(_undo)
+    for target in restored:
+        replace(target, _undo[target])
+    _undo.clear()
+    return restored
+
+
+def replace(target, data):
+    """The file at `target` replaced by `data` in one step: a reader never gets half of it."""
+    folder = os.path.dirname(target)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".quick-")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.chmod(temporary, os.stat(target).st_mode & 0o777)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
+
+
+def _own(values):
+    return "article" if "article" in values else "page"
