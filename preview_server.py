@@ -29,6 +29,8 @@ import json
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -70,14 +72,17 @@ WAITING = """<!doctype html>
 # --- What the browser gets: pure functions ------------------------------------------------------
 
 
-def reload_tag(build):
-    """The script element every HTML answer gets: the reloader, and the build the page is from."""
-    return f'<script src="{PREFIX}reload.js" data-build="{int(build)}" defer></script>'.encode()
+def reload_tag(build, edits=0):
+    """The script element every HTML answer gets: the reloader, and the build and the quick write
+    the page is from."""
+    return (
+        f'<script src="{PREFIX}reload.js" data-build="{int(build)}" data-edits="{int(edits)}" defer></script>'.encode()
+    )
 
 
-def with_reload_script(html, build):
+def with_reload_script(html, build, edits=0):
     """HTML bytes with the reloader before `</head>` (or `</body>`, or at the end)."""
-    tag = reload_tag(build)
+    tag = reload_tag(build, edits)
     for closing in (rb"</head\s*>", rb"</body\s*>"):
         match = re.search(closing, html, re.IGNORECASE)
         if match:
@@ -106,10 +111,17 @@ def build_problems(stderr):
     return last or ["the build stopped without saying why: see the terminal"]
 
 
-def status_after(status, since):
-    """Whether a status request that knows build `since` should be answered now: a build ended
-    after it (a good one, to reload to; a failed one, to show)."""
-    return status["build"] > since
+def status_after(status, since, edits=None):
+    """Whether a status request that knows build `since` (and quick write `edits`) should be
+    answered now: a build ended after it (a good one, to reload to; a failed one, to show), or
+    pages were written quickly after it (to reload, if the page is one of them)."""
+    return status["build"] > since or (edits is not None and status["edits"] > edits)
+
+
+def page_address(name):
+    """The address a page file is served at: 'updates/x/index.html' -> '/updates/x/'."""
+    name = name.replace(os.sep, "/")
+    return "/" + (name[: -len("index.html")] if name == "index.html" or name.endswith("/index.html") else name)
 
 
 # --- The build worker (a process of its own) ---------------------------------------------------------
@@ -117,25 +129,54 @@ def status_after(status, since):
 
 def build_worker(plugins):
     """The warm process of the preview's builds: imports WARM_MODULES once (the plugin from
-    `plugins`), then, for each line on its stdin (JSON: Pelican's arguments, and the files for
-    its output and its errors), forks a child that runs that build and answers with the child's
-    exit code, one line. Each build starts from the same state, as a new process would."""
+    `plugins`), then, for each line on its stdin (JSON: Pelican's arguments, the files for its
+    output and its errors, and where the build's process is to listen once it is good), forks a
+    child that runs that build and answers with the child's exit code, one line. Each build starts
+    from the same state, as a new process would.
+
+    A good build's child does not end: it stays, holding what it read, and writes edited pages on
+    request at that address (`keep_for_quick_writes`) until the next good build's child takes its
+    place, or the worker ends."""
     sys.path.insert(0, plugins)
     for name in WARM_MODULES:
         with contextlib.suppress(Exception):  # a module that fails here fails in the build, and says why there
             importlib.import_module(name)
-    for line in sys.stdin:
-        argv, out, err = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            build_in_child(argv, out, err)
-        _, status = os.waitpid(pid, 0)
-        print(os.waitstatus_to_exitcode(status), flush=True)
+    kept = None  # the pid of the last good build's child
+    try:
+        for line in sys.stdin:
+            argv, out, err, address = json.loads(line)
+            reading, writing = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(reading)
+                build_in_child(argv, out, err, writing, address)
+            os.close(writing)
+            with os.fdopen(reading, encoding="utf-8") as said:
+                answer = said.readline()
+            if answer.strip() == "0" and address:
+                if kept is not None:
+                    end_child(kept)
+                kept = pid
+                code = 0
+            else:
+                _, status = os.waitpid(pid, 0)
+                code = int(answer) if answer.strip() else os.waitstatus_to_exitcode(status)
+            print(code, flush=True)
+    finally:
+        if kept is not None:
+            end_child(kept)
 
 
-def build_in_child(argv, out, err):
+def end_child(pid):
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+
+
+def build_in_child(argv, out, err, report_to, address):
     """In the forked child: Pelican's main with `argv`, its output into the files `out` and
-    `err`; the child ends with the build's exit code, never returning."""
+    `err`; then its exit code, one line, to the file descriptor `report_to`. A good build with an
+    `address` then stays (keep_for_quick_writes); otherwise the child ends with the build's code."""
     code = 1
     try:
         for path, number in ((out, 1), (err, 2)):
@@ -148,11 +189,60 @@ def build_in_child(argv, out, err):
             code = 0
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        listener = listen_at(address) if code == 0 and address else None
+        os.write(report_to, f"{code}\n".encode())
+        if listener is not None:
+            keep_for_quick_writes(listener)
     finally:
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
+
+
+def listen_at(address):
+    """A Unix socket listening at `address` (a path), or None where there is none (no quick writes)."""
+    if not hasattr(socket, "AF_UNIX"):
+        return None
+    try:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(address)
+        listener.listen(4)
+    except OSError:
+        return None
+    return listener
+
+
+def keep_for_quick_writes(listener):
+    """A good build's child, kept: for each request (a JSON line: {"write": [source files]} or
+    {"undo": true}), the plugin's quick write (plugins/iwelcome/edited_page.py) answers, one JSON
+    line: {"written": [page files]}, {"declined": why} or {"restored": [page files]}. What it
+    logs is not kept: the build that follows says it again."""
+    from iwelcome import edited_page
+
+    with open(os.devnull, "w", encoding="utf-8") as nowhere:
+        os.dup2(nowhere.fileno(), 1)
+        os.dup2(nowhere.fileno(), 2)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the preview, which ends this
+    while True:
+        connection, _ = listener.accept()
+        with connection, connection.makefile("rwb") as stream:
+            try:
+                request = json.loads(stream.readline())
+                if request.get("undo"):
+                    answer = {"restored": edited_page.undo()}
+                else:
+                    answer = {"written": edited_page.write(request["write"])}
+            except edited_page.Declined as why:
+                answer = {"declined": str(why)}
+            except Exception as crash:  # noqa: BLE001 - the build that follows does the work, and says why
+                answer = {"declined": f"the quick write failed ({type(crash).__name__}: {crash})"}
+            with contextlib.suppress(OSError):
+                stream.write(json.dumps(answer).encode() + b"\n")
+                stream.flush()
 
 
 # --- The preview ----------------------------------------------------------------------------------
@@ -170,12 +260,17 @@ class Preview:
         # pages served are those of the last good build); search: "none" (not made by this
         # preview), "indexing", "ready" (the last good build's), "behind" (an older build's) or
         # "failed"; seconds: how long the last build took.
+        # edits: how many quick writes there were, edited: the addresses of the pages the last one
+        # wrote (before the build that follows; edited_page.py).
         self.status = {"build": 0, "good": None, "building": False, "problems": [], "seconds": None, "search": "none"}
+        self.status.update(edits=0, edited=[])
         self.stopping = threading.Event()
         self.builder = None  # the warm build worker (FORK), or the Pelican process of the last build
         self.scratch = Path(tempfile.mkdtemp(prefix="iwelcome-preview-"))  # each build's output
         self.indexer = None  # the Pagefind process of the last good build, while it runs
         self.lock = threading.Lock()  # around starting and stopping these
+        self.kept = None  # the address of the last good build's process, kept for quick writes
+        self.quick_written = False  # whether pages were written quickly since the last good build
 
     # The state, shared with every request thread.
 
@@ -188,10 +283,13 @@ class Preview:
             self.status.update(values)
             self.changed.notify_all()
 
-    def wait_for_build(self, since, timeout=WAIT):
-        """The status once a build after `since` has ended (or after `timeout`, or on stop)."""
+    def wait_for_build(self, since, edits=None, timeout=WAIT):
+        """The status once a build after `since` has ended, or a quick write after `edits` was
+        made (or after `timeout`, or on stop)."""
         with self.changed:
-            self.changed.wait_for(lambda: status_after(self.status, since) or self.stopping.is_set(), timeout=timeout)
+            self.changed.wait_for(
+                lambda: status_after(self.status, since, edits) or self.stopping.is_set(), timeout=timeout
+            )
             return dict(self.status)
 
     # Building.
@@ -208,7 +306,9 @@ class Preview:
         self.stop_indexing()
         self.update(building=True)
         started = time.perf_counter()
-        result = self.run_build() if FORK else self.run_process()
+        with self.changed:
+            address = self.scratch / f"kept-{self.status['build'] + 1}.sock"
+        result = self.run_build(address) if FORK else self.run_process()
         if result is None:
             return False  # stopped
         code, stdout, stderr = result
@@ -220,22 +320,67 @@ class Preview:
         with self.changed:
             build = self.status["build"] + 1
         print(f"Preview build {build}: {'done' if good else 'failed'} in {seconds:.2f} s", flush=True)
+        if good:
+            self.kept = address if FORK and address.exists() else None
+            self.quick_written = False
+        elif self.quick_written:
+            restored = self.ask_kept({"undo": True}).get("restored", [])
+            self.quick_written = False
+            print(f"Put back {len(restored)} quickly written page(s) as the last good build made them.", flush=True)
         self.update(build=build, good=good, building=False, problems=problems, seconds=round(seconds, 3))
         if good:
             self.start_indexing()
         return good
 
+    # Quick writes (plugins/iwelcome/edited_page.py), by the last good build's process.
+
+    def ask_kept(self, request, timeout=10.0):
+        """The answer of the last good build's process to `request` ({} when there is none)."""
+        if self.kept is None:
+            return {}
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                connection.settimeout(timeout)
+                connection.connect(str(self.kept))
+                with connection.makefile("rwb") as stream:
+                    stream.write(json.dumps(request).encode() + b"\n")
+                    stream.flush()
+                    return json.loads(stream.readline() or b"{}")
+        except (OSError, ValueError):
+            self.kept = None  # gone: the next good build keeps another
+            return {}
+
+    def write_quickly(self, changed):
+        """Before the build of a save that changed only content files: their pages written at once
+        when only their text changed (the build that follows writes them again, the same)."""
+        paths = sorted({Path(path) for _change, path in changed})
+        if self.kept is None or not paths or not all(p.is_relative_to(self.content) and p.is_file() for p in paths):
+            return
+        started = time.perf_counter()
+        answer = self.ask_kept({"write": [str(path) for path in paths]})
+        if answer.get("written"):
+            self.quick_written = True
+            seconds = time.perf_counter() - started
+            print(f"Quick write: {', '.join(answer['written'])} in {seconds:.2f} s; the build follows", flush=True)
+            with self.changed:
+                edits = self.status["edits"] + 1
+            self.update(edits=edits, edited=[page_address(name) for name in answer["written"]])
+        elif answer.get("declined"):
+            print(f"No quick write: {answer['declined']}", flush=True)
+
     def python_env(self):
         """The environment of the worker and the indexer: they import the site's settings and the plugin."""
         return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(self.plugins)])}
 
-    def run_build(self):
+    def run_build(self, address):
         """The build in a fork of the warm worker (started when there is none): (exit code,
-        output, errors), or None once stopped. A worker that died is started again next time."""
+        output, errors), or None once stopped. A worker that died is started again next time. A
+        good build's process is kept, listening at `address` (build_worker)."""
         with self.lock:
             if self.stopping.is_set():
                 return None
             if self.builder is None or self.builder.poll() is not None:
+                self.kept = None  # it went with its worker
                 self.builder = process_group.start(
                     [sys.executable, "-c", WORKER, str(self.plugins)],
                     cwd=ROOT,
@@ -247,7 +392,7 @@ class Preview:
             worker = self.builder
         out, err = self.scratch / "build.out", self.scratch / "build.err"
         try:
-            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err)]) + "\n")
+            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err), str(address)]) + "\n")
             worker.stdin.flush()
             answer = worker.stdout.readline()
         except (OSError, ValueError):  # the worker ended: stopped, or died
@@ -261,6 +406,7 @@ class Preview:
         """Stop the warm worker: the next build starts one that imports the plugin as it is now."""
         with self.lock:
             worker, self.builder = self.builder, None
+            self.kept = None  # it goes with its worker
         if FORK and worker is not None:
             process_group.stop(worker)
 
@@ -342,6 +488,8 @@ class Preview:
             now = self.settings_stamp()
             if any(Path(path).is_relative_to(self.plugins) for _, path in changed) or now != settings:
                 self.restart_worker()  # the plugin's code, or the settings, as they are now
+            elif changed and not first:
+                self.write_quickly(changed)
             if changed or now != settings or first:
                 settings, first = now, False
                 self.build()
@@ -379,8 +527,12 @@ class PreviewHandler(SiteHandler):
         parts = urlsplit(self.path)
         name = parts.path[len(PREFIX) :]
         if name == "status":
-            since = parse_qs(parts.query).get("since", [""])[0]
-            status = self.preview.wait_for_build(int(since)) if since.isdigit() else self.preview.snapshot()
+            query = parse_qs(parts.query)
+            since, edits = query.get("since", [""])[0], query.get("edits", [""])[0]
+            if since.isdigit():
+                status = self.preview.wait_for_build(int(since), int(edits) if edits.isdigit() else None)
+            else:
+                status = self.preview.snapshot()
             return self.send_bytes(json.dumps(status).encode(), "application/json")
         types = {"reload.js": "text/javascript", "reload.css": "text/css"}
         if name in types:
@@ -411,7 +563,7 @@ class PreviewHandler(SiteHandler):
         if code != 404 or (Path(self.directory) / "404.html").is_file():
             return super().send_error(code, message, explain)
         status = self.preview.snapshot()
-        body = WAITING.format(tag=reload_tag(status["build"]).decode()).encode()
+        body = WAITING.format(tag=reload_tag(status["build"], status["edits"]).decode()).encode()
         self.send_response(503 if status["building"] or status["build"] == 0 else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -423,8 +575,8 @@ class PreviewHandler(SiteHandler):
     def page_body(self, path):
         """A page's bytes as sent (here, and for 404.html in SiteHandler.send_error): with the
         reloader, which knows the build the page is from."""
-        build = self.preview.snapshot()["build"]
-        return with_reload_script(path.read_bytes(), build)
+        status = self.preview.snapshot()
+        return with_reload_script(path.read_bytes(), status["build"], status["edits"])
 
     def send_bytes(self, body, content_type):
         self.send_response(200)

@@ -1,7 +1,9 @@
 // The preview's reloader (preview_server.py, `python3 tasks.py livereload`). The preview server
 // adds it to every page it sends, with the number of the build the page is from
-// (data-build); it is never written into output/. It asks the server how the builds go: when a
-// newer build is good, it reloads the page; when the last build failed, it shows that build's
+// (data-build) and of the last quick write before it (data-edits); it is never written into
+// output/. It asks the server how the builds go: when a newer build is good, or a quick write
+// (an edit to an item's text, written before its build) wrote this page, it reloads the page;
+// when the last build failed, it shows that build's
 // problems over the page, which stays as the last good build made it. Every text of the problems
 // goes in with textContent: the lines hold editors' text, which must never run as HTML.
 (() => {
@@ -9,6 +11,8 @@
 
   const STATUS = "/__preview__/status";
   const pageBuild = Number(document.currentScript.dataset.build);
+  const pageEdits = Number(document.currentScript.dataset.edits || 0);
+  const here = window.location.pathname.replace(/index\.html$/, "");
   let shown = null; // the dialog of the problems on screen, if any
   let dismissed = -1; // the build whose problems the reader closed
 
@@ -71,7 +75,8 @@
   }
 
   function show(status) {
-    if (status.good && status.build > pageBuild) {
+    const edited = status.edits > pageEdits && status.edited.includes(here);
+    if ((status.good && status.build > pageBuild) || edited) {
       window.location.reload();
       return false;
     }
@@ -85,10 +90,11 @@
 
   async function follow() {
     let since = null; // first the state as it is, then each build after it
+    let edits = pageEdits;
     for (;;) {
       let status;
       try {
-        const address = since === null ? STATUS : `${STATUS}?since=${since}`;
+        const address = since === null ? STATUS : `${STATUS}?since=${since}&edits=${edits}`;
         const response = await fetch(address, { cache: "no-store" });
         status = await response.json();
       } catch {
@@ -99,6 +105,7 @@
       if (since !== null && status.build > since) hideProblems();
       if (!show(status)) return;
       since = status.build;
+      edits = status.edits;
     }
   }
 

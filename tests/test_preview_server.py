@@ -9,9 +9,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
 import preview_server
 from conftest import ROOT, article, run_pelican
-from preview_server import build_problems, reload_tag, status_after, with_reload_script
+from preview_server import build_problems, page_address, reload_tag, status_after, with_reload_script
 
 # --- The pure parts -----------------------------------------------------------------------------
 
@@ -21,13 +25,13 @@ def test_the_reloader_goes_before_the_end_of_head_and_nothing_else_changes():
     sent = with_reload_script(page, 7)
     assert sent == (
         b"<!doctype html><html><head><title>A</title>"
-        b'<script src="/__preview__/reload.js" data-build="7" defer></script>'
+        b'<script src="/__preview__/reload.js" data-build="7" data-edits="0" defer></script>'
         b"</HEAD><body><p>Text</p></body></html>"
     )
 
 
 def test_the_reloader_goes_before_the_end_of_body_or_at_the_end_without_head():
-    tag = b'<script src="/__preview__/reload.js" data-build="2" defer></script>'
+    tag = b'<script src="/__preview__/reload.js" data-build="2" data-edits="0" defer></script>'
     assert with_reload_script(b"<p>A</p></body>", 2) == b"<p>A</p>" + tag + b"</body>"
     assert with_reload_script(b"<p>A</p>", 2) == b"<p>A</p>" + tag
     assert reload_tag(2) == tag
@@ -52,9 +56,19 @@ def test_a_build_that_crashed_shows_its_last_line():
     assert build_problems("") == ["the build stopped without saying why: see the terminal"]
 
 
-def test_a_status_request_is_answered_once_a_newer_build_has_ended():
-    assert status_after({"build": 3}, 2)
-    assert not status_after({"build": 3}, 3)
+def test_a_status_request_is_answered_once_a_newer_build_has_ended_or_a_newer_quick_write():
+    assert status_after({"build": 3, "edits": 0}, 2)
+    assert not status_after({"build": 3, "edits": 0}, 3)
+    assert status_after({"build": 3, "edits": 2}, 3, edits=1)
+    assert not status_after({"build": 3, "edits": 2}, 3, edits=2)
+    assert not status_after({"build": 3, "edits": 2}, 3)  # a request that knows no quick write
+
+
+def test_a_page_file_is_served_at_its_folder_address():
+    assert page_address("updates/a/index.html") == "/updates/a/"
+    assert page_address("index.html") == "/"
+    assert page_address("es/about.html") == "/es/about.html"
+    assert page_address("updates/not-index.html") == "/updates/not-index.html"
 
 
 # --- The preview of a fixture site ----------------------------------------------------------------
@@ -121,7 +135,9 @@ def test_every_page_gets_the_reloader_and_output_is_a_plain_preview_build(previe
     poll(lambda: site.status()["search"] == "ready", "the search index")
     for path in ("/updates/", "/updates/a/", "/about/", "/no-such-page/"):
         status, html = fetch(site.address + path)
-        assert html.count('<script src="/__preview__/reload.js" data-build="1" defer></script>') == 1, path
+        assert html.count('<script src="/__preview__/reload.js" data-build="1" data-edits="0" defer></script>') == 1, (
+            path
+        )
     assert status == 404
 
     written = [path for path in site.output.rglob("*") if path.is_file() and b"__preview__" in path.read_bytes()]
@@ -154,7 +170,7 @@ def test_before_the_first_build_a_page_says_it_is_being_built_and_reloads_after(
     poll(lambda: site.status()["building"], "the first build")
     status, html = fetch(site.address + "/updates/a/")
     assert status == 503 and "The preview is being built" in html
-    assert '<script src="/__preview__/reload.js" data-build="0" defer></script>' in html
+    assert '<script src="/__preview__/reload.js" data-build="0" data-edits="0" defer></script>' in html
     site.output.mkdir(exist_ok=True)
     (site.output / "es").mkdir(exist_ok=True)  # a folder without index.html: never listed
     assert fetch(site.address + "/es/")[0] == 503
@@ -214,3 +230,130 @@ def test_the_pages_of_a_deleted_and_a_renamed_file_are_gone_after_the_rebuild(pr
     )
     assert fetch(site.address + "/updates/goes/")[0] == 404
     assert fetch(site.address + "/updates/stays/")[0] == 404
+
+
+# --- Quick writes: an edit to an item's text alone, written before its build (edited_page.py) ------
+
+
+def article_with(body, **fields):
+    return article(**fields).replace("The body of the article.\n", body.rstrip("\n") + "\n")
+
+
+def page_file(site, name="updates/a"):
+    return site.output / name / "index.html"
+
+
+def test_an_edit_to_the_text_alone_is_served_before_its_build_and_the_build_writes_the_same_bytes(preview_site):
+    site = preview_site(
+        {
+            "updates/a.md": article_with("The first text, with [a link](/updates/b/).", Title="The first title"),
+            "updates/b.md": article(Title="Another update"),
+        }
+    )
+    first = site.status()
+    site.hold.touch()  # the build of the edit waits at its start: what is served meanwhile is the quick page
+    site.write(
+        "updates/a.md",
+        article_with("The *second* text, with [a link](/updates/b/).\n\n- one\n- two", Title="The first title"),
+    )
+    poll(lambda: "second</em> text" in fetch(site.address + "/updates/a/")[1], "the quick page")
+    during = site.status()
+    assert during["building"] and during["build"] == first["build"], "served before its build ended"
+    assert during["edits"] == first["edits"] + 1 and during["edited"] == ["/updates/a/"]
+    assert f'data-edits="{during["edits"]}"' in fetch(site.address + "/updates/a/")[1]
+    quick = page_file(site).read_bytes()
+    listing = (site.output / "updates" / "index.html").read_bytes()
+
+    site.hold.unlink()
+    after = site.status(since=first["build"])
+    assert after["good"]
+    assert page_file(site).read_bytes() == quick, "the build wrote another page than the quick write"
+    assert (site.output / "updates" / "index.html").read_bytes() == listing
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        ({"Title": "A new title"}, "a field: listings show it"),
+        ({"Tags": "Asylum, Detention"}, "a topic: the topic's page lists it"),
+        ({"body": "The text, linking to [a page](/updates/nothing-here/) the site does not have."}, "an error"),
+        ({"body": "The text, now linking to [another update](/updates/b/)."}, "a new link to the site"),
+    ],
+)
+def test_an_edit_beyond_the_text_or_with_an_error_waits_for_its_build(preview_site, edit, why):
+    site = preview_site(
+        {
+            "updates/a.md": article_with("The first text.", Title="The first title"),
+            "updates/b.md": article(Title="Another update"),
+        }
+    )
+    first = site.status()
+    before = page_file(site).read_bytes()
+    site.hold.touch()
+    fields = {"Title": "The first title", **{key: value for key, value in edit.items() if key != "body"}}
+    site.write("updates/a.md", article_with(edit.get("body", "The first text."), **fields))
+    poll(lambda: site.status()["building"], "the build of the edit")
+    time.sleep(0.3)  # a quick write would have been made before the build started
+    assert site.status()["edits"] == first["edits"], why
+    assert page_file(site).read_bytes() == before, why
+    site.hold.unlink()
+    site.status(since=first["build"])
+
+
+def test_a_quick_page_is_put_back_when_its_build_fails_and_written_by_the_build_once_fixed(preview_site):
+    site = preview_site(
+        {
+            "updates/a.md": article_with("The first text.", Title="The first title"),
+            "updates/b.md": article(Title="Another update"),
+        }
+    )
+    first = site.status()
+    before = page_file(site).read_bytes()
+    site.hold.touch()
+    site.write("updates/a.md", article_with("The second version of the text.", Title="The first title"))
+    poll(lambda: "second version" in fetch(site.address + "/updates/a/")[1], "the quick page")
+    site.write("updates/b.md", article(Title="Another update", Date="2024-13-45"))  # read by the held build
+    time.sleep(0.3)
+    site.hold.unlink()
+    failed = site.status(since=first["build"])
+    assert failed["good"] is False
+    assert page_file(site).read_bytes() == before, "a failed build left a quick page behind"
+
+    site.write("updates/b.md", article(Title="Another update"))
+    poll(lambda: site.status()["good"] and not site.status()["building"], "the build of the fix")
+    assert "second version" in fetch(site.address + "/updates/a/")[1]
+
+
+_started = {}  # {the test's preview_site: its site}, across Hypothesis's examples
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("*_`[]()<>&#!-\n"), max_size=80
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(TEXT, min_size=1, max_size=3))
+def test_whatever_an_edit_to_the_text_is_a_quick_page_is_the_page_its_build_writes(preview_site, texts):
+    """Text from anywhere (markup, entities, any script): a quick write either does not happen, or
+    writes the bytes the build then writes; and a build that fails leaves the last good page."""
+    if preview_site not in _started:  # one preview for all the examples
+        _started[preview_site] = preview_site(
+            {"updates/a.md": article_with("The first text.", Title="The first title")}
+        )
+    site = _started[preview_site]
+    first = site.status()
+    good_before = page_file(site).read_bytes()
+    site.hold.touch()
+    site.write("updates/a.md", article_with("\n\n".join(texts) or "Text.", Title="The first title"))
+    poll(lambda: site.status()["building"], "the build of the edit")
+    time.sleep(0.2)
+    during = site.status()
+    quick = page_file(site).read_bytes() if during["edits"] > first["edits"] else None
+    event("written quickly" if quick is not None else "left to the build")
+    site.hold.unlink()
+    site.status(since=first["build"])
+    poll(lambda: not site.status()["building"], "the builds of the edit")
+    after = site.status()
+    if after["good"] and quick is not None:
+        assert page_file(site).read_bytes() == quick
+    if not after["good"]:
+        assert page_file(site).read_bytes() == good_before
