@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent
 ASSETS = ROOT / "preview"  # reload.js and reload.css, served under /__preview__/
 PREFIX = "/__preview__/"
 PREVIEW_SETTINGS = "PREVIEW=true SEARCH_INDEX=false"  # one -e: Pelican keeps only the last
+READ_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")  # the files Pelican's Markdown reader reads
 WAIT = 20.0  # seconds a status request waits for a new build before it answers with the same one
 # The search index of the built site, as the build makes it (plugins/iwelcome/search.py).
 SEARCH_INDEX = "import sys; from iwelcome.search import build_search_index; build_search_index(sys.argv[1])"
@@ -116,6 +117,20 @@ def status_after(status, since, edits=None):
     answered now: a build ended after it (a good one, to reload to; a failed one, to show), or
     pages were written quickly after it (to reload, if the page is one of them)."""
     return status["build"] > since or (edits is not None and status["edits"] > edits)
+
+
+def quick_paths(changed, content, is_file):
+    """The files of a save to ask a quick write for ([] for none): all must be in `content`; a
+    file gone is left out (an editor's save may leave a short-lived one behind it, as vim's
+    `4913`), unless Pelican reads such files: a deleted item's page must go, which only the build
+    does. `is_file(path)`: whether it is a file now."""
+    paths = sorted({Path(path) for path in changed})
+    if not paths or not all(path.is_relative_to(content) for path in paths):
+        return []
+    present = [path for path in paths if is_file(path)]
+    if any(path.suffix in READ_SUFFIXES for path in paths if path not in present):
+        return []
+    return present
 
 
 def page_address(name):
@@ -353,8 +368,8 @@ class Preview:
     def write_quickly(self, changed):
         """Before the build of a save that changed only content files: their pages written at once
         when only their text changed (the build that follows writes them again, the same)."""
-        paths = sorted({Path(path) for _change, path in changed})
-        if self.kept is None or not paths or not all(p.is_relative_to(self.content) and p.is_file() for p in paths):
+        paths = quick_paths([path for _change, path in changed], self.content, lambda path: path.is_file())
+        if self.kept is None or not paths:
             return
         started = time.perf_counter()
         answer = self.ask_kept({"write": [str(path) for path in paths]})

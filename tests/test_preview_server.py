@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 import preview_server
 from conftest import ROOT, article, run_pelican
-from preview_server import build_problems, page_address, reload_tag, status_after, with_reload_script
+from preview_server import (
+    build_problems,
+    page_address,
+    quick_paths,
+    reload_tag,
+    status_after,
+    with_reload_script,
+)
 
 # --- The pure parts -----------------------------------------------------------------------------
 
@@ -62,6 +69,19 @@ def test_a_status_request_is_answered_once_a_newer_build_has_ended_or_a_newer_qu
     assert status_after({"build": 3, "edits": 2}, 3, edits=1)
     assert not status_after({"build": 3, "edits": 2}, 3, edits=2)
     assert not status_after({"build": 3, "edits": 2}, 3)  # a request that knows no quick write
+
+
+def test_a_quick_write_is_asked_for_the_files_of_a_save_in_the_content_that_are_there():
+    content = Path("/site/content")
+    there = {content / "updates" / "a.md", content / "images" / "a.jpg"}
+    ask = lambda *names: quick_paths([content / name for name in names], content, there.__contains__)  # noqa: E731
+    assert ask("updates/a.md") == [content / "updates" / "a.md"]
+    assert ask("updates/a.md", "updates/4913") == [content / "updates" / "a.md"]  # vim's test file, gone
+    assert ask("updates/a.md", "updates/b.md") == []  # a deleted item: its page must go
+    assert ask("updates/a.md", "updates/b.markdown") == []
+    assert ask("updates/4913") == []
+    assert quick_paths([content / "updates" / "a.md", Path("/site/theme/base.html")], content, there.__contains__) == []
+    assert quick_paths([], content, there.__contains__) == []
 
 
 def test_a_page_file_is_served_at_its_folder_address():
