@@ -133,6 +133,23 @@ def quick_paths(changed, content, is_file):
     return present
 
 
+def settled_pages(quick_written, read):
+    """{address: quick write's number} of the pages written quickly before a good build that the
+    build left byte for byte as they were then (`read(name)`: the file's bytes now, or None)."""
+    return {
+        page_address(name): edits
+        for name, (edits, data) in sorted(quick_written.items())
+        if data is not None and read(name) == data
+    }
+
+
+def read_or_none(path):
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def page_address(name):
     """The address a page file is served at: 'updates/x/index.html' -> '/updates/x/'."""
     name = name.replace(os.sep, "/")
@@ -278,14 +295,17 @@ class Preview:
         # edits: how many quick writes there were, edited: the addresses of the pages the last one
         # wrote (before the build that follows; edited_page.py).
         self.status = {"build": 0, "good": None, "building": False, "problems": [], "seconds": None, "search": "none"}
-        self.status.update(edits=0, edited=[])
+        # settled: {address: quick write} of the pages a good build left as that quick write wrote
+        # them (a page the reloader got after that write need not reload when the build ends).
+        self.status.update(edits=0, edited=[], settled={})
         self.stopping = threading.Event()
         self.builder = None  # the warm build worker (FORK), or the Pelican process of the last build
         self.scratch = Path(tempfile.mkdtemp(prefix="iwelcome-preview-"))  # each build's output
         self.indexer = None  # the Pagefind process of the last good build, while it runs
         self.lock = threading.Lock()  # around starting and stopping these
         self.kept = None  # the address of the last good build's process, kept for quick writes
-        self.quick_written = False  # whether pages were written quickly since the last good build
+        # {page file: (the quick write's number, the file's bytes then)} since the last good build
+        self.quick_written = {}
 
     # The state, shared with every request thread.
 
@@ -335,14 +355,17 @@ class Preview:
         with self.changed:
             build = self.status["build"] + 1
         print(f"Preview build {build}: {'done' if good else 'failed'} in {seconds:.2f} s", flush=True)
+        settled = {}
         if good:
             self.kept = address if FORK and address.exists() else None
-            self.quick_written = False
+            settled = settled_pages(self.quick_written, lambda name: read_or_none(self.output / name))
         elif self.quick_written:
             restored = self.ask_kept({"undo": True}).get("restored", [])
-            self.quick_written = False
             print(f"Put back {len(restored)} quickly written page(s) as the last good build made them.", flush=True)
-        self.update(build=build, good=good, building=False, problems=problems, seconds=round(seconds, 3))
+        self.quick_written = {}
+        self.update(
+            build=build, good=good, building=False, problems=problems, seconds=round(seconds, 3), settled=settled
+        )
         if good:
             self.start_indexing()
         return good
@@ -374,11 +397,12 @@ class Preview:
         started = time.perf_counter()
         answer = self.ask_kept({"write": [str(path) for path in paths]})
         if answer.get("written"):
-            self.quick_written = True
             seconds = time.perf_counter() - started
             print(f"Quick write: {', '.join(answer['written'])} in {seconds:.2f} s; the build follows", flush=True)
             with self.changed:
                 edits = self.status["edits"] + 1
+            for name in answer["written"]:
+                self.quick_written[name] = (edits, read_or_none(self.output / name))
             self.update(edits=edits, edited=[page_address(name) for name in answer["written"]])
         elif answer.get("declined"):
             print(f"No quick write: {answer['declined']}", flush=True)

@@ -307,11 +307,18 @@ def bench_related(c, sizes="1000,5000,20000", runs=3):
     succeed([sys.executable, "benchmarks/related_bench.py", "--sizes", sizes, "--runs", runs])
 
 
-@task(help={"articles": "the synthetic corpus's articles", "site": "this site's content instead", "edits": "how many"})
-def bench_preview(c, articles=2000, site=False, edits=7):
+@task(
+    help={
+        "articles": "the synthetic corpus's articles",
+        "site": "this site's content instead",
+        "edits": "how many edits of an article's text",
+        "title_edits": "how many of its title",
+    }
+)
+def bench_preview(c, articles=2000, site=False, edits=7, title_edits=3):
     """Time save to served in the preview (livereload): edits of one article, a real HTTP client polling its page."""
     source = ["--site"] if site else ["--articles", articles]
-    succeed([sys.executable, "benchmarks/preview_bench.py", *source, "--edits", edits])
+    succeed([sys.executable, "benchmarks/preview_bench.py", *source, "--edits", edits, "--title-edits", title_edits])
 
 
 @task(

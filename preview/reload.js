@@ -1,8 +1,9 @@
 // The preview's reloader (preview_server.py, `python3 tasks.py livereload`). The preview server
 // adds it to every page it sends, with the number of the build the page is from
 // (data-build) and of the last quick write before it (data-edits); it is never written into
-// output/. It asks the server how the builds go: when a newer build is good, or a quick write
-// (an edit to an item's text, written before its build) wrote this page, it reloads the page;
+// output/. It asks the server how the builds go: when a newer build is good (but left this page
+// as the quick write the page is from wrote it), or a quick write (an edit to an item's text,
+// written before its build) wrote this page, it reloads the page;
 // when the last build failed, it shows that build's
 // problems over the page, which stays as the last good build made it. Every text of the problems
 // goes in with textContent: the lines hold editors' text, which must never run as HTML.
@@ -76,7 +77,10 @@
 
   function show(status) {
     const edited = status.edits > pageEdits && status.edited.includes(here);
-    if ((status.good && status.build > pageBuild) || edited) {
+    // A page got after a quick write of it, which the build then left as it was: no reload.
+    const settled = (status.settled || {})[here];
+    const rebuilt = status.good && status.build > pageBuild && !(settled !== undefined && pageEdits >= settled);
+    if (rebuilt || edited) {
       window.location.reload();
       return false;
     }

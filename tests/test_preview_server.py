@@ -20,6 +20,7 @@ from preview_server import (
     page_address,
     quick_paths,
     reload_tag,
+    settled_pages,
     status_after,
     with_reload_script,
 )
@@ -82,6 +83,13 @@ def test_a_quick_write_is_asked_for_the_files_of_a_save_in_the_content_that_are_
     assert ask("updates/4913") == []
     assert quick_paths([content / "updates" / "a.md", Path("/site/theme/base.html")], content, there.__contains__) == []
     assert quick_paths([], content, there.__contains__) == []
+
+
+def test_a_quick_page_is_settled_when_the_build_left_its_bytes_as_they_were():
+    written = {"updates/a/index.html": (3, b"quick a"), "es/about.html": (2, b"quick about"), "b/index.html": (3, None)}
+    now = {"updates/a/index.html": b"quick a", "es/about.html": b"the build's about", "b/index.html": b"b"}
+    assert settled_pages(written, now.get) == {"/updates/a/": 3}
+    assert settled_pages({}, now.get) == {}
 
 
 def test_a_page_file_is_served_at_its_folder_address():
@@ -288,6 +296,7 @@ def test_an_edit_to_the_text_alone_is_served_before_its_build_and_the_build_writ
     after = site.status(since=first["build"])
     assert after["good"]
     assert page_file(site).read_bytes() == quick, "the build wrote another page than the quick write"
+    assert after["settled"] == {"/updates/a/": during["edits"]}
     assert (site.output / "updates" / "index.html").read_bytes() == listing
 
 

@@ -61,3 +61,28 @@ def test_a_failed_build_shows_its_lines_over_the_page_and_a_fix_reloads_it(brows
         assert violations == [], violations
     finally:
         context.close()
+
+
+def test_an_edit_to_the_text_reloads_the_page_once_before_its_build_ends(browser, preview_site):
+    """A quick write (edited_page.py) reloads the page at once; the build that follows leaves the
+    page as the quick write wrote it, so it does not reload the page again."""
+    site = preview_site({"updates/a.md": article(Title="The first title")})
+    context = browser.new_context(**PHONE, service_workers="block", locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(site.address + "/updates/a/", wait_until="load")
+        first = site.status()
+        site.hold.touch()  # the build waits at its start: the reload must come from the quick write
+        with page.expect_navigation(timeout=30_000):
+            site.write("updates/a.md", article(Title="The first title").replace("The body", "The new body"))
+        page.locator("p", has_text="The new body").first.wait_for(timeout=10_000)
+        assert site.status()["building"], "the page reloaded before its build"
+        page.evaluate("window.__sameDocument = true")
+        site.hold.unlink()
+        ended = site.status(since=first["build"])
+        assert ended["good"] and ended["settled"] == {"/updates/a/": ended["edits"]}
+        page.wait_for_timeout(1_500)  # time enough for a reload to start
+        assert page.evaluate("window.__sameDocument === true"), "the page reloaded again after its build"
+        assert page.locator("p", has_text="The new body").count() >= 1
+    finally:
+        context.close()
