@@ -1,20 +1,24 @@
 """Save to served: how long after an editor saves an article the preview serves its new page.
 
-    python benchmarks/preview_bench.py [--articles 2000 | --site] [--edits 7]
+    python benchmarks/preview_bench.py [--articles 2000 | --site] [--edits 7] [--title-edits 3]
 
 Starts the preview (preview_server.start, as `python3 tasks.py livereload` does) on a copy of
 this site's content (--site) or on the synthetic corpus (benchmarks/corpus.py), in a temporary
 folder, and waits until its first build and search index are done. Then, edit after edit, it
-writes a new word into one article's text and, with a real HTTP client, asks for the article's
-page every 10 ms until the page has the word: the time from the save to that answer (Pelican
-writes the page before its build ends); and the time from the save until the long poll of a
-browser's reloader answers (the build has ended: the page reloads). Each edit starts once the
-preview is idle again (its search index made). Prints the median, the fastest and the slowest of
-each, and each build's own time as the preview measured it.
+writes a new word into one article's text (an edit to the text alone: the preview writes its page
+at once, before the build) and, with a real HTTP client, asks for the article's page every 10 ms
+until the page has the word: the time from the save to that answer; the time from the save until
+the long poll of a browser's reloader on that page answers (the page reloads); and the time until
+the build has ended. Each edit starts once the preview is idle again (its search index made).
+The page as first served must be byte for byte the page its build then writes. Then come
+--title-edits edits of the article's title (listings show it: no quick write, the page is served
+once its build has written it). Prints the median, the fastest and the slowest of each, and each
+build's own time as the preview measured it.
 """
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -31,6 +35,7 @@ sys.path.insert(0, str(ROOT))  # preview_server.py, at the top of the repository
 
 import preview_server  # noqa: E402 - after the repository is on sys.path
 
+TITLE = re.compile(r"^Title:.*$", re.MULTILINE)
 DEADLINE = 120.0  # seconds an edit, or the first build, may take before the benchmark gives up
 
 
@@ -53,9 +58,20 @@ def wait_until(predicate, what):
         time.sleep(0.01)
 
 
+def wait_for_reload(address, since, edits, url_path, reloaded):
+    """What a browser's reloader on `url_path` does: wait for a build after `since`, or a quick
+    write after `edits` of this page (the long poll answers every 20 s with neither: ask again);
+    note when it answered so."""
+    while True:
+        answer = json.loads(get(f"{address}/__preview__/status?since={since}&edits={edits}"))
+        if answer["build"] > since or (answer["edits"] > edits and url_path in answer["edited"]):
+            reloaded.append(time.perf_counter())
+            return
+        edits = answer["edits"]
+
+
 def wait_for_build(address, since, ended):
-    """What a browser's reloader does: wait for the build after `since` (the long poll answers
-    every 20 s with no new build: ask again); note when it answered."""
+    """Wait for the build after `since` to end; note when."""
     while status(address, since)["build"] <= since:
         pass
     ended.append(time.perf_counter())
@@ -71,7 +87,8 @@ def main(argv=None):
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--articles", type=int, default=2000, help="the synthetic corpus, this many articles")
     source.add_argument("--site", action="store_true", help="a copy of this site's content instead")
-    parser.add_argument("--edits", type=int, default=7)
+    parser.add_argument("--edits", type=int, default=7, help="edits of an article's text")
+    parser.add_argument("--title-edits", type=int, default=3, help="edits of its title")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="iwelcome-preview-bench-") as tmp:
@@ -85,6 +102,7 @@ def main(argv=None):
         article = sorted((content / "updates").glob("*.md"))[0]
         url_path = f"/updates/{article.stem}/"
         original = article.read_text(encoding="utf-8")
+        page_file = tmp / "output" / url_path.strip("/") / "index.html"
         running = preview_server.start(content, tmp / "output", cache=tmp / "cache")
         try:
             address = running.address
@@ -95,36 +113,57 @@ def main(argv=None):
                 sys.exit(f"the first build failed: {first['problems']}")
             print(f"{name}: first build {first['seconds']:.1f} s", flush=True)
             idle(address)
-            timings, signals, builds = [], [], []
-            for edit in range(args.edits):
+            results = {"text": ([], [], [], []), "title": ([], [], [], [])}  # served, reload, build end, build
+            for edit in range(args.edits + args.title_edits):
+                kind = "text" if edit < args.edits else "title"
                 word = f"benchmarkedit{edit}x{time.time_ns()}"
-                before = status(address)["build"]
-                ended = []  # when the long poll a browser's reloader makes answered: the reload
-                signal = threading.Thread(target=wait_for_build, args=(address, before, ended))
-                signal.start()
-                article.write_text(original.rstrip("\n") + f"\n\nThe new word is {word} here.\n", encoding="utf-8")
+                before = status(address)
+                reloaded, ended = [], []
+                watchers = [
+                    threading.Thread(
+                        target=wait_for_reload, args=(address, before["build"], before["edits"], url_path, reloaded)
+                    ),
+                    threading.Thread(target=wait_for_build, args=(address, before["build"], ended)),
+                ]
+                for watcher in watchers:
+                    watcher.start()
+                if kind == "text":
+                    edited = original.rstrip("\n") + f"\n\nThe new word is {word} here.\n"
+                else:
+                    edited = TITLE.sub(lambda m, word=word: f"{m.group(0)} {word}", original, count=1)
+                article.write_text(edited, encoding="utf-8")
                 saved = time.perf_counter()
                 wait_until(lambda word=word: word in get(address + url_path), f"edit {edit + 1} to be served")
-                timings.append(time.perf_counter() - saved)
-                signal.join()
-                signals.append(ended[0] - saved)
+                served = time.perf_counter() - saved
+                first_bytes = page_file.read_bytes()
+                for watcher in watchers:
+                    watcher.join()
                 idle(address)
                 after = status(address)
-                if after["build"] <= before or not after["good"]:
+                if after["build"] <= before["build"] or not after["good"]:
                     sys.exit(f"edit {edit + 1}: no good build after it ({after})")
-                builds.append(after["seconds"])
+                if page_file.read_bytes() != first_bytes:
+                    sys.exit(f"edit {edit + 1}: the page first served is not the page its build wrote")
+                for values, value in zip(
+                    results[kind], (served, reloaded[0] - saved, ended[0] - saved, after["seconds"]), strict=True
+                ):
+                    values.append(value)
                 print(
-                    f"  edit {edit + 1}: served after {timings[-1]:.2f} s, reload signal after {signals[-1]:.2f} s "
-                    f"(build {builds[-1]:.2f} s)",
+                    f"  {kind} edit {edit + 1}: served after {served:.2f} s, reload after {reloaded[0] - saved:.2f} s, "
+                    f"build ended after {ended[0] - saved:.2f} s (build {after['seconds']:.2f} s)",
                     flush=True,
                 )
         finally:
             running.stop()
-    for what, values in (("save to served", timings), ("save to reload signal", signals), ("build", builds)):
-        print(
-            f"{name}: {what}, median {statistics.median(values):.2f} s "
-            f"(fastest {min(values):.2f} s, slowest {max(values):.2f} s, {len(values)} edits)"
-        )
+    for kind, values in results.items():
+        for what, numbers in zip(
+            ("save to served", "save to reload", "save to build end", "build"), values, strict=True
+        ):
+            if numbers:
+                print(
+                    f"{name}: {kind} edit, {what}, median {statistics.median(numbers):.2f} s "
+                    f"(fastest {min(numbers):.2f} s, slowest {max(numbers):.2f} s, {len(numbers)} edits)"
+                )
 
 
 if __name__ == "__main__":
