@@ -2,9 +2,10 @@
 beside Pelican's.
 
 When Pelican has made its writer, everything the pages show is known. In a build that is to
-render every page (render_cache.CachingWriter: no keys from the last build; a rebuild renders too
-few pages for helpers to pay for their start), helpers are forked then (helpers.py), one per
-further core; each runs the generators' output on a writer of
+render every page (render_cache.CachingWriter: no keys from the last build, or a context that no
+page of the last build was written with, as after a title is edited; a rebuild that renders a few
+pages does not pay for their start), helpers are forked then (helpers.py), one per further core;
+each runs the generators' output on a writer of
 its own, as Pelican is about to, so it comes to the same pages in the same order (a page is the
 n-th that the writer renders, in every process). Page n belongs to process n modulo the number of
 processes (Pelican's is 0): its owner works out its key, renders it or takes its file's text again
@@ -50,6 +51,11 @@ def remember_generators(generators):
     """all_generators_finalized (last): the generators whose output helpers will run."""
     _generators[:] = generators
     forget_plan()
+
+
+def build_context():
+    """The context of the build under way, once all generators have read their content ({} before)."""
+    return _generators[0].context if _generators else {}
 
 
 def forget_plan():

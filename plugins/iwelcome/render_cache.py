@@ -254,6 +254,18 @@ class RenderCache:
                 self.contexts.append(self.context_key.hex())
         return self.context_key
 
+    def renders_every_page(self, context):
+        """Whether this build is to render every page: there are no keys from the last build, or
+        the context (as the writer is made) is not one the last build's pages were written with."""
+        if not self.previous["pages"]:
+            return True
+        if not self.enabled:
+            return False  # rendering every page, but as a rebuild: no helpers, as before
+        try:
+            return self.context_key_of(context).hex() not in self.known_contexts
+        except digest.Undescribable:
+            return False
+
     def page_key(self, template, context, localcontext):
         return self.key_in(self.context_key_of(context), template, context, localcontext)
 
@@ -411,15 +423,15 @@ class CachedTemplate:
 class CachingWriter(Writer):
     """Pelican's writer, rendering each page through the render cache. Pelican's own (no
     `render_cache` given) starts helpers that render pages beside it when every page is to be
-    rendered (no keys from the last build: parallel_rendering.py), each with a writer of its own,
-    into a folder of its own, that shares this one's cache; with some keys, the few pages to
-    render are not worth their start."""
+    rendered (no keys from the last build, or a new context: parallel_rendering.py), each with a
+    writer of its own, into a folder of its own, that shares this one's cache; when the context is
+    one the last build knew, the few pages to render are not worth their start."""
 
     def __init__(self, output_path, settings=None, render_cache=None):
         super().__init__(output_path, settings=settings)
         self.render_cache = RenderCache(settings, output_path) if render_cache is None else render_cache
         _writers[:] = [self]
-        if render_cache is None and not self.render_cache.previous["pages"]:
+        if render_cache is None and self.render_cache.renders_every_page(parallel_rendering.build_context()):
             parallel_rendering.start(
                 settings, lambda folder: CachingWriter(folder, settings=settings, render_cache=self.render_cache)
             )
