@@ -71,8 +71,12 @@ import sys
 from pelican import signals
 
 
+def stop(generators):
+    sys.exit(0)
+
+
 def register():
-    signals.all_generators_finalized.connect(lambda generators: sys.exit(0))
+    signals.all_generators_finalized.connect(stop)  # blinker keeps a weak reference: not a lambda
 """
 
 
@@ -173,7 +177,7 @@ def main(argv=None):
                 run(pelican(run_content, plain_settings, out_plain, tmp / f"cache-plain-{i}", ["--ignore-cache"]), ROOT)
             )
             floor = pelican(run_content, floor_settings, tmp / f"floor-{i}", tmp / f"cache-floor-{i}")
-            run(floor, ROOT)  # fills the content cache
+            run(floor, ROOT)  # fills the content cache (Pelican saves it once it has read everything)
             results["floor"].append(run(floor, ROOT))
             cache = tmp / f"cache-{i}-site"
             results["plugin"].append(timed_site_build("site", run_content, out_site, cache, site_extra)["seconds"])
