@@ -284,9 +284,10 @@ def test_an_edit_to_the_text_alone_is_served_before_its_build_and_the_build_writ
         "updates/a.md",
         article_with("The *second* text, with [a link](/updates/b/).\n\n- one\n- two", Title="The first title"),
     )
-    poll(lambda: "second</em> text" in fetch(site.address + "/updates/a/")[1], "the quick page")
+    poll(lambda: site.status()["edits"] > first["edits"], "the quick write")
+    assert "second</em> text" in fetch(site.address + "/updates/a/")[1]
     during = site.status()
-    assert during["building"] and during["build"] == first["build"], "served before its build ended"
+    assert during["build"] == first["build"], "served before its build ended (it waits at its start)"
     assert during["edits"] == first["edits"] + 1 and during["edited"] == ["/updates/a/"]
     assert f'data-edits="{during["edits"]}"' in fetch(site.address + "/updates/a/")[1]
     quick = page_file(site).read_bytes()
@@ -300,6 +301,20 @@ def test_an_edit_to_the_text_alone_is_served_before_its_build_and_the_build_writ
     assert (site.output / "updates" / "index.html").read_bytes() == listing
 
 
+def two_updates_held(preview_site):
+    """(site, its status, the bytes of a's page) of a preview of two updates, a and b, whose next
+    build waits at its start until the test removes site.hold."""
+    site = preview_site(
+        {
+            "updates/a.md": article_with("The first text.", Title="The first title"),
+            "updates/b.md": article(Title="Another update"),
+        }
+    )
+    first, before = site.status(), page_file(site).read_bytes()
+    site.hold.touch()
+    return site, first, before
+
+
 @pytest.mark.parametrize(
     ("edit", "why"),
     [
@@ -310,19 +325,10 @@ def test_an_edit_to_the_text_alone_is_served_before_its_build_and_the_build_writ
     ],
 )
 def test_an_edit_beyond_the_text_or_with_an_error_waits_for_its_build(preview_site, edit, why):
-    site = preview_site(
-        {
-            "updates/a.md": article_with("The first text.", Title="The first title"),
-            "updates/b.md": article(Title="Another update"),
-        }
-    )
-    first = site.status()
-    before = page_file(site).read_bytes()
-    site.hold.touch()
+    site, first, before = two_updates_held(preview_site)
     fields = {"Title": "The first title", **{key: value for key, value in edit.items() if key != "body"}}
     site.write("updates/a.md", article_with(edit.get("body", "The first text."), **fields))
-    poll(lambda: site.status()["building"], "the build of the edit")
-    time.sleep(0.3)  # a quick write would have been made before the build started
+    poll(lambda: site.status()["building"], "the build of the edit")  # a quick write comes before it
     assert site.status()["edits"] == first["edits"], why
     assert page_file(site).read_bytes() == before, why
     site.hold.unlink()
@@ -330,19 +336,10 @@ def test_an_edit_beyond_the_text_or_with_an_error_waits_for_its_build(preview_si
 
 
 def test_a_quick_page_is_put_back_when_its_build_fails_and_written_by_the_build_once_fixed(preview_site):
-    site = preview_site(
-        {
-            "updates/a.md": article_with("The first text.", Title="The first title"),
-            "updates/b.md": article(Title="Another update"),
-        }
-    )
-    first = site.status()
-    before = page_file(site).read_bytes()
-    site.hold.touch()
+    site, first, before = two_updates_held(preview_site)
     site.write("updates/a.md", article_with("The second version of the text.", Title="The first title"))
     poll(lambda: "second version" in fetch(site.address + "/updates/a/")[1], "the quick page")
     site.write("updates/b.md", article(Title="Another update", Date="2024-13-45"))  # read by the held build
-    time.sleep(0.3)
     site.hold.unlink()
     failed = site.status(since=first["build"])
     assert failed["good"] is False
@@ -373,8 +370,7 @@ def test_whatever_an_edit_to_the_text_is_a_quick_page_is_the_page_its_build_writ
     good_before = page_file(site).read_bytes()
     site.hold.touch()
     site.write("updates/a.md", article_with("\n\n".join(texts) or "Text.", Title="The first title"))
-    poll(lambda: site.status()["building"], "the build of the edit")
-    time.sleep(0.2)
+    poll(lambda: site.status()["building"], "the build of the edit")  # a quick write comes before it
     during = site.status()
     quick = page_file(site).read_bytes() if during["edits"] > first["edits"] else None
     event("written quickly" if quick is not None else "left to the build")
