@@ -8,18 +8,26 @@ reloads the browser when the new one is ready, and shows a failed build's proble
   the same state as a new process; a change to plugins/ or the settings starts a new worker.
 - Meanwhile it serves output/ as it is (site_server.SiteHandler: a missing page gets 404.html with
   status 404). A build that fails writes nothing, so the last good site stays.
+- A good build's process is kept (build_worker). A save that changed only content files is first
+  offered to it: the pages of items whose text alone changed are written at once, from what that
+  build read (plugins/iwelcome/edited_page.py says when, and how it proves the page is made as
+  the build makes it); then the build runs as always and writes the same bytes. If it fails, the
+  kept process puts those pages back.
 - Every HTML answer gets `<script src="/__preview__/reload.js" defer>` before `</head>`, added
   as it is sent: the files in output/ are a preview build's, byte for byte. The script (preview/
   reload.js, from this server, as the pages' Content-Security-Policy allows) asks
-  /__preview__/status, which answers once a build after the page's has ended (a long poll): a
-  good build reloads the page; a failed one shows its `path:line: Field: message` lines over it.
+  /__preview__/status, which answers once a build after the page's has ended, or a quick write
+  after the page's was made (a long poll): a good build reloads the page (unless it left the page
+  as the quick write the page is from wrote it), and so does a quick write of the page; a failed
+  build shows its `path:line: Field: message` lines over it.
 - After a good build, the search index (Pagefind, plugins/iwelcome/search.py) is made in the
   background, after the reload: it never delays a page. A new change stops it and it starts again
   after the next good build.
 
 `start(content, output, port)` starts it and returns it running, which `stop()` stops (the
 benchmark and the tests use it); the livereload task runs it until Ctrl-C or SIGTERM. The
-standard library, watchfiles and the site's own server; it imports nothing of Pelican.
+standard library, watchfiles and the site's own server; it imports nothing of Pelican (the build
+worker and the kept process, its forks, do).
 """
 
 import contextlib
