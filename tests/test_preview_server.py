@@ -75,7 +75,10 @@ def test_a_status_request_is_answered_once_a_newer_build_has_ended_or_a_newer_qu
 def test_a_quick_write_is_asked_for_the_files_of_a_save_in_the_content_that_are_there():
     content = Path("/site/content")
     there = {content / "updates" / "a.md", content / "images" / "a.jpg"}
-    ask = lambda *names: quick_paths([content / name for name in names], content, there.__contains__)  # noqa: E731
+
+    def ask(*names):
+        return quick_paths([content / name for name in names], content, there.__contains__)
+
     assert ask("updates/a.md") == [content / "updates" / "a.md"]
     assert ask("updates/a.md", "updates/4913") == [content / "updates" / "a.md"]  # vim's test file, gone
     assert ask("updates/a.md", "updates/b.md") == []  # a deleted item: its page must go
