@@ -67,7 +67,7 @@ def start(settings, make_writer):
     """When Pelican has made its writer: helpers, if the build has many articles and pages;
     make_writer(output_path) gives a helper its writer."""
     forget_plan()
-    context = _generators[0].context if _generators else {}
+    context = build_context()
     items = len(context.get("articles", ())) + len(context.get("pages", ()))
     count = helpers.how_many(items, setting(settings, "PARALLEL_RENDERING"), helpers.cores())
     if not count or not helpers.can_fork():

@@ -258,9 +258,7 @@ class RenderCache:
         """Whether this build is to render every page: there are no keys from the last build, or
         the context (as the writer is made) is not one the last build's pages were written with."""
         if not self.previous["pages"]:
-            return True
-        if not self.enabled:
-            return False  # rendering every page, but as a rebuild: no helpers, as before
+            return True  # also whenever RENDER_CACHE is off: such a build keeps no keys
         try:
             return self.context_key_of(context).hex() not in self.known_contexts
         except digest.Undescribable:
