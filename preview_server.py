@@ -399,7 +399,7 @@ class Preview:
     def write_quickly(self, changed):
         """Before the build of a save that changed only content files: their pages written at once
         when only their text changed (the build that follows writes them again, the same)."""
-        paths = quick_paths([path for _change, path in changed], self.content, lambda path: path.is_file())
+        paths = quick_paths([path for _change, path in changed], self.content, Path.is_file)
         if self.kept is None or not paths:
             return
         started = time.perf_counter()

@@ -159,7 +159,7 @@ def write(paths):
     articles_gen, pages_gen, actions_gen, _static = generators_by_kind(_site[0])
     settings = articles_gen.settings
     writes = page_writes(articles_gen, pages_gen)
-    pages = []
+    edits = []
     for path in paths:
         if path not in writes:
             raise Declined(f"{os.path.basename(path)} is not an article or page the last build wrote")
@@ -174,12 +174,12 @@ def write(paths):
         why = what_else_changed(item, edited, settings["SITEURL"])
         if why:
             raise Declined(f"{os.path.basename(path)}: {why}")
-        pages.append((generator, item, edited, values))
-    articles, pages_read = all_contents(articles_gen, pages_gen)
+        edits.append((generator, item, edited, values))
+    articles, pages = all_contents(articles_gen, pages_gen)
     action_slugs = {action.slug for _path, action in actions_gen.action_files}
-    lint = checks.text_linter(settings, checks.rules_for(settings), articles + pages_read, action_slugs)
+    lint = checks.text_linter(settings, checks.rules_for(settings), articles + pages, action_slugs)
     written = []
-    for generator, item, edited, values in pages:
+    for generator, item, edited, values in edits:
         problems = lint(checks.as_item(item, "article" if generator is articles_gen else "page", settings), edited)
         if problems:
             raise Declined(f"{os.path.basename(item.source_path)}: the build will say what is wrong in it")
