@@ -3,6 +3,7 @@
 import re
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import LISTS, TYPES
 from iwelcome.articles import Contact, article_facts, parse_contact
+from iwelcome.edited_page import what_else_changed
 from iwelcome.markup import text_of
 from iwelcome.navigation import feed_urls, language_of_feed, page_urls
 from iwelcome.scaffold import translation
@@ -258,3 +260,24 @@ def test_the_cache_root_is_the_folder_above_a_versions_own(cache_path, root):
     from iwelcome.reading import cache_root
 
     assert cache_root({"CACHE_PATH": cache_path}) == root
+
+
+def test_an_edit_is_to_the_text_alone_when_fields_summary_and_site_links_are_as_they_were():
+    def item(body, summary="A judge paused four deportations.", **metadata):
+        fields = {"title": "Families win", "tags": "Asylum", **metadata}
+        return SimpleNamespace(metadata=fields, summary=summary, get_content=lambda siteurl: body)
+
+    before = item('<p>Text with <a href="/updates/b/">a link</a>.</p>')
+    assert what_else_changed(before, item('<p>New text, <a href="/updates/b/">same link</a>.</p>'), "") is None
+    outside = item('<p>New text, <a href="https://example.org/">another host</a> <a href="/updates/b/">b</a>.</p>')
+    assert what_else_changed(before, outside, "") is None  # a link off the site changes no other page
+    assert what_else_changed(before, item("<p>x</p>", title="New"), "") == "its fields changed (title)"
+    assert what_else_changed(before, item("<p>x</p>", _markup=[("dropped", "<script>")]), "") == (
+        "its fields changed (_markup)"
+    )
+    assert what_else_changed(before, item(before.get_content(""), summary="Another."), "") == "its summary changed"
+    new_link = item('<p>Text with <a href="/updates/b/">a link</a> and <img src="/images/a.jpg" alt="">.</p>')
+    assert what_else_changed(before, new_link, "") == "its links to the site's pages or files changed"
+    assert what_else_changed(before, item("<p>Text, the link taken away.</p>"), "") == (
+        "its links to the site's pages or files changed"
+    )
