@@ -170,9 +170,10 @@ def page_address(name):
 def build_worker(plugins):
     """The warm process of the preview's builds: imports WARM_MODULES once (the plugin from
     `plugins`), then, for each line on its stdin (JSON: Pelican's arguments, the files for its
-    output and its errors, and where the build's process is to listen once it is good), forks a
-    child that runs that build and answers with the child's exit code, one line. Each build starts
-    from the same state, as a new process would.
+    output and its errors, where the build's process is to listen once it is good, and the edited
+    files whose pages it writes first), forks a child that runs that build and answers with the
+    pages it wrote first, as soon as it has (a JSON line, {"written": [page files]}), and the
+    child's exit code, one line. Each build starts from the same state, as a new process would.
 
     A good build's child does not end: it stays, holding what it read, and writes edited pages on
     request at that address (`keep_for_quick_writes`) until the next good build's child takes its
@@ -184,15 +185,21 @@ def build_worker(plugins):
     kept = None  # the pid of the last good build's child
     try:
         for line in sys.stdin:
-            argv, out, err, address = json.loads(line)
+            argv, out, err, address, first = json.loads(line)
             reading, writing = os.pipe()
             pid = os.fork()
             if pid == 0:
                 os.close(reading)
-                build_in_child(argv, out, err, writing, address)
+                build_in_child(argv, out, err, writing, address, first)
             os.close(writing)
+            answer = ""
             with os.fdopen(reading, encoding="utf-8") as said:
-                answer = said.readline()
+                for answer in said:  # what the build wrote first (JSON lines), then its exit code
+                    if not answer.startswith("{"):
+                        break
+                    print(answer.strip(), flush=True)
+                else:
+                    answer = ""
             if answer.strip() == "0" and address:
                 if kept is not None:
                     end_child(kept)
@@ -207,22 +214,34 @@ def build_worker(plugins):
             end_child(kept)
 
 
+def written_line(pages):
+    """What a build says of the pages it wrote first: one JSON line, as bytes."""
+    return json.dumps({"written": pages}).encode() + b"\n"
+
+
 def end_child(pid):
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)
 
 
-def build_in_child(argv, out, err, report_to, address):
+def build_in_child(argv, out, err, report_to, address, first=()):
     """In the forked child: Pelican's main with `argv`, its output into the files `out` and
-    `err`; then its exit code, one line, to the file descriptor `report_to`. A good build with an
-    `address` then stays (keep_for_quick_writes); otherwise the child ends with the build's code."""
+    `err`; then its exit code, one line, to the file descriptor `report_to`. Before it, the build
+    writes the pages of the files `first` before any other (edited_page.write_first) and says
+    which, a JSON line to `report_to`. A good build with an `address` then stays
+    (keep_for_quick_writes); otherwise the child ends with the build's code."""
     code = 1
     try:
         for path, number in ((out, 1), (err, 2)):
             with open(path, "w", encoding="utf-8") as file:
                 os.dup2(file.fileno(), number)
         import pelican
+
+        if first:
+            from iwelcome import edited_page
+
+            edited_page.write_first(first, lambda pages: os.write(report_to, written_line(pages)))
 
         try:
             pelican.main(argv)
@@ -344,14 +363,15 @@ class Preview:
             command += ["--cache-path", str(self.cache)]
         return [*command, "-e", *PREVIEW_SETTINGS.split()]
 
-    def build(self):
-        """One preview build; prints what Pelican printed; then the state says how it went."""
+    def build(self, first=()):
+        """One preview build, which writes the pages of the edited files `first` before any other;
+        prints what Pelican printed; then the state says how it went."""
         self.stop_indexing()
         self.update(building=True)
         started = time.perf_counter()
         with self.changed:
             address = self.scratch / f"kept-{self.status['build'] + 1}.sock"
-        result = self.run_build(address) if FORK else self.run_process()
+        result = self.run_build(address, [str(path) for path in first]) if FORK else self.run_process()
         if result is None:
             return False  # stopped
         code, stdout, stderr = result
@@ -396,10 +416,10 @@ class Preview:
             self.kept = None  # gone: the next good build keeps another
             return {}
 
-    def write_quickly(self, changed):
-        """Before the build of a save that changed only content files: their pages written at once
-        when only their text changed (the build that follows writes them again, the same)."""
-        paths = quick_paths([path for _change, path in changed], self.content, Path.is_file)
+    def write_quickly(self, paths):
+        """Before the build of a save that changed only content files (`paths`, quick_paths):
+        their pages written at once when only their text changed (the build that follows writes
+        them again, the same)."""
         if self.kept is None or not paths:
             return
         started = time.perf_counter()
@@ -407,22 +427,28 @@ class Preview:
         if answer.get("written"):
             seconds = time.perf_counter() - started
             print(f"Quick write: {', '.join(answer['written'])} in {seconds:.2f} s; the build follows", flush=True)
-            with self.changed:
-                edits = self.status["edits"] + 1
-            for name in answer["written"]:
-                self.quick_written[name] = (edits, read_or_none(self.output / name))
-            self.update(edits=edits, edited=[page_address(name) for name in answer["written"]])
+            self.pages_written(answer["written"])
         elif answer.get("declined"):
             print(f"No quick write: {answer['declined']}", flush=True)
+
+    def pages_written(self, names):
+        """Pages written before the build ends (a quick write, or the build's first pages): the
+        reloader reloads them now, and not again when the build leaves them as they are."""
+        with self.changed:
+            edits = self.status["edits"] + 1
+        for name in names:
+            self.quick_written[name] = (edits, read_or_none(self.output / name))
+        self.update(edits=edits, edited=[page_address(name) for name in names])
 
     def python_env(self):
         """The environment of the worker and the indexer: they import the site's settings and the plugin."""
         return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(self.plugins)])}
 
-    def run_build(self, address):
+    def run_build(self, address, first=()):
         """The build in a fork of the warm worker (started when there is none): (exit code,
         output, errors), or None once stopped. A worker that died is started again next time. A
-        good build's process is kept, listening at `address` (build_worker)."""
+        good build's process is kept, listening at `address` (build_worker). The pages of the
+        files `first` it writes before any other, and they are reloaded then."""
         with self.lock:
             if self.stopping.is_set():
                 return None
@@ -439,9 +465,14 @@ class Preview:
             worker = self.builder
         out, err = self.scratch / "build.out", self.scratch / "build.err"
         try:
-            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err), str(address)]) + "\n")
+            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err), str(address), list(first)]) + "\n")
             worker.stdin.flush()
             answer = worker.stdout.readline()
+            while answer.startswith("{"):  # pages the build wrote first
+                names = json.loads(answer).get("written", [])
+                print(f"Written first: {', '.join(names)}; the build goes on", flush=True)
+                self.pages_written(names)
+                answer = worker.stdout.readline()
         except (OSError, ValueError):  # the worker ended: stopped, or died
             answer = ""
         if self.stopping.is_set():
@@ -532,14 +563,15 @@ class Preview:
             raise_interrupt=False,
         )
         for changed in changes:
-            now = self.settings_stamp()
+            now, edited = self.settings_stamp(), []
             if any(Path(path).is_relative_to(self.plugins) for _, path in changed) or now != settings:
                 self.restart_worker()  # the plugin's code, or the settings, as they are now
             elif changed and not first:
-                self.write_quickly(changed)
+                edited = quick_paths([path for _change, path in changed], self.content, Path.is_file)
+                self.write_quickly(edited)
             if changed or now != settings or first:
                 settings, first = now, False
-                self.build()
+                self.build(edited)
 
     def stop(self):
         """Stop the build and the indexing under way, if any, and wake every waiting request."""

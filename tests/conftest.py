@@ -444,36 +444,53 @@ def unsafe_output(output):
 
 GATE_PLUGIN = '''
 """A test's hold on the preview's builds: while the file `hold` is next to this plugin, a build
-waits at its start (polled, for a minute at most), so the test sees the preview during a build."""
+waits at its start; while `hold-writing` is, it waits once everything is read, checked and
+prepared (after the plugin's own steps, the edited pages written first among them), before it
+renders the site. Polled, for a minute at most: the test sees the preview during a build."""
 import time
 from pathlib import Path
 
 from pelican import signals
 
 HOLD = Path(__file__).with_name("hold")
+HOLD_WRITING = Path(__file__).with_name("hold-writing")
+
+
+def wait_for(hold):
+    deadline = time.monotonic() + 60
+    while hold.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def wait(pelican):
-    deadline = time.monotonic() + 60
-    while HOLD.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_for(HOLD)
+
+
+def wait_before_writing(generators):
+    wait_for(HOLD_WRITING)
 
 
 def register():
     signals.initialized.connect(wait)
+    signals.all_generators_finalized.connect(wait_before_writing)  # connected after the plugin's
 '''
 
 
 @dataclass
 class PreviewSite:
     """A started preview of a fixture site: its address, its content folder, its output, and
-    `hold`, a file that keeps every build waiting at its start while it exists."""
+    `hold`, a file that keeps every build waiting at its start while it exists (`hold_writing`:
+    waiting once it has prepared everything, before it renders the site)."""
 
     running: object
     address: str
     content: Path
     output: Path
     hold: Path
+
+    @property
+    def hold_writing(self):
+        return self.hold.with_name("hold-writing")
 
     def status(self, since=None, timeout=30):
         """The preview's status; with `since`, once a build after that one has ended."""

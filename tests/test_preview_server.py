@@ -335,7 +335,43 @@ def test_an_edit_beyond_the_text_or_with_an_error_waits_for_its_build(preview_si
     assert site.status()["edits"] == first["edits"], why
     assert page_file(site).read_bytes() == before, why
     site.hold.unlink()
-    site.status(since=first["build"])
+    after = site.status(since=first["build"])
+    if why == "an error":  # nothing written, first or later
+        assert after["good"] is False and after["edits"] == first["edits"]
+        assert page_file(site).read_bytes() == before
+    else:
+        assert after["good"] and page_file(site).read_bytes() != before
+
+
+def test_an_edit_beyond_the_text_is_served_once_its_build_wrote_that_page_first_and_the_build_leaves_it(
+    preview_site,
+):
+    site = preview_site(
+        {
+            "updates/a.md": article_with("The first text.", Title="The first title"),
+            "updates/b.md": article(Title="Another update"),
+        }
+    )
+    first = site.status()
+    listing = site.output / "updates" / "index.html"
+    site.hold_writing.touch()  # the build waits once prepared: after the edited page, before the rest
+    site.write("updates/a.md", article_with("The first text.", Title="The reworded title", Tags="Asylum, Detention"))
+    poll(lambda: site.status()["edits"] > first["edits"], "the page written first")
+    during = site.status()
+    assert during["building"] and during["build"] == first["build"]
+    assert during["edited"] == ["/updates/a/"]
+    html = fetch(site.address + "/updates/a/")[1]
+    assert "reworded" in html and f'data-edits="{during["edits"]}"' in html
+    assert "reworded" not in listing.read_text(encoding="utf-8"), "only the edited page is written first"
+    assert not (site.output / "topics" / "detention").exists()
+    written_first = page_file(site).read_bytes()
+
+    site.hold_writing.unlink()
+    after = site.status(since=first["build"])
+    assert after["good"]
+    assert page_file(site).read_bytes() == written_first, "the build wrote another page than it wrote first"
+    assert after["settled"] == {"/updates/a/": during["edits"]}
+    assert "reworded" in listing.read_text(encoding="utf-8")
 
 
 def test_a_quick_page_is_put_back_when_its_build_fails_and_written_by_the_build_once_fixed(preview_site):

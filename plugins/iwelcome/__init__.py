@@ -87,6 +87,7 @@ def register():
     signals.all_generators_finalized.connect(sitemap.start)
     signals.all_generators_finalized.connect(parallel_rendering.remember_generators)  # helpers render pages
     signals.all_generators_finalized.connect(edited_page.remember)  # a preview's quick write starts from here
+    signals.all_generators_finalized.connect(edited_page.written_first)  # a preview: the edited pages first
     # Writing.
     signals.content_written.connect(sitemap.written)
     signals.feed_generated.connect(embargo.hide_in_feeds)

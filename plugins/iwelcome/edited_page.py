@@ -23,7 +23,15 @@ the file (whole, never half-written). Otherwise nothing is written and the reaso
 write renders that page again and writes the same bytes (tests/test_preview_server.py holds it
 to that); if that build fails, `undo` puts back the page the last good build wrote.
 
-Only the preview does this: a build with PREVIEW off keeps nothing.
+An edit beyond the text (a title, a tag, a date) is not written from the last build: what other
+items show of it is worked out anew by the build. For such an edit, the preview's build writes
+the edited items' pages first (`write_first`): as soon as it has checked and prepared what every
+page shows, before it renders anything else, and says so (`tell`), so that the browser shows the
+edited page while the rest of the site is rendered. The build then writes that page again, in its
+turn, with the same bytes (the page depends on what it shows only; the preview's benchmark checks
+it at each edit).
+
+Only the preview does this: a build with PREVIEW off keeps nothing and writes nothing first.
 """
 
 import contextlib
@@ -43,6 +51,7 @@ from .settings import setting
 
 _site = []  # the generators of the last preview build, once it prepared what pages show
 _undo = {}  # {page file (absolute): its bytes as the last good build wrote them}
+_first = []  # (the files whose pages the build under way writes first, tell), set before it starts
 
 
 class Declined(Exception):
@@ -79,9 +88,49 @@ def remember(generators):
 
 
 def forget(pelican):
-    """initialized: nothing from an earlier build in this process."""
+    """initialized: nothing from an earlier build in this process (what to write first is set
+    for this build, before it starts)."""
     _site.clear()
     _undo.clear()
+
+
+def write_first(paths, tell):
+    """Before a preview build starts (in its process): once it has prepared what pages show, it
+    writes the pages of the files at `paths` (absolute) first, then calls tell([page files
+    written, relative to the output folder]) if it wrote any."""
+    _first[:] = [(list(paths), tell)]
+
+
+def written_first(generators):
+    """all_generators_finalized, after `remember`: in a preview build asked to (`write_first`),
+    the pages of the edited files, written before any other; a page whose file already holds
+    those bytes (a quick write made it) is left as it is."""
+    if not _first:
+        return
+    paths, tell = _first.pop()
+    if not _site:
+        return
+    articles_gen, pages_gen, _actions, _static = generators_by_kind(_site[0])
+    writes = page_writes(articles_gen, pages_gen)
+    written = []
+    for path in paths:
+        if path not in writes:
+            continue  # not an item with a page of its own (an action, an image), or one no longer written
+        generator, item, values = writes[path]
+        try:
+            name, html = render(generator, item, values)
+        except Exception:  # noqa: BLE001 - the build renders it in its turn, and says what is wrong there
+            continue
+        target = os.path.join(generator.output_path, name)
+        data = html.encode("utf-8")
+        with contextlib.suppress(OSError), open(target, "rb") as f:
+            if f.read() == data:
+                continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        replace(target, data)
+        written.append(name.replace(os.sep, "/"))
+    if written:
+        tell(written)
 
 
 def page_writes(articles_gen, pages_gen):
@@ -217,12 +266,22 @@ def replace(target, data):
     try:
         with os.fdopen(handle, "wb") as f:
             f.write(data)
-        os.chmod(temporary, os.stat(target).st_mode & 0o777)
+        try:
+            mode = os.stat(target).st_mode & 0o777
+        except FileNotFoundError:  # a new page: the mode Pelican's writer would give it
+            mode = 0o666 & ~current_umask()
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.remove(temporary)
         raise
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _own(values):
