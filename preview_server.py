@@ -12,7 +12,9 @@ reloads the browser when the new one is ready, and shows a failed build's proble
   offered to it: the pages of items whose text alone changed are written at once, from what that
   build read (plugins/iwelcome/edited_page.py says when, and how it proves the page is made as
   the build makes it); then the build runs as always and writes the same bytes. If it fails, the
-  kept process puts those pages back.
+  kept process puts those pages back. The build of a save to content files writes the pages of
+  the edited items first, once it has checked and prepared everything, and says which as it goes
+  (build_worker): they are reloaded then, before the rest of the site is rendered.
 - Every HTML answer gets `<script src="/__preview__/reload.js" defer>` before `</head>`, added
   as it is sent: the files in output/ are a preview build's, byte for byte. The script (preview/
   reload.js, from this server, as the pages' Content-Security-Policy allows) asks
@@ -325,6 +327,9 @@ class Preview:
         # settled: {address: quick write} of the pages a good build left as that quick write wrote
         # them (a page the reloader got after that write need not reload when the build ends).
         self.status.update(edits=0, edited=[], settled={})
+        # checked: whether the build under way has passed its checks (it wrote the edited pages
+        # first): the problems of the last build, if it failed, are then no longer shown.
+        self.status.update(checked=False)
         self.stopping = threading.Event()
         self.builder = None  # the warm build worker (FORK), or the Pelican process of the last build
         self.scratch = Path(tempfile.mkdtemp(prefix="iwelcome-preview-"))  # each build's output
@@ -367,7 +372,7 @@ class Preview:
         """One preview build, which writes the pages of the edited files `first` before any other;
         prints what Pelican printed; then the state says how it went."""
         self.stop_indexing()
-        self.update(building=True)
+        self.update(building=True, checked=False)
         started = time.perf_counter()
         with self.changed:
             address = self.scratch / f"kept-{self.status['build'] + 1}.sock"
@@ -392,7 +397,13 @@ class Preview:
             print(f"Put back {len(restored)} quickly written page(s) as the last good build made them.", flush=True)
         self.quick_written = {}
         self.update(
-            build=build, good=good, building=False, problems=problems, seconds=round(seconds, 3), settled=settled
+            build=build,
+            good=good,
+            building=False,
+            checked=False,
+            problems=problems,
+            seconds=round(seconds, 3),
+            settled=settled,
         )
         if good:
             self.start_indexing()
@@ -431,14 +442,14 @@ class Preview:
         elif answer.get("declined"):
             print(f"No quick write: {answer['declined']}", flush=True)
 
-    def pages_written(self, names):
+    def pages_written(self, names, **status):
         """Pages written before the build ends (a quick write, or the build's first pages): the
         reloader reloads them now, and not again when the build leaves them as they are."""
         with self.changed:
             edits = self.status["edits"] + 1
         for name in names:
             self.quick_written[name] = (edits, read_or_none(self.output / name))
-        self.update(edits=edits, edited=[page_address(name) for name in names])
+        self.update(edits=edits, edited=[page_address(name) for name in names], **status)
 
     def python_env(self):
         """The environment of the worker and the indexer: they import the site's settings and the plugin."""
@@ -471,7 +482,7 @@ class Preview:
             while answer.startswith("{"):  # pages the build wrote first
                 names = json.loads(answer).get("written", [])
                 print(f"Written first: {', '.join(names)}; the build goes on", flush=True)
-                self.pages_written(names)
+                self.pages_written(names, checked=True)  # the build writes only once its checks passed
                 answer = worker.stdout.readline()
         except (OSError, ValueError):  # the worker ended: stopped, or died
             answer = ""

@@ -57,10 +57,13 @@ AUTHOR_FEED_RSS = None
 # Pelican's own floor: plain Pelican with its content cache warm, stopped by this plugin once it has
 # read and grouped everything, before it renders or writes a page. No `pelican` run of the site can
 # rebuild faster than this. Typogrify is off there: the site typogrifies in its reader, whose cache
-# keeps the result, while Pelican's own step would run again on every read.
+# keeps the result, while Pelican's own step would run again on every read. Its cache is kept as
+# the site keeps its own (GZIP_CACHE and the caching layer): compressing it is no part of the floor.
 FLOOR_SETTINGS = """
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
+GZIP_CACHE = site.GZIP_CACHE
+CONTENT_CACHING_LAYER = site.CONTENT_CACHING_LAYER
 TYPOGRIFY = False
 PLUGIN_PATHS = [{plugins!r}]
 PLUGINS = ["stop_when_read"]

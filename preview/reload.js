@@ -5,7 +5,8 @@
 // as the quick write the page is from wrote it), or a quick write (an edit to an item's text,
 // written before its build) wrote this page, it reloads the page;
 // when the last build failed, it shows that build's
-// problems over the page, which stays as the last good build made it. Every text of the problems
+// problems over the page, which stays as the last good build made it, until a build passes its
+// checks. Every text of the problems
 // goes in with textContent: the lines hold editors' text, which must never run as HTML.
 (() => {
   "use strict";
@@ -84,9 +85,11 @@
       window.location.reload();
       return false;
     }
-    if (status.good === false && status.build !== dismissed) {
+    // The build under way passed its checks (it wrote the edited pages first): the last build's
+    // problems are fixed.
+    if (status.good === false && !status.checked && status.build !== dismissed) {
       if (!shown) showProblems(status);
-    } else if (status.good) {
+    } else if (status.good || status.checked) {
       hideProblems();
     }
     return true;

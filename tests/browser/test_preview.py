@@ -3,6 +3,7 @@ build's lines over the page being viewed, which stays under them; the lines as t
 HTML; a dialog with a heading that the keyboard closes; a fix reloads the page; nothing breaks
 the pages' Content-Security-Policy."""
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import article
@@ -63,26 +64,36 @@ def test_a_failed_build_shows_its_lines_over_the_page_and_a_fix_reloads_it(brows
         context.close()
 
 
-def test_an_edit_to_the_text_reloads_the_page_once_before_its_build_ends(browser, preview_site):
-    """A quick write (edited_page.py) reloads the page at once; the build that follows leaves the
-    page as the quick write wrote it, so it does not reload the page again."""
+EDITS = {
+    # edit: (the new file, what the page shows of it, the hold that keeps its build from ending)
+    "text": (article(Title="The first title").replace("The body", "The new body"), ("p", "The new body"), "hold"),
+    "title": (article(Title="A reworded title"), ("h1", "reworded"), "hold_writing"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_edit_reloads_the_page_once_before_its_build_ends(browser, preview_site, edit):
+    """A quick write of a new text (edited_page.py), or a build writing a retitled page first,
+    reloads the page before the build ends; the build then leaves the page as it was written, so
+    it does not reload the page again."""
+    text, (tag, shown), hold = EDITS[edit]
     site = preview_site({"updates/a.md": article(Title="The first title")})
     context = browser.new_context(**PHONE, service_workers="block", locale="en-US")
     try:
         page = context.new_page()
         page.goto(site.address + "/updates/a/", wait_until="load")
         first = site.status()
-        site.hold.touch()  # the build waits at its start: the reload must come from the quick write
+        getattr(site, hold).touch()  # the build waits at its start (text) or before the site is rendered (title)
         with page.expect_navigation(timeout=30_000):
-            site.write("updates/a.md", article(Title="The first title").replace("The body", "The new body"))
-        page.locator("p", has_text="The new body").first.wait_for(timeout=10_000)
+            site.write("updates/a.md", text)
+        page.locator(tag, has_text=shown).first.wait_for(timeout=10_000)
         assert site.status()["build"] == first["build"], "the page reloaded before its build ended"
         page.evaluate("window.__sameDocument = true")
-        site.hold.unlink()
+        getattr(site, hold).unlink()
         ended = site.status(since=first["build"])
         assert ended["good"] and ended["settled"] == {"/updates/a/": ended["edits"]}
         page.wait_for_timeout(1_500)  # time enough for a reload to start
         assert page.evaluate("window.__sameDocument === true"), "the page reloaded again after its build"
-        assert page.locator("p", has_text="The new body").count() >= 1
+        assert page.locator(tag, has_text=shown).count() >= 1
     finally:
         context.close()
