@@ -467,7 +467,12 @@ def wait(pelican):
 
 
 def wait_before_writing(generators):
-    wait_for(HOLD_WRITING)
+    waiting = HOLD_WRITING.with_name("waiting-to-write")  # says that the build came this far
+    waiting.touch()
+    try:
+        wait_for(HOLD_WRITING)
+    finally:
+        waiting.unlink()
 
 
 def register():
@@ -491,6 +496,11 @@ class PreviewSite:
     @property
     def hold_writing(self):
         return self.hold.with_name("hold-writing")
+
+    @property
+    def waiting_to_write(self):
+        """There while a build waits at `hold_writing`."""
+        return self.hold.with_name("waiting-to-write")
 
     def status(self, since=None, timeout=30):
         """The preview's status; with `since`, once a build after that one has ended."""

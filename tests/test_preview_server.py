@@ -421,3 +421,41 @@ def test_whatever_an_edit_to_the_text_is_a_quick_page_is_the_page_its_build_writ
         assert page_file(site).read_bytes() == quick
     if not after["good"]:
         assert page_file(site).read_bytes() == good_before
+
+
+TITLE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")) | st.sampled_from("*_`[]()<>&#!-:"),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=TITLE)
+def test_whatever_a_new_title_is_the_page_written_first_is_the_page_its_build_writes(preview_site, title):
+    """A title from anywhere (markup, entities, any script): the page its build writes first, once
+    the checks passed, is byte for byte the page that build then writes; a build whose checks fail
+    writes nothing, first or later."""
+    if preview_site not in _started:  # one preview for all the examples
+        _started[preview_site] = preview_site(
+            {"updates/a.md": article_with("The first text.", Title="The first title")}
+        )
+    site = _started[preview_site]
+    first = site.status()
+    good_before = page_file(site).read_bytes()
+    site.hold_writing.touch()
+    site.write("updates/a.md", article_with("The first text.", Title=title))
+    poll(
+        lambda: site.waiting_to_write.exists() or site.status()["build"] > first["build"],
+        "the build of the edit, held before it renders the site or ended",
+    )
+    during = site.status()
+    written_first = page_file(site).read_bytes() if during["edits"] > first["edits"] else None
+    event("written first" if written_first is not None else "nothing written first")
+    site.hold_writing.unlink()
+    poll(lambda: not site.status()["building"] and site.status()["build"] > first["build"], "the builds of the edit")
+    after = site.status()
+    if after["good"] and written_first is not None:
+        assert page_file(site).read_bytes() == written_first
+    if not after["good"]:
+        assert written_first is None and page_file(site).read_bytes() == good_before
