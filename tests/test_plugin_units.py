@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import LISTS, TYPES
 from iwelcome.articles import Contact, article_facts, parse_contact
-from iwelcome.edited_page import what_else_changed
+from iwelcome.edited_page import inside, what_else_changed
 from iwelcome.markup import text_of
 from iwelcome.navigation import feed_urls, language_of_feed, page_urls
 from iwelcome.scaffold import translation
@@ -281,3 +281,31 @@ def test_an_edit_is_to_the_text_alone_when_fields_summary_and_site_links_are_as_
     assert what_else_changed(before, item("<p>Text, the link taken away.</p>"), "") == (
         "its links to the site's pages or files changed"
     )
+
+
+# --- edited_page.inside: where the preview may write a page -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("updates/a/index.html", "updates/a/index.html"),
+        ("index.html", "index.html"),
+        ("updates/../index.html", "index.html"),
+        ("../outside.html", None),
+        ("updates/../../outside.html", None),
+        ("/etc/passwd", None),
+        ("", None),
+        (".", None),
+    ],
+)
+def test_a_page_is_written_only_inside_the_output_folder(tmp_path, name, where):
+    output = tmp_path / "output"
+    assert inside(str(output), name) == (None if where is None else str(output / where))
+
+
+@given(st.lists(st.sampled_from(["..", ".", "a", "b", "/", "index.html", "\\"]), max_size=8))
+def test_whatever_a_page_is_called_its_file_is_inside_the_output_folder_or_refused(parts):
+    output = "/srv/site/output"
+    target = inside(output, "/".join(parts))
+    assert target is None or target.startswith(output + "/")

@@ -121,7 +121,9 @@ def written_first(generators):
             name, html = render(generator, item, values)
         except Exception:  # noqa: BLE001 - the build renders it in its turn, and says what is wrong there
             continue
-        target = os.path.join(generator.output_path, name)
+        target = inside(generator.output_path, name)
+        if target is None:
+            continue  # Pelican's writer refuses it in its turn
         data = html.encode("utf-8")
         with contextlib.suppress(OSError), open(target, "rb") as f:
             if f.read() == data:
@@ -233,7 +235,9 @@ def write(paths):
         if problems:
             raise Declined(f"{os.path.basename(item.source_path)}: the build will say what is wrong in it")
         name, as_built = render(generator, item, {**values, _own(values): Edited(item, item)})
-        target = os.path.join(generator.output_path, name)
+        target = inside(generator.output_path, name)
+        if target is None:
+            raise Declined(f"{name} is not in the output folder")
         try:
             with open(target, "rb") as f:
                 on_disk = f.read()
@@ -276,6 +280,14 @@ def replace(target, data):
         with contextlib.suppress(OSError):
             os.remove(temporary)
         raise
+
+
+def inside(output_path, name):
+    """The file `name` under the output folder, or None when it would be outside it (an absolute
+    name, or one that climbs out with `..`). Pure, for the tests."""
+    folder = os.path.abspath(output_path)
+    target = os.path.abspath(os.path.join(folder, name))
+    return target if os.path.commonpath([folder, target]) == folder and target != folder else None
 
 
 def current_umask():
