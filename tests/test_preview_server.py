@@ -395,18 +395,22 @@ TEXT = st.text(
 )
 
 
+def one_preview(preview_site):
+    """(site, its status, the bytes of a's page) of the one preview of update a that all of a
+    Hypothesis test's examples share, started by the first."""
+    if preview_site not in _started:
+        files = {"updates/a.md": article_with("The first text.", Title="The first title")}
+        _started[preview_site] = preview_site(files)
+    site = _started[preview_site]
+    return site, site.status(), page_file(site).read_bytes()
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(TEXT, min_size=1, max_size=3))
 def test_whatever_an_edit_to_the_text_is_a_quick_page_is_the_page_its_build_writes(preview_site, texts):
     """Text from anywhere (markup, entities, any script): a quick write either does not happen, or
     writes the bytes the build then writes; and a build that fails leaves the last good page."""
-    if preview_site not in _started:  # one preview for all the examples
-        _started[preview_site] = preview_site(
-            {"updates/a.md": article_with("The first text.", Title="The first title")}
-        )
-    site = _started[preview_site]
-    first = site.status()
-    good_before = page_file(site).read_bytes()
+    site, first, good_before = one_preview(preview_site)
     site.hold.touch()
     site.write("updates/a.md", article_with("\n\n".join(texts) or "Text.", Title="The first title"))
     poll(lambda: site.status()["building"], "the build of the edit")  # a quick write comes before it
@@ -436,13 +440,7 @@ def test_whatever_a_new_title_is_the_page_written_first_is_the_page_its_build_wr
     """A title from anywhere (markup, entities, any script): the page its build writes first, once
     the checks passed, is byte for byte the page that build then writes; a build whose checks fail
     writes nothing, first or later."""
-    if preview_site not in _started:  # one preview for all the examples
-        _started[preview_site] = preview_site(
-            {"updates/a.md": article_with("The first text.", Title="The first title")}
-        )
-    site = _started[preview_site]
-    first = site.status()
-    good_before = page_file(site).read_bytes()
+    site, first, good_before = one_preview(preview_site)
     site.hold_writing.touch()
     site.write("updates/a.md", article_with("The first text.", Title=title))
     poll(
