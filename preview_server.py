@@ -194,7 +194,6 @@ def build_worker(plugins):
                 os.close(reading)
                 build_in_child(argv, out, err, writing, address, first)
             os.close(writing)
-            answer = ""
             with os.fdopen(reading, encoding="utf-8") as said:
                 for answer in said:  # what the build wrote first (JSON lines), then its exit code
                     if not answer.startswith("{"):
@@ -476,7 +475,7 @@ class Preview:
             worker = self.builder
         out, err = self.scratch / "build.out", self.scratch / "build.err"
         try:
-            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err), str(address), list(first)]) + "\n")
+            worker.stdin.write(json.dumps([self.command()[3:], str(out), str(err), str(address), first]) + "\n")
             worker.stdin.flush()
             answer = worker.stdout.readline()
             while answer.startswith("{"):  # pages the build wrote first

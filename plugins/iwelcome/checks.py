@@ -98,7 +98,7 @@ def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_error
 
     actions = actions_gen.actions
     problems += actions_gen.problems + check_actions(actions)
-    action_slugs = {item.slug for _path, item in actions_gen.action_files}
+    action_slugs = actions_gen.slugs()
     article_slugs = {a.slug for a in articles}
     for item, content in zip(items, contents, strict=True):
         inline, stray = inline_markers(content.metadata)

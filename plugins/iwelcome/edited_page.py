@@ -227,8 +227,7 @@ def write(paths):
             raise Declined(f"{os.path.basename(path)}: {why}")
         edits.append((generator, item, edited, values))
     articles, pages = all_contents(articles_gen, pages_gen)
-    action_slugs = {action.slug for _path, action in actions_gen.action_files}
-    lint = checks.text_linter(settings, checks.rules_for(settings), articles + pages, action_slugs)
+    lint = checks.text_linter(settings, checks.rules_for(settings), articles + pages, actions_gen.slugs())
     written = []
     for generator, item, edited, values in edits:
         problems = lint(checks.as_item(item, "article" if generator is articles_gen else "page", settings), edited)

@@ -59,6 +59,10 @@ class ActionsGenerator(Generator):
             self.action_files.append((path, item))
         self.actions, self.translations, self.problems = self.parse(static_file_check(self.settings))
 
+    def slugs(self):
+        """The slugs of every action file read, translations included: what `[action: slug]` may name."""
+        return {item.slug for _path, item in self.action_files}
+
     def parse(self, file_exists):
         """([Action], {lang: {slug: translated words}}, [Problem]) for all action files."""
         actions, translations, problems = [], {}, []
