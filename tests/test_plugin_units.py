@@ -271,9 +271,9 @@ def test_an_edit_is_to_the_text_alone_when_fields_summary_and_site_links_are_as_
     assert what_else_changed(before, item('<p>New text, <a href="/updates/b/">same link</a>.</p>'), "") is None
     outside = item('<p>New text, <a href="https://example.org/">another host</a> <a href="/updates/b/">b</a>.</p>')
     assert what_else_changed(before, outside, "") is None  # a link off the site changes no other page
-    assert what_else_changed(before, item("<p>x</p>", title="New"), "") == "its fields changed (title)"
+    assert what_else_changed(before, item("<p>x</p>", title="New"), "") == "its fields changed (Title)"
     assert what_else_changed(before, item("<p>x</p>", _markup=[("dropped", "<script>")]), "") == (
-        "its fields changed (_markup)"
+        "what its text holds changed (dropped markup, [action: ...] lines, reading time)"
     )
     assert what_else_changed(before, item(before.get_content(""), summary="Another."), "") == "its summary changed"
     new_link = item('<p>Text with <a href="/updates/b/">a link</a> and <img src="/images/a.jpg" alt="">.</p>')
@@ -281,6 +281,39 @@ def test_an_edit_is_to_the_text_alone_when_fields_summary_and_site_links_are_as_
     assert what_else_changed(before, item("<p>Text, the link taken away.</p>"), "") == (
         "its links to the site's pages or files changed"
     )
+
+
+@pytest.mark.parametrize(
+    ("keys", "said"),
+    [
+        (["title"], "its fields changed (Title)"),
+        (["case_status", "tags"], "its fields changed (Case_status, Tags)"),
+        (
+            ["_missing", "_unreadable", "date", "title", "x-old-date"],
+            "its fields changed (Date, Title, X-old-date); the build will say what is wrong in it",
+        ),
+        (
+            ["reading_minutes", "summary", "typeset_summary"],
+            "its fields changed (Summary); what its text holds changed (dropped markup, [action: ...] lines, "
+            "reading time)",
+        ),
+        (["_written"], "its fields changed"),
+    ],
+)
+def test_the_preview_says_what_changed_beyond_the_text_in_the_editors_words(keys, said):
+    from iwelcome.edited_page import changed_fields
+    from iwelcome.validation import INTERNAL_FIELDS
+
+    assert changed_fields(keys) == said
+    assert not [key for key in INTERNAL_FIELDS if key in said.split()]  # no key of the reader's own is named
+
+
+def test_the_reader_s_own_keys_that_the_preview_puts_in_words_are_all_internal():
+    from iwelcome.edited_page import FOUND_IN_TEXT, PROBLEM_FIELDS
+    from iwelcome.validation import INTERNAL_FIELDS
+
+    assert PROBLEM_FIELDS | FOUND_IN_TEXT <= INTERNAL_FIELDS
+    assert not PROBLEM_FIELDS & FOUND_IN_TEXT
 
 
 # --- edited_page.inside: where the preview may write a page -------------------------------------

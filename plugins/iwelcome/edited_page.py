@@ -43,7 +43,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.readers import Readers
 
-from . import checks, report
+from . import checks, report, validation
 from .contents import all_contents, generators_by_kind
 from .lint import linked_paths
 from .render_cache import page_contexts
@@ -52,6 +52,11 @@ from .settings import setting
 _site = []  # the generators of the last preview build, once it prepared what pages show
 _undo = {}  # {page file (absolute): its bytes as the last good build wrote them}
 _first = []  # (the files whose pages the build under way writes first, tell), set before it starts
+# What the reader records of its own (reading.py): problems it met, which the build's checks report,
+# and what it found in the text. Its other keys follow a field an editor writes (the typeset summary,
+# the topics as written) or the folder (the category).
+PROBLEM_FIELDS = frozenset({"_refused", "_unreadable", "_missing", "_hints", "_invalid", "_control"})
+FOUND_IN_TEXT = frozenset({"_markup", "_action_slots", "_stray_markers", "reading_minutes"})
 
 
 class Declined(Exception):
@@ -178,17 +183,27 @@ def what_else_changed(before, after, site_url):
     """What changed in an item besides its text (None when nothing did): `before` as the build
     knew it, `after` as its file reads now. Pure over the two items, for the tests."""
     if before.metadata != after.metadata:
-        fields = sorted(
-            key
-            for key in before.metadata.keys() | after.metadata.keys()
-            if before.metadata.get(key) != after.metadata.get(key)
-        )
-        return f"its fields changed ({', '.join(fields)})"
+        keys = before.metadata.keys() | after.metadata.keys()
+        return changed_fields([key for key in keys if before.metadata.get(key) != after.metadata.get(key)])
     if before.summary != after.summary:
         return "its summary changed"
     if linked_paths(before.get_content(""), site_url) != linked_paths(after.get_content(""), site_url):
         return "its links to the site's pages or files changed"
     return None
+
+
+def changed_fields(keys):
+    """What changed, said in an editor's words, from the metadata keys whose values differ:
+    'its fields changed (Date, Title); the build will say what is wrong in it'. The fields an
+    editor writes are named as written (validation.field_name); what the reader records of its
+    own (reading.py) is said in words, not by its key. Pure, for the tests."""
+    fields = sorted(validation.field_name(key) for key in keys if key not in validation.INTERNAL_FIELDS)
+    parts = [f"its fields changed ({', '.join(fields)})"] if fields else []
+    if FOUND_IN_TEXT.intersection(keys):
+        parts.append("what its text holds changed (dropped markup, [action: ...] lines, reading time)")
+    if PROBLEM_FIELDS.intersection(keys):
+        parts.append("the build will say what is wrong in it")
+    return "; ".join(parts) or "its fields changed"
 
 
 def render(generator, item, values):
