@@ -8,9 +8,14 @@ cache, must give exactly the files, byte for byte, of a clean build of the same 
 
 import json
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, problem_lines, run_pelican
 
@@ -122,8 +127,20 @@ def test_a_rebuild_after_any_sequence_of_edits_is_a_clean_build(workspace):
         "updates/only-30-countries-offer-resettlement/index.html"
     }
 
+    before = w.page_stamps()
     w.edit("updates/only-30-countries-offer-resettlement.md", "Title: Only about 30", "Title: Just 30")
-    w.rebuild_and_compare("a title changed")
+    title = w.rebuild_and_compare("a title changed")
+    # Only the pages that read that update are rendered again (page_reads.py): its own, the
+    # listings, topics, countries and archives it is on, the items that show it as related.
+    after = w.page_stamps()
+    written = {page for page in before if after.get(page) != before[page]}
+    showing = {page for page in after if "Just 30 countries" in (w.output / page).read_text(encoding="utf-8")}
+    assert showing <= written and len(showing) > 5, (showing, written)
+    assert 0 < title["pages rendered"] == len(written) < total / 2, title
+    assert (
+        "about/index.html" not in written
+        and "updates/children-at-the-border-should-be-protected/index.html" not in written
+    )
 
     w.edit("updates/only-30-countries-offer-resettlement.md", "Tags: Resettlement,", "Tags: Resettlement, Detention,")
     w.rebuild_and_compare("a tag added")
@@ -240,3 +257,107 @@ def test_a_build_without_a_search_index_leaves_the_last_one(tmp_path):
     assert run_pelican(content, output).returncode == 0
     assert not (output / "updates" / "only-30-countries-offer-resettlement").exists()
     assert (output / "pagefind").is_dir()
+
+
+# --- What a page read (page_reads.py) ----------------------------------------------------------
+
+
+def recorded_reads(output):
+    """{page: the identities of the articles and pages its last render read}, as the keys file
+    keeps them (render_cache.save)."""
+    [keys] = Path(f"{output}-cache").glob("render-cache-*.json")
+    store = json.loads(keys.read_text(encoding="utf-8"))
+    sets = [{store["reads"][i] for i in indices} for indices in store["read_sets"]]
+    return {page: sets[entry[4]] for page, entry in store["pages"].items()}
+
+
+def article_addresses(content):
+    """{identity: address} of every article, from its file as an editor wrote it (the site's
+    ARTICLE_URL and ARTICLE_LANG_URL: the folder, then the Slug or the file's name)."""
+    found = {}
+    for path in sorted(content.glob("*/*.md")):
+        if path.parent.name not in {"updates", "press-releases", "case-studies"}:
+            continue
+        fields = dict(re.findall(r"^(Slug|Lang): *(.+)$", path.read_text(encoding="utf-8"), re.MULTILINE))
+        lang = fields.get("Lang", "en")
+        prefix = "" if lang == "en" else f"/{lang}"
+        found[f"Article:{path.parent.name}/{path.name}:{lang}"] = (
+            f"{prefix}/{path.parent.name}/{fields.get('Slug', path.stem)}/"
+        )
+    return found
+
+
+def test_a_page_counts_as_read_every_article_it_links_to(tmp_path):
+    """A page's key covers the articles its render read: one that links to an article (a teaser,
+    a related update, a listing, a translation's switch) has read it, whichever template or
+    cached part made the link. (A link in the page's own text is part of its item's body, which
+    the key holds whole.)"""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    output = tmp_path / "output"
+    assert run_pelican(content, output).returncode == 0
+    reads = recorded_reads(output)
+    addresses = article_addresses(content)
+    assert len(addresses) > 10 and len(reads) > 40
+    checked = 0
+    for page, read in reads.items():
+        soup = BeautifulSoup((output / page).read_text(encoding="utf-8"), "html.parser")
+        for body in soup.select(".article-body, .page-body, .home-intro"):
+            body.decompose()  # the page's own text: digested whole with its item, links resolved
+        links = {a["href"] for a in soup.find_all(href=True)}
+        for identity, address in addresses.items():
+            if address in links:
+                checked += 1
+                assert identity in read, f"{page} links to {address} but did not count {identity} as read"
+    assert checked > 100
+
+
+SITE_ARTICLES = sorted(
+    path.relative_to(ROOT / "content").as_posix()
+    for folder in ("updates", "press-releases", "case-studies")
+    for path in (ROOT / "content" / folder).glob("*.md")
+    if "Translation: true" not in path.read_text(encoding="utf-8")
+)
+EDITS = {
+    "title": lambda text, word: re.sub(r"^Title: ", f"Title: {word} ", text, count=1, flags=re.MULTILINE),
+    "summary": lambda text, word: re.sub(r"^Summary: ", f"Summary: {word} ", text, count=1, flags=re.MULTILINE),
+    "tag added": lambda text, word: re.sub(r"^Tags: ", f"Tags: {word}, ", text, count=1, flags=re.MULTILINE),
+    "tag removed": lambda text, word: re.sub(r"^(Tags: )[^,\n]+, ", r"\1", text, count=1, flags=re.MULTILINE),
+    "date": lambda text, word: re.sub(r"^Date: \d{4}", "Date: 2011", text, count=1, flags=re.MULTILINE),
+    "country": lambda text, word: re.sub(r"^Countries: ", "Countries: Chad, ", text, count=1, flags=re.MULTILINE),
+    "body": lambda text, word: text + f"\n{word} said so again.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """The site built once: each example below starts from a copy of it, in one output folder
+    (the keys file is the output folder's)."""
+    base = tmp_path_factory.mktemp("base")
+    shutil.copytree(ROOT / "content", base / "content")
+    assert run_pelican(base / "content", base / "output").returncode == 0
+    return base
+
+
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(SITE_ARTICLES), st.sampled_from(sorted(EDITS)), st.sampled_from(["Roma", "Kabul"])),
+        min_size=1,
+        max_size=3,
+    )
+)
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_rebuild_after_any_edits_of_any_articles_is_a_clean_build(built_once, tmp_path, edits):
+    """Whatever fields of whichever articles change, the pages rendered again are enough: the
+    rebuild is byte for byte the clean build of the same content."""
+    work = tmp_path / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    for name in ("content", "output", "output-cache"):
+        shutil.copytree(built_once / name, work / name)
+    for relative, edit, word in edits:
+        path = work / "content" / relative
+        path.write_text(EDITS[edit](path.read_text(encoding="utf-8"), word), encoding="utf-8")
+    rebuilt = run_pelican(work / "content", work / "output")
+    assert rebuilt.returncode == 0, rebuilt.log
+    assert run_pelican(work / "content", work / "clean").returncode == 0
+    assert differences(work / "output", work / "clean") == [], edits

@@ -29,6 +29,7 @@ from . import (
     get_involved,
     i18n,
     navigation,
+    page_reads,
     parallel_reading,
     parallel_rendering,
     preview,
@@ -84,6 +85,7 @@ def register():
     signals.all_generators_finalized.connect(garbage.set_aside)  # what was read lives to the end: no GC walks
     signals.all_generators_finalized.connect(checks.check)
     signals.all_generators_finalized.connect(prepare)
+    signals.all_generators_finalized.connect(page_reads.install)  # a page's render records what it read
     signals.all_generators_finalized.connect(sitemap.start)
     signals.all_generators_finalized.connect(parallel_rendering.remember_generators)  # helpers render pages
     signals.all_generators_finalized.connect(edited_page.remember)  # a preview's quick write starts from here

@@ -12,7 +12,8 @@ Pelican's content objects; nothing here knows the site.
   through the context, digested there) and every public property (its summary, its status) but
   those Pelican works out from them (its addresses) and its body; a value of its `metadata` that
   is the very object of one of those attributes is written as a reference to it. A page's own
-  item is described with its body (`ContextDigest.page`).
+  item is described with its body (`ContextDigest.page`), any other with the items that a page
+  read (`ContextDigest.read`, page_reads.py).
 - Containers and objects are remembered by identity within a build, but for the lists and dicts
   met only once: an item's own, and the fresh ones a property makes at each reading.
 - Any other object by its class, public attributes and public properties. An object the digest
@@ -95,9 +96,8 @@ class Digester:
     remembered. Values must not change while the digester lives (one per build's writing:
     Pelican does not change what it writes from).
 
-    A content object is fed as its identity, and either collected in `met`, for `describe_met`
-    to describe (the context's digest), or, for a page (`described_elsewhere` set), described in
-    place unless the context's digest described it already."""
+    A content object is fed as its identity, and collected in `met` under it (`know`), where the
+    pages that read it find it to describe it (`described`, once per object)."""
 
     def __init__(self):
         self.known = {}  # id -> digest, of containers and objects ...
@@ -107,7 +107,7 @@ class Digester:
         self.descriptions = {}  # id -> (content object, its description)
         self.met = {}  # identity -> {id: content object}, to be described
         self.met_count = 0  # content objects in `met`
-        self.described_elsewhere = None  # a page's digest: the identities the context's digest describes
+        self.page_scope = False  # while a page's own values are fed: its own objects are forgotten after it
         self.in_progress = set()
         self.cycles = 0  # cycles met so far: a value whose walk met one is not remembered
         # > 0 while an item is described (it is, once) or a property's value fed (made anew at each
@@ -119,6 +119,15 @@ class Digester:
         h = hashlib.blake2b(digest_size=16)
         self.feed(h, value)
         return h.digest()
+
+    def know(self, item):
+        """A content object's identity, the object kept in `met` under it."""
+        key = self.identity(item)
+        objects = self.met.setdefault(key, {})
+        if id(item) not in objects:
+            objects[id(item)] = item
+            self.met_count += 1
+        return key
 
     def identity(self, item):
         key = id(item)
@@ -134,15 +143,7 @@ class Digester:
         elif kind is COMPOUND:
             h.update(self.remembered(value))
         elif kind is CONTENT:
-            key = self.identity(value)
-            h.update(f"content:{key};".encode())
-            if self.described_elsewhere is None:
-                objects = self.met.setdefault(key, {})
-                if id(value) not in objects:
-                    objects[id(value)] = value
-                    self.met_count += 1
-            elif key not in self.described_elsewhere:
-                h.update(self.described(value))
+            h.update(f"content:{self.know(value)};".encode())
         elif kind is SCALAR:
             h.update(f"{type(value).__name__}:{value!r};".encode())
         elif kind is MOMENT:
@@ -176,7 +177,7 @@ class Digester:
                 return result  # an item's own lists, a property's fresh list: met once, not kept
             # A page's own objects (its listing's page) are forgotten with it; lists are kept for the
             # build: a topic's list of items is given to each page of the topic.
-            lasting = self.described_elsewhere is None or isinstance(value, list | tuple | set | frozenset)
+            lasting = not self.page_scope or isinstance(value, list | tuple | set | frozenset)
             if lasting:
                 self.known[key] = result
                 self.kept.append(value)
@@ -360,38 +361,68 @@ def properties_of(cls):
 
 
 class ContextDigest:
-    """The digest of a build's context (every key but `skip`), and of every content object met
-    in it. Pelican changes a few keys while it writes (an archive's `period`): `update` again
-    costs little, since the digester remembers the rest; the objects described only grow."""
+    """The digest of a build's context (every key but `skip`), each article or page in it written
+    as who it is; the description of each of them, for the pages that read it (`read`); and a
+    page's own values (`page`). Pelican changes a few keys while it writes (an archive's
+    `period`): `update` again costs little, since the digester remembers the rest."""
 
     def __init__(self, skip=()):
         self.skip = frozenset(skip)
         self.digester = Digester()
-        self.described = set()
-        self.descriptions = None  # the digest of the descriptions of every content object met
+        self.described = set()  # the identities described so far
         self.described_count = -1
+        self.read_parts = {}  # identity -> the digest of its objects' descriptions (`read`)
 
     def update(self, context):
         digester = self.digester
-        digester.described_elsewhere = None
         h = hashlib.blake2b(digest_size=16)
         for key in sorted(k for k in context if k not in self.skip):
             h.update(f"{key}=".encode())
             digester.feed(h, context[key])
         if digester.met_count != self.described_count:
-            self.described.clear()
-            descriptions = hashlib.blake2b(digest_size=16)
-            digester.describe_met(descriptions, self.described)
-            self.descriptions = descriptions.digest()
+            # Every content object the context leads to is known by its identity before any page's
+            # reads are looked up (`read`): an item that only another item names (a translation) too.
+            digester.describe_met(hashlib.blake2b(digest_size=16), self.described)
             self.described_count = digester.met_count  # describing meets more: counted once done
-        h.update(self.descriptions)
         return h.digest()
 
-    def page(self, h, values):
-        """Add to `h` the digest of a page's own values (its item, its listing's items, its file
-        name): a content object the context's digest did not describe is described here."""
+    def know(self, items):
+        """Content objects a page's render read: known by their identity from now on."""
         digester = self.digester
-        digester.described_elsewhere = self.described
+        for item in items:
+            count = digester.met_count
+            key = digester.know(item)
+            if digester.met_count != count:
+                self.read_parts.pop(key, None)  # described again, with the object now known
+
+    def identities(self, items):
+        """The identities of content objects, sorted, each once (the digester keeps one string each)."""
+        return tuple(sorted({self.digester.identity(item) for item in items}))
+
+    def read(self, identities):
+        """What a page read (the `identities` of the content objects it read, sorted): for each,
+        the description of every object of that identity as this build has them (an identity it
+        has none of is written as gone)."""
+        parts = self.read_parts
+        return b"".join([parts.get(key) or self.read_part(key) for key in identities])
+
+    def read_part(self, key):
+        digester = self.digester
+        h = hashlib.blake2b(f"read:{key};".encode(), digest_size=16)
+        objects = list(digester.met.get(key, {}).values())
+        if not objects:
+            h.update(b"gone;")
+        for description in sorted(digester.described(item) for item in objects):
+            h.update(description)
+        self.read_parts[key] = h.digest()
+        return self.read_parts[key]
+
+    def page(self, h, values):
+        """Add to `h` the digest of a page's own values (its item, its listing's page, its file
+        name), a content object among them written as who it is, and the page's own item described
+        whole, its body too."""
+        digester = self.digester
+        digester.page_scope = True
         digester.page_known = {}
         try:
             for key in sorted(values):
@@ -401,5 +432,5 @@ class ContextDigest:
                     h.update(digester.described(values[key]))
                     digester.feed(h, getattr(values[key], BODY))
         finally:
-            digester.described_elsewhere = None
+            digester.page_scope = False
             digester.page_known = {}

@@ -6,13 +6,17 @@ language, a set of calls to action in the sidebar.
 
 The arguments are the part's key: the template says what the part depends on, and every page
 whose key is the same gets the same bytes (a part that reads anything else must not be cached,
-or must put it in its key). The cache belongs to one Jinja environment, which Pelican makes anew
-for each generator of each build: nothing is kept from one build to the next.
+or must put it in its key). What the part read of the site's articles and pages is kept with it,
+and counts as read by each page that shows it (page_reads.py). The cache belongs to one Jinja
+environment, which Pelican makes anew for each generator of each build: nothing is kept from one
+build to the next.
 """
 
 from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
+
+from . import page_reads
 
 
 class FragmentCache(Extension):
@@ -33,8 +37,12 @@ class FragmentCache(Extension):
     def _render(self, key, caller):
         cache = self.environment.fragment_cache
         if key not in cache:
-            cache[key] = Markup(caller())
-        return cache[key]
+            with page_reads.recording() as read:
+                text = Markup(caller())
+            cache[key] = (text, read)
+        text, read = cache[key]
+        page_reads.count_as_read(read)  # each page that shows the part reads what it read
+        return text
 
 
 def install(generator):

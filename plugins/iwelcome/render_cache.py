@@ -2,27 +2,33 @@
 this one did not write removed: a rebuild gives exactly the bytes of a clean build.
 
 Pelican renders every page of every build. Here each page has a key, the digest (digest.py) of
-everything its template is given:
+everything its template is given and of everything its render read:
 
 - the build's inputs that are not in the context: the theme's files (templates, stylesheet,
   translations), the plugin's code, the versions of Python and of the libraries that render;
-- the build's context: every setting, every article, page, action, topic and list, each content
-  object described once (not its body), and what the plugin worked out for the day of the build
-  (which actions are open, what is embargoed), so that a date that flips one changes the key;
+- the build's context: every setting, every list and object, an article or page in it written as
+  who it is (`digest.identity`), and what the plugin worked out for the day of the build (which
+  actions are open, what is embargoed), so that a date that flips one changes the key;
 - what the writer adds for this page: its file name, the item it is about with its body, the
-  listing's page of items, the language.
+  listing's page of items, the language;
+- the description of each article and page its last render read (page_reads.py: its title, its
+  tags, its summary, ..., not its body), as this build has them.
 
-A page whose key is the one its file was written with is not rendered. When every page of one
-write of Pelican's (one page, or all pages of a paginated listing) is so, and each file still has
-the size and time the last build left it with, nothing is written at all (writing the files again
-was a fifth of a rebuild); otherwise the unchanged pages' files, checked against the text digest
-recorded with the key, are written again as they are. The keys of the context are kept too, so
-that when the context changed, no page is looked up in vain. Any other page is rendered.
-The templates may read an item's body only through `body_parts(body_item)`, for the page's own
-article or page (tests/test_render_cache.py holds them to it), which is why the context's digest
-leaves bodies out: editing the text of one article renders that article's page only, while a
-change to a title, a tag or a date renders every page again, since listings, topics and related
-updates show them.
+A page whose key is the one its file was written with is not rendered: it was given the same, and
+what it read of the site's items is the same, so rendering it again would read the same and give
+the same bytes. When every page of one write of Pelican's (one page, or all pages of a paginated
+listing) is so, and each file still has the size and time the last build left it with, nothing is
+written at all (writing the files again was a fifth of a rebuild); otherwise the unchanged pages'
+files, checked against the text digest recorded with the key, are written again as they are. A
+rendered page's key is worked out once it is rendered, from what it read. The keys of the context
+are kept too, so that when the context changed, no page is looked up in vain. Any other page is
+rendered. The templates may read an item's body only through `body_parts(body_item)`, for the
+page's own article or page (tests/test_render_cache.py holds them to it), which is why an item's
+description leaves its body out: editing the text of one article renders that article's page
+only, and editing its title renders the pages that read it (its own, the listings, topic, country
+and archive pages it is on, the items that show it as related: 9 of 3,082 pages, at the median, in
+the benchmark's corpus). A change to the context itself (a tag, which a topic's list holds; a date,
+which orders the lists) renders every page.
 
 The keys are kept in the cache folder (CACHE_PATH, above the reading version's own), one file per
 output folder, written at the end of a build that finished without errors; a build that fails, or
@@ -52,7 +58,7 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from . import digest, parallel_rendering, reading, search, timings
+from . import digest, page_reads, parallel_rendering, reading, search, timings
 from .settings import setting
 
 logger = logging.getLogger(__name__)
@@ -63,7 +69,7 @@ PER_PAGE = frozenset({"output_file", "localsiteurl"})  # set for each page by Pe
 NOT_SHOWN = frozenset({"LOAD_CONTENT_CACHE", "CACHE_CONTENT", "CACHE_PATH", "PLUGIN_TIMINGS_FILE"})
 STARTED = ".build-started"  # in the output folder while a build writes; its time is the build's start
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "typogrify", "smartypants", "babel", "nh3")
-FORMAT = 2
+FORMAT = 3
 
 _writers = []  # the writer of the build under way (Pelican makes one per build)
 
@@ -119,9 +125,12 @@ def store_path(settings, output_path):
 
 
 def load_store(path, inputs):
-    """The last build's {"pages": {file: [key, text digest, size, time]}, "contexts": [context
-    keys], "files": [...]}, or an empty one when there is none, it cannot be read, or the inputs
-    changed (then files are still listed: leftovers are removed whatever changed)."""
+    """The last build's {"pages": {file: [key, text digest, size, time, [identities read]]},
+    "contexts": [context keys], "files": [...]}, or an empty one when there is none, it cannot be
+    read, or the inputs changed (then files are still listed: leftovers are removed whatever
+    changed). The file names each identity once ("reads"), each set of identities some pages read
+    once ("read_sets", indices into "reads"), and each page its set's index: the pages of a listing
+    read the same items."""
     empty = {"pages": {}, "contexts": [], "files": []}
     try:
         with open(path, encoding="utf-8") as f:
@@ -134,7 +143,23 @@ def load_store(path, inputs):
     if store.get("inputs") != inputs or not isinstance(store.get("pages"), dict):
         return {**empty, "files": files}
     contexts = store.get("contexts") if isinstance(store.get("contexts"), list) else []
-    return {"pages": store["pages"], "contexts": contexts, "files": files}
+    pages = with_reads(store["pages"], store.get("reads"), store.get("read_sets"))
+    return {"pages": pages, "contexts": contexts, "files": files}
+
+
+def with_reads(pages, reads, read_sets):
+    """The pages' entries with the identities they read (a tuple, shared by the pages that read
+    the same) in place of their set's index; an entry that is not one is left out (its page is
+    rendered)."""
+    try:
+        sets = [tuple(reads[i] for i in indices) for indices in read_sets]
+    except (IndexError, TypeError):
+        return {}
+    found = {}
+    for name, entry in pages.items():
+        if isinstance(entry, list) and len(entry) == 5 and type(entry[4]) is int and 0 <= entry[4] < len(sets):
+            found[name] = [*entry[:4], sets[entry[4]]]
+    return found
 
 
 def leftovers(previous_files, started_ns, kept, mtime_ns):
@@ -215,13 +240,15 @@ class RenderCache:
         self.inputs = inputs_digest(settings) if self.enabled else ""
         self.path = store_path(settings, output_path)
         self.previous = load_store(self.path, self.inputs)
-        self.pages = {}  # this build's {file: [key, text digest, ...]}; its files' [size, time] are taken when saved
+        self.pages = {}  # this build's {file: [key, text digest, identities read]}; sizes and times taken when saved
         self.signature = None
         self.shown_for = ((), ())  # (the context's keys, those its digest covers)
         self.context_key = None
         self.contexts = []  # the context keys of this build's pages (hex)
         self.known_contexts = set(self.previous["contexts"])
         self.context_digest = digest.ContextDigest(skip=PER_PAGE | NOT_SHOWN)
+        self.read_sets = {}  # the identities pages read: one tuple for each set
+        self.identity_names = {}  # one string for each identity that helpers' pages read
         self.rendered = self.reused = 0
         self.context = {}
         self.started_ns = self.mark_start()
@@ -264,12 +291,13 @@ class RenderCache:
         except digest.Undescribable:
             return False
 
-    def page_key(self, template, context, localcontext):
-        return self.key_in(self.context_key_of(context), template, context, localcontext)
+    def page_base(self, template, context, localcontext):
+        return self.base_in(self.context_key_of(context), template, context, localcontext)
 
-    def key_in(self, context_key, template, context, localcontext, keys=None):
-        """A page's key, given its context's (context_key_of). `keys`: those the local context may
-        not share with the context (page_contexts), when known; else every key is compared."""
+    def base_in(self, context_key, template, context, localcontext, keys=None):
+        """The digest of what a page is given (its context's, context_key_of, and its own values),
+        to which its key adds what it read (`key_with`). `keys`: those the local context may not
+        share with the context (page_contexts), when known; else every key is compared."""
         own = {
             key: localcontext[key]
             for key in (localcontext if keys is None else keys)
@@ -280,6 +308,13 @@ class RenderCache:
         h.update(context_key)
         h.update(f"template={template.name}".encode())
         self.context_digest.page(h, own)
+        return h.digest()
+
+    def key_with(self, base, reads):
+        """A page's key: what it is given (`base_in`), and the description of each article or page
+        that its render read (`reads`, their identities), as this build has them."""
+        h = hashlib.blake2b(base, digest_size=16)
+        h.update(self.context_digest.read(reads))
         return h.hexdigest()
 
     def render(self, template, context, localcontext):
@@ -287,21 +322,24 @@ class RenderCache:
             return template.render(localcontext)
         name = localcontext["output_file"]
         try:
-            key = self.page_key(template, context, localcontext)
+            base = self.page_base(template, context, localcontext)
+            known = self.previous["pages"].get(name)
+            if known and known[0] == self.key_with(base, known[4]):
+                text = self.written_text(name, known[1])
+                if text is not None:
+                    self.pages[name] = [known[0], known[1], known[4]]
+                    self.reused += 1
+                    return text
+            with page_reads.recording() as read:
+                text = template.render(localcontext)
+            self.context_digest.know(read)
+            reads = self.shared(self.context_digest.identities(read))
+            self.pages[name] = [self.key_with(base, reads), text_digest(text), reads]
         except digest.Undescribable as problem:
             logger.info("iwelcome plugin: every page rendered (%s)", problem)
             self.enabled = False
             self.pages = {}
             return template.render(localcontext)
-        known = self.previous["pages"].get(name)
-        if known and known[0] == key:
-            text = self.written_text(name, known[1])
-            if text is not None:
-                self.pages[name] = known
-                self.reused += 1
-                return text
-        text = template.render(localcontext)
-        self.pages[name] = [key, text_digest(text)]
         self.rendered += 1
         return text
 
@@ -320,29 +358,34 @@ class RenderCache:
         entries = []
         for name, localcontext, keys in pages:
             known = self.previous["pages"].get(name)
-            if not known or len(known) != 4:
+            if not known:
                 return False
             try:
-                key = self.key_in(context_key, template, context, localcontext, keys)
+                key = self.key_with(self.base_in(context_key, template, context, localcontext, keys), known[4])
             except digest.Undescribable:
                 return False
-            if known[0] != key or file_stamp(os.path.join(self.output_path, name)) != known[2:]:
+            if known[0] != key or file_stamp(os.path.join(self.output_path, name)) != known[2:4]:
                 return False
             entries.append((name, known))
         for name, known in entries:
-            self.pages[name] = known
+            self.pages[name] = [known[0], known[1], known[4]]
         self.reused += len(entries)
         return True
 
     def accept(self, name, entry, rendered):
         """A page that a helper process rendered (or whose file's text it took again), with the
-        [key, text digest] it worked out, as if here (parallel_rendering.py)."""
+        [key, text digest, identities read] it worked out, as if here (parallel_rendering.py)."""
         if self.enabled:
-            self.pages[name] = entry
+            key, text, reads = entry
+            self.pages[name] = [key, text, self.shared(tuple(self.identity_names.setdefault(r, r) for r in reads))]
         if rendered:
             self.rendered += 1
         else:
             self.reused += 1
+
+    def shared(self, reads):
+        """One tuple for the pages that read the same items (a listing's pages)."""
+        return self.read_sets.setdefault(reads, reads)
 
     def written_text(self, name, expected):
         """The text of the page as the last build wrote it, if the file still holds it."""
@@ -375,19 +418,23 @@ class RenderCache:
     def save(self, succeeded):
         """This build's keys (none when it did not succeed), each with its file's size and time,
         and the list of its files."""
-        pages = {}
+        pages, read_sets = {}, {}
         if succeeded and self.enabled:
             for name, entry in sorted(self.pages.items()):
                 stamp = file_stamp(os.path.join(self.output_path, name))
                 if stamp is not None:
-                    pages[name] = [*entry[:2], *stamp]
+                    pages[name] = [*entry[:2], *stamp, read_sets.setdefault(entry[2], len(read_sets))]
         store = {
             "format": FORMAT,
             "inputs": self.inputs,
+            "reads": sorted({read for found in read_sets for read in found}),
+            "read_sets": [],
             "pages": pages,
             "contexts": self.contexts if pages else [],
             "files": files_under(self.output_path),
         }
+        index = {read: number for number, read in enumerate(store["reads"])}
+        store["read_sets"] = [[index[read] for read in found] for found in read_sets]
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         with open(self.path, "w", encoding="utf-8") as f:
             json.dump(store, f)

@@ -1,0 +1,143 @@
+"""What a page's render read: the articles and pages (Pelican's content objects) whose data its
+templates came to, so that the render cache (render_cache.py) renders a page again only when one
+of those changed, and not whenever any item of the site did.
+
+A template reaches an item's data in one of these ways, each of which is recorded while a page
+renders (`recording`):
+
+- an attribute or an item of it, `item.title` or `item["title"]`: Jinja's compiled templates ask
+  their environment's `getattr` and `getitem` for every one (and so do Jinja's filters that take an
+  attribute's name: `sort`, `map`, `selectattr`, `groupby`, ...);
+- a name of the context whose value is an item (`article`, `page`), which a template or a function
+  given the context (`pass_context`) resolves through the context's `resolve_or_missing`;
+- a filter, test or global function of the site or of Pelican given an item, or a list, tuple or
+  dict of them (the `url` filter, `body_parts`): what it reads of the item in Python is not seen,
+  so the item counts as read. Jinja's own filters reach an item's fields through `getattr` and
+  `getitem` (`sort(attribute=...)`), or read none (`length`, `first`).
+
+What a page reads beyond items is in the context, which the render cache digests as a whole (an
+item in it by who it is, `digest.identity`), or in the item's description (digest.py): its
+attributes and properties, but its body, which templates read only for the page's own item
+(tests/test_render_cache.py holds them to it). Methods that templates call on the context's
+other objects must read only what those objects hold (an action's `link` and `progress` do): the
+digest describes an object by its attributes and properties.
+
+A `{% cache %}` part (fragments.py) is rendered once and shown on many pages: it keeps what it
+read, and each page that shows it counts it as read (`count_as_read`).
+"""
+
+import contextlib
+import functools
+
+from jinja2.runtime import Context
+from pelican.contents import Content
+
+_reading = []  # {id: content object} read, per render under way, the innermost last
+
+
+@contextlib.contextmanager
+def recording():
+    """While a page renders: the content objects it reads (a list, filled when the block ends)."""
+    read = {}
+    _reading.append(read)
+    found = []
+    try:
+        yield found
+    finally:
+        _reading.pop()
+        if _reading:  # a part rendered within a page: the page reads it too
+            _reading[-1].update(read)
+        found.extend(read.values())
+
+
+def count_as_read(items):
+    """Items that the page under way shows without reading them again (a cached part's)."""
+    if _reading:
+        _reading[-1].update((id(item), item) for item in items)
+
+
+def note(value):
+    """Record `value` as read if it is an item, or a list, tuple or dict of them."""
+    read = _reading[-1]
+    if isinstance(value, Content):
+        read[id(value)] = value
+    elif isinstance(value, list | tuple):
+        for element in value:
+            if isinstance(element, Content):
+                read[id(element)] = element
+    elif isinstance(value, dict):
+        for element in value.values():
+            if isinstance(element, Content):
+                read[id(element)] = element
+
+
+def watching_getter(get):
+    @functools.wraps(get)
+    def watched(obj, name):
+        if _reading and isinstance(obj, Content):
+            _reading[-1][id(obj)] = obj
+        return get(obj, name)
+
+    watched.watches_reads = True
+    return watched
+
+
+def watching_call(function):
+    @functools.wraps(function)  # keeps Jinja's pass_context / pass_environment mark
+    def watched(*args, **kwargs):
+        if _reading:
+            for value in args:
+                if not isinstance(value, Context):
+                    note(value)
+            for value in kwargs.values():
+                note(value)
+        return function(*args, **kwargs)
+
+    watched.watches_reads = True
+    return watched
+
+
+class WatchingContext(Context):
+    """A Jinja context that records an item a name resolves to (mixed into the environment's own
+    context class)."""
+
+    def resolve_or_missing(self, key):
+        value = super().resolve_or_missing(key)
+        if _reading and isinstance(value, Content):
+            _reading[-1][id(value)] = value
+        return value
+
+
+@functools.cache
+def watching_context(cls):
+    if issubclass(cls, WatchingContext):
+        return cls
+    return type(f"Watching{cls.__name__}", (WatchingContext, cls), {})
+
+
+def install(generators):
+    """all_generators_finalized, once the plugin has prepared what pages show: every generator's
+    Jinja environment records what a page's render reads (nothing while no page renders)."""
+    for generator in generators:
+        env = getattr(generator, "env", None)
+        if env is None:
+            continue
+        if not hasattr(env.getattr, "watches_reads"):
+            env.getattr = watching_getter(env.getattr)
+            env.getitem = watching_getter(env.getitem)
+        env.context_class = watching_context(env.context_class)
+        for table in (env.filters, env.tests, env.globals):
+            for name, value in list(table.items()):
+                if watched_when_called(value):
+                    table[name] = watching_call(value)
+
+
+def watched_when_called(value):
+    """Whether a filter, test or global function is to count the items it is given as read: any
+    but Jinja's own and Python's that Jinja names (which reach an item's fields through the
+    environment's `getattr` and `getitem`, or read none: `length` is `len`, `eq` is
+    `operator.eq`), classes, and those watched already."""
+    if not callable(value) or isinstance(value, type) or hasattr(value, "watches_reads"):
+        return False
+    module = getattr(value, "__module__", None) or ""
+    return not (module.startswith("jinja2.") or module in {"builtins", "_operator", "operator"})
