@@ -132,8 +132,9 @@ def test_helpers_are_one_per_further_core_and_each_process_has_its_fewest_files(
 def test_a_site_rendered_by_helpers_is_the_site_rendered_in_one_process(tmp_path):
     """A cold build (no keys from a last build) of 300 articles has helpers render pages; the same
     bytes as one process, and keys that let the next build render nothing. A rebuild after a title
-    is edited renders every page again (listings show the title), with helpers too; the same bytes
-    as a clean build in one process."""
+    is edited renders only the pages that read that article, in Pelican's process; one after a
+    tag is added (a topic's list changes: a new context) renders every page again, with helpers
+    too. Each gives the same bytes as a clean build in one process."""
     from benchmarks.corpus import write_site
 
     content = write_site(300, tmp_path / "content")
@@ -155,13 +156,19 @@ def test_a_site_rendered_by_helpers_is_the_site_rendered_in_one_process(tmp_path
     assert differences(tmp_path / "shared", tmp_path / "one") == []
 
     edited = sorted((content / "updates").glob("*.md"))[0]
-    text = edited.read_text(encoding="utf-8")
-    text = re.sub(r"^Title: (.*)$", r"Title: \1, again", text, count=1, flags=re.MULTILINE)
-    edited.write_text(text, encoding="utf-8")
-    after_edit = build_with(tmp_path / "shared", 100)
-    assert after_edit["pages from helpers"] > 0, after_edit
-    assert build_with(tmp_path / "clean", 0)["pages from helpers"] == 0
-    assert differences(tmp_path / "shared", tmp_path / "clean") == []
+    for field, edit, context_changed in (("Title", r"\1, again", False), ("Tags", r"Vigil, \1", True)):
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(re.sub(rf"^{field}: (.*)$", rf"{field}: {edit}", text, count=1, flags=re.MULTILINE), "utf-8")
+        after_edit = build_with(tmp_path / "shared", 100)
+        if context_changed:
+            assert after_edit["pages from helpers"] > 0, after_edit
+        else:
+            assert after_edit["pages from helpers"] == 0, after_edit
+            assert 0 < after_edit["pages rendered"] < after_edit["pages unchanged"] / 10, after_edit
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        shutil.rmtree(tmp_path / "clean-cache", ignore_errors=True)
+        assert build_with(tmp_path / "clean", 0)["pages from helpers"] == 0
+        assert differences(tmp_path / "shared", tmp_path / "clean") == [], field
     assert set(Path(tempfile.gettempdir()).glob("iwelcome-helper-*")) <= folders, "a helper's folder was left"
 
 

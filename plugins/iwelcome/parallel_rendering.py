@@ -3,11 +3,11 @@ beside Pelican's.
 
 When Pelican has made its writer, everything the pages show is known. In a build that is to
 render every page (render_cache.CachingWriter: no keys from the last build, or a context that no
-page of the last build was written with, as after a title is edited; a rebuild that renders a few
-pages does not pay for their start), helpers are forked then (helpers.py), one per further core;
-each runs the generators' output on a writer of
-its own, as Pelican is about to, so it comes to the same pages in the same order (a page is the
-n-th that the writer renders, in every process). Page n belongs to process n modulo the number of
+page of the last build was written with, as after a tag or a date is edited; a rebuild that
+renders a few pages does not pay for their start), helpers are forked then (helpers.py), one per
+further core; each runs the generators' output on a writer of its own, as Pelican is about to,
+so it comes to the same pages in the same order (a page is the n-th that the writer renders, in
+every process). Page n belongs to process n modulo the number of
 processes (Pelican's is 0): its owner works out its key, renders it or takes its file's text again
 (render_cache.py), and a helper passes the text, its key and what it logged back through a pipe,
 in order. When Pelican comes to a page a helper claimed, it takes that text
