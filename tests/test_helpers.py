@@ -133,8 +133,8 @@ def test_a_site_rendered_by_helpers_is_the_site_rendered_in_one_process(tmp_path
     """A cold build (no keys from a last build) of 300 articles has helpers render pages; the same
     bytes as one process, and keys that let the next build render nothing. A rebuild after a title
     is edited renders only the pages that read that article, in Pelican's process; one after a
-    tag is added (a topic's list changes: a new context) renders every page again, with helpers
-    too. Each gives the same bytes as a clean build in one process."""
+    tag is added (a topic's list changes: a new context) renders the pages that resolve the
+    topics' lists, with helpers too. Each gives the same bytes as a clean build in one process."""
     from benchmarks.corpus import write_site
 
     content = write_site(300, tmp_path / "content")

@@ -372,13 +372,27 @@ class ContextDigest:
         self.described = set()  # the identities described so far
         self.described_count = -1
         self.read_parts = {}  # identity -> the digest of its objects' descriptions (`read`)
+        self.always = b""  # the digest of the settings and the plugin's tables: in every page's key
+        self.by_name = {}  # the digest of each key in lower case (the content's lists): for the pages that read it
+        self.name_keys = {}  # name -> "=name", one string each
+        self.name_parts = {}  # "=name" -> what `read` writes of it, for the context as it is now
 
     def update(self, context):
         digester = self.digester
         h = hashlib.blake2b(digest_size=16)
+        always = hashlib.blake2b(digest_size=16)
+        self.by_name = {}
         for key in sorted(k for k in context if k not in self.skip):
-            h.update(f"{key}=".encode())
-            digester.feed(h, context[key])
+            part = hashlib.blake2b(digest_size=16)
+            digester.feed(part, context[key])
+            value = f"{key}=".encode() + part.digest()
+            h.update(value)
+            if key.islower():
+                self.by_name[key] = part.digest()
+            else:
+                always.update(value)
+        self.always = always.digest()
+        self.name_parts = {}
         if digester.met_count != self.described_count:
             # Every content object the context leads to is known by its identity before any page's
             # reads are looked up (`read`): an item that only another item names (a translation) too.
@@ -395,18 +409,25 @@ class ContextDigest:
             if digester.met_count != count:
                 self.read_parts.pop(key, None)  # described again, with the object now known
 
-    def identities(self, items):
-        """The identities of content objects, sorted, each once (the digester keeps one string each)."""
-        return tuple(sorted({self.digester.identity(item) for item in items}))
+    def identities(self, items, names=()):
+        """What a render read, as `read` takes it: the identities of content objects and "=name"
+        of the names of the context, sorted, each once (the digester keeps one string an item)."""
+        read = {self.digester.identity(item) for item in items}
+        read.update(self.name_keys.get(name) or self.name_keys.setdefault(name, f"={name}") for name in names)
+        return tuple(sorted(read))
 
     def read(self, identities):
-        """What a page read (the `identities` of the content objects it read, sorted): for each,
-        the description of every object of that identity as this build has them (an identity it
-        has none of is written as gone)."""
-        parts = self.read_parts
-        return b"".join([parts.get(key) or self.read_part(key) for key in identities])
+        """What a page read (`identities`, sorted: of the content objects it read, and "=name" of
+        the names of the context it resolved): for an item, the description of every object of
+        that identity as this build has them (an identity it has none of is written as gone); for a
+        name in lower case, the digest of its value (or its absence)."""
+        parts, names = self.read_parts, self.name_parts
+        return b"".join([parts.get(key) or names.get(key) or self.read_part(key) for key in identities])
 
     def read_part(self, key):
+        if key.startswith("="):  # a name of the context: its value's digest, until the context changes
+            self.name_parts[key] = b"%s:%s;" % (key.encode(), self.by_name.get(key[1:], b"-"))
+            return self.name_parts[key]
         digester = self.digester
         h = hashlib.blake2b(f"read:{key};".encode(), digest_size=16)
         objects = list(digester.met.get(key, {}).values())

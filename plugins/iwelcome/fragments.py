@@ -38,8 +38,8 @@ class FragmentCache(Extension):
         cache = self.environment.fragment_cache
         if key not in cache:
             with page_reads.recording() as read:
-                text = Markup(caller())
-            cache[key] = (text, read)
+                cache[key] = (Markup(caller()), read)
+            return cache[key][0]
         text, read = cache[key]
         page_reads.count_as_read(read)  # each page that shows the part reads what it read
         return text

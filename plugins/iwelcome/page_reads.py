@@ -1,6 +1,7 @@
 """What a page's render read: the articles and pages (Pelican's content objects) whose data its
-templates came to, so that the render cache (render_cache.py) renders a page again only when one
-of those changed, and not whenever any item of the site did.
+templates came to, and the names of the context they resolved, so that the render cache
+(render_cache.py) renders a page again only when one of those changed, and not whenever any item
+or list of the site did.
 
 A template reaches an item's data in one of these ways, each of which is recorded while a page
 renders (`recording`):
@@ -9,18 +10,22 @@ renders (`recording`):
   their environment's `getattr` and `getitem` for every one (and so do Jinja's filters that take an
   attribute's name: `sort`, `map`, `selectattr`, `groupby`, ...);
 - a name of the context whose value is an item (`article`, `page`), which a template or a function
-  given the context (`pass_context`) resolves through the context's `resolve_or_missing`;
+  given the context (`pass_context`) resolves through the context's `resolve_or_missing`: every
+  name resolved so is recorded, whatever its value (`articles`, `tags`, a template's own);
 - a filter, test or global function of the site or of Pelican given an item, or a list, tuple or
   dict of them (the `url` filter, `body_parts`): what it reads of the item in Python is not seen,
   so the item counts as read. Jinja's own filters reach an item's fields through `getattr` and
   `getitem` (`sort(attribute=...)`), or read none (`length`, `first`).
 
-What a page reads beyond items is in the context, which the render cache digests as a whole (an
-item in it by who it is, `digest.identity`), or in the item's description (digest.py): its
-attributes and properties, but its body, which templates read only for the page's own item
-(tests/test_render_cache.py holds them to it). Methods that templates call on the context's
-other objects must read only what those objects hold (an action's `link` and `progress` do): the
-digest describes an object by its attributes and properties.
+What a page reads beyond items is in the context: the render cache keys each page by the values of
+the names it resolved that are in lower case (the content's lists: `articles`, `tags`, `dates`, an
+item in them written as who it is, `digest.identity`) and by every other key (the settings and the
+plugin's tables), or in an item's description (digest.py): its attributes and properties, but its
+body, which templates read only for the page's own item (tests/test_render_cache.py holds them to
+it). The site's functions read the context only through a `pass_context` context, whose names are
+recorded, and none keeps a build's context of its own. Methods that templates call on the
+context's other objects must read only what those objects hold (an action's `link` and `progress`
+do): the digest describes an object by its attributes and properties.
 
 A `{% cache %}` part (fragments.py) is rendered once and shown on many pages: it keeps what it
 read, and each page that shows it counts it as read (`count_as_read`).
@@ -33,27 +38,40 @@ from jinja2.runtime import Context
 from pelican.contents import Content
 
 _reading = []  # {id: content object} read, per render under way, the innermost last
+_names = []  # {names of the context resolved}, beside each
+
+
+class Read:
+    """What a render read: `items`, the content objects; `names`, the names of the context it
+    resolved (a template's own variables among them)."""
+
+    def __init__(self):
+        self.items = []
+        self.names = set()
 
 
 @contextlib.contextmanager
 def recording():
-    """While a page renders: the content objects it reads (a list, filled when the block ends)."""
-    read = {}
-    _reading.append(read)
-    found = []
+    """While a page renders: what it reads (a Read, filled when the block ends)."""
+    items, names = {}, set()
+    _reading.append(items)
+    _names.append(names)
+    read = Read()
     try:
-        yield found
+        yield read
     finally:
         _reading.pop()
-        if _reading:  # a part rendered within a page: the page reads it too
-            _reading[-1].update(read)
-        found.extend(read.values())
+        _names.pop()
+        read.items.extend(items.values())
+        read.names.update(names)
+        count_as_read(read)  # a part rendered within a page: the page reads it too
 
 
-def count_as_read(items):
-    """Items that the page under way shows without reading them again (a cached part's)."""
+def count_as_read(read):
+    """What the page under way shows without reading it again (a cached part's Read)."""
     if _reading:
-        _reading[-1].update((id(item), item) for item in items)
+        _reading[-1].update((id(item), item) for item in read.items)
+        _names[-1].update(read.names)
 
 
 def note(value):
@@ -103,8 +121,10 @@ class WatchingContext(Context):
 
     def resolve_or_missing(self, key):
         value = super().resolve_or_missing(key)
-        if _reading and isinstance(value, Content):
-            _reading[-1][id(value)] = value
+        if _reading:
+            _names[-1].add(key)
+            if isinstance(value, Content):
+                _reading[-1][id(value)] = value
         return value
 
 
