@@ -269,7 +269,7 @@ def recorded_reads(output):
     [keys] = Path(f"{output}-cache").glob("render-cache-*.json")
     store = json.loads(keys.read_text(encoding="utf-8"))
     sets = [{store["reads"][i] for i in indices} for indices in store["read_sets"]]
-    return {page: sets[entry[4]] for page, entry in store["pages"].items()}
+    return {page: set().union(*(sets[i] for i in entry[4])) for page, entry in store["pages"].items()}
 
 
 def article_addresses(content):

@@ -410,19 +410,21 @@ class ContextDigest:
                 self.read_parts.pop(key, None)  # described again, with the object now known
 
     def identities(self, items, names=()):
-        """What a render read, as `read` takes it: the identities of content objects and "=name"
-        of the names of the context, sorted, each once (the digester keeps one string an item)."""
-        read = {self.digester.identity(item) for item in items}
-        read.update(self.name_keys.get(name) or self.name_keys.setdefault(name, f"={name}") for name in names)
-        return tuple(sorted(read))
+        """What a render read, as `read` takes it: (the identities of content objects, "=name" of
+        the names of the context), each sorted, each once (one string an item, one a name)."""
+        keys = self.name_keys
+        return (
+            tuple(sorted({self.digester.identity(item) for item in items})),
+            tuple(sorted({keys.get(name) or keys.setdefault(name, f"={name}") for name in names})),
+        )
 
-    def read(self, identities):
-        """What a page read (`identities`, sorted: of the content objects it read, and "=name" of
-        the names of the context it resolved): for an item, the description of every object of
+    def read(self, reads):
+        """What a page read (`reads`, as `identities` gives it: the content objects it read, and
+        "=name" of the names of the context it resolved): for an item, the description of every object of
         that identity as this build has them (an identity it has none of is written as gone); for a
         name in lower case, the digest of its value (or its absence)."""
         parts, names = self.read_parts, self.name_parts
-        return b"".join([parts.get(key) or names.get(key) or self.read_part(key) for key in identities])
+        return b"".join([parts.get(key) or names.get(key) or self.read_part(key) for part in reads for key in part])
 
     def read_part(self, key):
         if key.startswith("="):  # a name of the context: its value's digest, until the context changes

@@ -73,7 +73,7 @@ PER_PAGE = frozenset({"output_file", "localsiteurl"})  # set for each page by Pe
 NOT_SHOWN = frozenset({"LOAD_CONTENT_CACHE", "CACHE_CONTENT", "CACHE_PATH", "PLUGIN_TIMINGS_FILE"})
 STARTED = ".build-started"  # in the output folder while a build writes; its time is the build's start
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "typogrify", "smartypants", "babel", "nh3")
-FORMAT = 3
+FORMAT = 4
 
 _writers = []  # the writer of the build under way (Pelican makes one per build)
 
@@ -132,9 +132,10 @@ def load_store(path, inputs):
     """The last build's {"pages": {file: [key, text digest, size, time, [identities read]]},
     "contexts": [context keys], "files": [...]}, or an empty one when there is none, it cannot be
     read, or the inputs changed (then files are still listed: leftovers are removed whatever
-    changed). The file names each identity once ("reads"), each set of identities some pages read
-    once ("read_sets", indices into "reads"), and each page its set's index: the pages of a listing
-    read the same items."""
+    changed). The file names each identity and name once ("reads"), each set of them some pages
+    read once ("read_sets", indices into "reads"), and each page the indices of its two sets, of
+    items and of names: the pages of a listing read the same items, those of a template resolve
+    the same names."""
     empty = {"pages": {}, "contexts": [], "files": []}
     try:
         with open(path, encoding="utf-8") as f:
@@ -161,8 +162,9 @@ def with_reads(pages, reads, read_sets):
         return {}
     found = {}
     for name, entry in pages.items():
-        if isinstance(entry, list) and len(entry) == 5 and type(entry[4]) is int and 0 <= entry[4] < len(sets):
-            found[name] = [*entry[:4], sets[entry[4]]]
+        indices = entry[4] if isinstance(entry, list) and len(entry) == 5 else None
+        if isinstance(indices, list) and all(type(i) is int and 0 <= i < len(sets) for i in indices):
+            found[name] = [*entry[:4], tuple(sets[i] for i in indices)]
     return found
 
 
@@ -378,15 +380,18 @@ class RenderCache:
         [key, text digest, identities read] it worked out, as if here (parallel_rendering.py)."""
         if self.enabled:
             key, text, reads = entry
-            self.pages[name] = [key, text, self.shared(tuple(self.identity_names.setdefault(r, r) for r in reads))]
+            strings = self.identity_names
+            reads = tuple(tuple(strings.setdefault(read, read) for read in part) for part in reads)
+            self.pages[name] = [key, text, self.shared(reads)]
         if rendered:
             self.rendered += 1
         else:
             self.reused += 1
 
     def shared(self, reads):
-        """One tuple for the pages that read the same items (a listing's pages)."""
-        return self.read_sets.setdefault(reads, reads)
+        """What a page read, (items, names), each one tuple for the pages that read the same (the
+        pages of a listing read the same items, the pages of a template resolve the same names)."""
+        return tuple(self.read_sets.setdefault(part, part) for part in reads)
 
     def written_text(self, name, expected):
         """The text of the page as the last build wrote it, if the file still holds it."""
@@ -424,7 +429,8 @@ class RenderCache:
             for name, entry in sorted(self.pages.items()):
                 stamp = file_stamp(os.path.join(self.output_path, name))
                 if stamp is not None:
-                    pages[name] = [*entry[:2], *stamp, read_sets.setdefault(entry[2], len(read_sets))]
+                    sets = [read_sets.setdefault(part, len(read_sets)) for part in entry[2]]
+                    pages[name] = [*entry[:2], *stamp, sets]
         store = {
             "format": FORMAT,
             "inputs": self.inputs,
