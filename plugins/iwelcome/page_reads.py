@@ -37,63 +37,58 @@ import functools
 from jinja2.runtime import Context
 from pelican.contents import Content
 
-_reading = []  # {id: content object} read, per render under way, the innermost last
-_names = []  # {names of the context resolved}, beside each
+_reading = []  # a Read per render under way, the innermost last
 
 
 class Read:
-    """What a render read: `items`, the content objects; `names`, the names of the context it
+    """What a render read: `items`, {id: content object}; `names`, the names of the context it
     resolved (a template's own variables among them)."""
 
     def __init__(self):
-        self.items = []
+        self.items = {}
         self.names = set()
 
 
 @contextlib.contextmanager
 def recording():
-    """While a page renders: what it reads (a Read, filled when the block ends)."""
-    items, names = {}, set()
-    _reading.append(items)
-    _names.append(names)
+    """While a page renders: what it reads (a Read, complete when the block ends)."""
     read = Read()
+    _reading.append(read)
     try:
         yield read
     finally:
         _reading.pop()
-        _names.pop()
-        read.items.extend(items.values())
-        read.names.update(names)
         count_as_read(read)  # a part rendered within a page: the page reads it too
 
 
 def count_as_read(read):
     """What the page under way shows without reading it again (a cached part's Read)."""
     if _reading:
-        _reading[-1].update((id(item), item) for item in read.items)
-        _names[-1].update(read.names)
+        _reading[-1].items.update(read.items)
+        _reading[-1].names.update(read.names)
+
+
+def saw(value):
+    """While a page renders: `value` read, if it is an item."""
+    if isinstance(value, Content):
+        _reading[-1].items[id(value)] = value
 
 
 def note(value):
-    """Record `value` as read if it is an item, or a list, tuple or dict of them."""
-    read = _reading[-1]
-    if isinstance(value, Content):
-        read[id(value)] = value
-    elif isinstance(value, list | tuple):
-        for element in value:
-            if isinstance(element, Content):
-                read[id(element)] = element
-    elif isinstance(value, dict):
-        for element in value.values():
-            if isinstance(element, Content):
-                read[id(element)] = element
+    """While a page renders: `value` read, if it is an item, or a list, tuple or dict of them."""
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        value = (value,)
+    for element in value:
+        saw(element)
 
 
 def watching_getter(get):
     @functools.wraps(get)
     def watched(obj, name):
-        if _reading and isinstance(obj, Content):
-            _reading[-1][id(obj)] = obj
+        if _reading:
+            saw(obj)
         return get(obj, name)
 
     watched.watches_reads = True
@@ -122,9 +117,8 @@ class WatchingContext(Context):
     def resolve_or_missing(self, key):
         value = super().resolve_or_missing(key)
         if _reading:
-            _names[-1].add(key)
-            if isinstance(value, Content):
-                _reading[-1][id(value)] = value
+            _reading[-1].names.add(key)
+            saw(value)
         return value
 
 

@@ -129,8 +129,8 @@ def store_path(settings, output_path):
 
 
 def load_store(path, inputs):
-    """The last build's {"pages": {file: [key, text digest, size, time, [identities read]]},
-    "contexts": [context keys], "files": [...]}, or an empty one when there is none, it cannot be
+    """The last build's {"pages": {file: [key, text digest, size, time, (items read, names
+    resolved)]}, "contexts": [context keys], "files": [...]}, or an empty one when there is none, it cannot be
     read, or the inputs changed (then files are still listed: leftovers are removed whatever
     changed). The file names each identity and name once ("reads"), each set of them some pages
     read once ("read_sets", indices into "reads"), and each page the indices of its two sets, of
@@ -153,8 +153,8 @@ def load_store(path, inputs):
 
 
 def with_reads(pages, reads, read_sets):
-    """The pages' entries with the identities they read (a tuple, shared by the pages that read
-    the same) in place of their set's index; an entry that is not one is left out (its page is
+    """The pages' entries with what they read (two tuples, each shared by the pages that read the
+    same) in place of their sets' indices; an entry that is not one is left out (its page is
     rendered)."""
     try:
         sets = [tuple(reads[i] for i in indices) for indices in read_sets]
@@ -246,14 +246,14 @@ class RenderCache:
         self.inputs = inputs_digest(settings) if self.enabled else ""
         self.path = store_path(settings, output_path)
         self.previous = load_store(self.path, self.inputs)
-        self.pages = {}  # this build's {file: [key, text digest, identities read]}; sizes and times taken when saved
+        self.pages = {}  # this build's {file: [key, text digest, (items, names) read]}; sizes, times when saved
         self.signature = None
         self.shown_for = ((), ())  # (the context's keys, those its digest covers)
         self.context_key = None
         self.contexts = []  # the context keys of this build's pages (hex)
         self.known_contexts = set(self.previous["contexts"])
         self.context_digest = digest.ContextDigest(skip=PER_PAGE | NOT_SHOWN)
-        self.read_sets = {}  # the identities pages read: one tuple for each set
+        self.read_sets = {}  # what pages read: one tuple for each set of identities or names
         self.identity_names = {}  # one string for each identity that helpers' pages read
         self.rendered = self.reused = 0
         self.context = {}
@@ -315,8 +315,9 @@ class RenderCache:
         return h.digest()
 
     def key_with(self, base, reads):
-        """A page's key: what it is given (`base_in`), and the description of each article or page
-        that its render read (`reads`, their identities), as this build has them."""
+        """A page's key: what it is given (`base_in`), and what its render read (`reads`: the
+        description of each article or page, the digest of each name of the context), as this
+        build has them."""
         h = hashlib.blake2b(base, digest_size=16)
         h.update(self.context_digest.read(reads))
         return h.hexdigest()
@@ -337,8 +338,9 @@ class RenderCache:
                     return text
             with page_reads.recording() as read:
                 text = template.render(localcontext)
-            self.context_digest.know(read.items)
-            reads = self.shared(self.context_digest.identities(read.items, read.names))
+            items = read.items.values()
+            self.context_digest.know(items)
+            reads = self.shared(self.context_digest.identities(items, read.names))
             self.pages[name] = [self.key_with(base, reads), text_digest(text), reads]
         except digest.Undescribable as problem:
             logger.info("iwelcome plugin: every page rendered (%s)", problem)
@@ -377,7 +379,7 @@ class RenderCache:
 
     def accept(self, name, entry, rendered):
         """A page that a helper process rendered (or whose file's text it took again), with the
-        [key, text digest, identities read] it worked out, as if here (parallel_rendering.py)."""
+        [key, text digest, (items, names) read] it worked out, as if here (parallel_rendering.py)."""
         if self.enabled:
             key, text, reads = entry
             strings = self.identity_names
@@ -431,17 +433,17 @@ class RenderCache:
                 if stamp is not None:
                     sets = [read_sets.setdefault(part, len(read_sets)) for part in entry[2]]
                     pages[name] = [*entry[:2], *stamp, sets]
+        reads = sorted({read for found in read_sets for read in found})
+        index = {read: number for number, read in enumerate(reads)}
         store = {
             "format": FORMAT,
             "inputs": self.inputs,
-            "reads": sorted({read for found in read_sets for read in found}),
-            "read_sets": [],
+            "reads": reads,
+            "read_sets": [[index[read] for read in found] for found in read_sets],
             "pages": pages,
             "contexts": self.contexts if pages else [],
             "files": files_under(self.output_path),
         }
-        index = {read: number for number, read in enumerate(store["reads"])}
-        store["read_sets"] = [[index[read] for read in found] for found in read_sets]
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         with open(self.path, "w", encoding="utf-8") as f:
             json.dump(store, f)
