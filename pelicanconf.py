@@ -39,13 +39,13 @@ def newest_first(article):
 
 
 ARTICLE_ORDER_BY = newest_first
-WITH_FUTURE_DATES = False
+WITH_FUTURE_DATES = False  # a future Date is an embargo: the item waits as a draft
 # Keep what the readers made (Markdown turned into HTML) in cache/, so a rebuild reads only
 # the files that changed. The "reader" layer, not "generator": embargoes must be re-checked.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
-GZIP_CACHE = False  # a larger cache/, read and written faster  # a future Date is an embargo: the item waits as a draft
+GZIP_CACHE = False  # a larger cache/, read and written faster
 # Every value is escaped unless a template marks it safe: the HTML Pelican made from Markdown
 # (content, summary) and titles, which the plugin's reader escapes before typogrify.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
