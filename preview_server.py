@@ -428,9 +428,13 @@ class Preview:
 
     def write_quickly(self, paths):
         """Before the build of a save that changed only content files (`paths`, quick_paths):
-        their pages written at once when only their text changed (the build that follows writes
-        them again, the same)."""
+        their pages written at once when only their text or title changed (the build that follows
+        writes them again, the same). Not after a failed build: its problems are shown over the page until
+        a build passes its checks, and only the build can say whether this save fixed them."""
         if self.kept is None or not paths:
+            return
+        if self.snapshot()["good"] is False:
+            print("No quick write: the last build failed; the build says whether this save fixes it", flush=True)
             return
         started = time.perf_counter()
         answer = self.ask_kept({"write": [str(path) for path in paths]})

@@ -313,12 +313,14 @@ def bench_related(c, sizes="1000,5000,20000", runs=3):
         "site": "this site's content instead",
         "edits": "how many edits of an article's text",
         "title_edits": "how many of its title",
+        "topic_edits": "how many that give it a new topic",
     }
 )
-def bench_preview(c, articles=2000, site=False, edits=7, title_edits=3):
+def bench_preview(c, articles=2000, site=False, edits=7, title_edits=3, topic_edits=3):
     """Time save to served in the preview (livereload): edits of one article, a real HTTP client polling its page."""
     source = ["--site"] if site else ["--articles", articles]
-    succeed([sys.executable, "benchmarks/preview_bench.py", *source, "--edits", edits, "--title-edits", title_edits])
+    edits = ["--edits", edits, "--title-edits", title_edits, "--topic-edits", topic_edits]
+    succeed([sys.executable, "benchmarks/preview_bench.py", *source, *edits])
 
 
 @task(

@@ -1,6 +1,6 @@
 """Save to served: how long after an editor saves an article the preview serves its new page.
 
-    python benchmarks/preview_bench.py [--articles 2000 | --site] [--edits 7] [--title-edits 3]
+    python benchmarks/preview_bench.py [--articles 2000 | --site] [--edits 7] [--title-edits 3] [--topic-edits 3]
 
 Starts the preview (preview_server.start, as `python3 tasks.py livereload` does) on a copy of
 this site's content (--site) or on the synthetic corpus (benchmarks/corpus.py), in a temporary
@@ -11,9 +11,11 @@ until the page has the word: the time from the save to that answer; the time fro
 the long poll of a browser's reloader on that page answers (the page reloads); and the time until
 the build has ended. Each edit starts once the preview is idle again (its search index made).
 The page as first served must be byte for byte the page its build then writes. Then come
---title-edits edits of the article's title (listings show it: no quick write, the page is served
-once its build has written it). Prints the median, the fastest and the slowest of each, and each
-build's own time as the preview measured it.
+--title-edits edits of the article's title (written at once too: the build only shows a title),
+and --topic-edits edits that give it a new topic (no quick write: the topic's pages list it; the
+page is served once its build, having read, checked and prepared the site, has written it first).
+Prints the median, the fastest and the slowest of each, and each build's own time as the preview
+measured it.
 """
 
 import argparse
@@ -36,6 +38,7 @@ sys.path.insert(0, str(ROOT))  # preview_server.py, at the top of the repository
 import preview_server  # noqa: E402 - after the repository is on sys.path
 
 TITLE = re.compile(r"^Title:.*$", re.MULTILINE)
+TAGS = re.compile(r"^Tags:.*$", re.MULTILINE)
 DEADLINE = 120.0  # seconds an edit, or the first build, may take before the benchmark gives up
 
 
@@ -89,6 +92,7 @@ def main(argv=None):
     source.add_argument("--site", action="store_true", help="a copy of this site's content instead")
     parser.add_argument("--edits", type=int, default=7, help="edits of an article's text")
     parser.add_argument("--title-edits", type=int, default=3, help="edits of its title")
+    parser.add_argument("--topic-edits", type=int, default=3, help="edits that give it a new topic")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="iwelcome-preview-bench-") as tmp:
@@ -113,9 +117,9 @@ def main(argv=None):
                 sys.exit(f"the first build failed: {first['problems']}")
             print(f"{name}: first build {first['seconds']:.1f} s", flush=True)
             idle(address)
-            results = {"text": ([], [], [], []), "title": ([], [], [], [])}  # served, reload, build end, build
-            for edit in range(args.edits + args.title_edits):
-                kind = "text" if edit < args.edits else "title"
+            results = {kind: ([], [], [], []) for kind in ("text", "title", "topic")}  # served, reload, end, build
+            kinds = ["text"] * args.edits + ["title"] * args.title_edits + ["topic"] * args.topic_edits
+            for edit, kind in enumerate(kinds):
                 word = f"benchmarkedit{edit}x{time.time_ns()}"
                 before = status(address)
                 reloaded, ended = [], []
@@ -129,8 +133,10 @@ def main(argv=None):
                     watcher.start()
                 if kind == "text":
                     edited = original.rstrip("\n") + f"\n\nThe new word is {word} here.\n"
-                else:
+                elif kind == "title":
                     edited = TITLE.sub(lambda m, word=word: f"{m.group(0)} {word}", original, count=1)
+                else:
+                    edited = TAGS.sub(lambda m, word=word: f"{m.group(0)}, {word}", original, count=1)
                 article.write_text(edited, encoding="utf-8")
                 saved = time.perf_counter()
                 wait_until(lambda word=word: word in get(address + url_path), f"edit {edit + 1} to be served")

@@ -262,16 +262,23 @@ def test_the_cache_root_is_the_folder_above_a_versions_own(cache_path, root):
     assert cache_root({"CACHE_PATH": cache_path}) == root
 
 
-def test_an_edit_is_to_the_text_alone_when_fields_summary_and_site_links_are_as_they_were():
-    def item(body, summary="A judge paused four deportations.", **metadata):
+def test_an_edit_is_to_the_text_and_title_alone_when_fields_address_summary_and_site_links_are_as_they_were():
+    def item(body, summary="A judge paused four deportations.", slug="a", **metadata):
         fields = {"title": "Families win", "tags": "Asylum", **metadata}
-        return SimpleNamespace(metadata=fields, summary=summary, get_content=lambda siteurl: body)
+        address = {"slug": slug, "url": f"updates/{slug}/", "save_as": f"updates/{slug}/index.html"}
+        return SimpleNamespace(metadata=fields, summary=summary, get_content=lambda siteurl: body, **address)
 
     before = item('<p>Text with <a href="/updates/b/">a link</a>.</p>')
     assert what_else_changed(before, item('<p>New text, <a href="/updates/b/">same link</a>.</p>'), "") is None
     outside = item('<p>New text, <a href="https://example.org/">another host</a> <a href="/updates/b/">b</a>.</p>')
     assert what_else_changed(before, outside, "") is None  # a link off the site changes no other page
-    assert what_else_changed(before, item("<p>x</p>", title="New"), "") == "its fields changed (Title)"
+    assert what_else_changed(before, item(before.get_content(""), title="New"), "") is None  # only shown
+    assert what_else_changed(before, item("<p>x</p>", title="New", tags="Detention"), "") == (
+        "its fields changed (Tags, Title)"
+    )
+    assert what_else_changed(before, item(before.get_content(""), title="New", slug="new"), "") == (
+        "its address changed"  # SLUGIFY_SOURCE = "title" makes the address of a file without Slug from its title
+    )
     assert what_else_changed(before, item("<p>x</p>", _markup=[("dropped", "<script>")]), "") == (
         "what its text holds changed (dropped markup, [action: ...] lines, reading time)"
     )
@@ -281,6 +288,65 @@ def test_an_edit_is_to_the_text_alone_when_fields_summary_and_site_links_are_as_
     assert what_else_changed(before, item("<p>Text, the link taken away.</p>"), "") == (
         "its links to the site's pages or files changed"
     )
+
+
+def test_the_fields_the_build_only_shows_are_named_when_their_value_changed():
+    from iwelcome.edited_page import shown_changes
+
+    def item(**metadata):
+        return SimpleNamespace(metadata=metadata)
+
+    before = item(title="Families win", tags="Asylum")
+    again = "Families win, again"
+    assert shown_changes(before, item(title=again, tags="Detention")) == ("title",)
+    assert shown_changes(before, item(title="Families win", tags="Detention")) == ()
+    assert shown_changes(before, item(tags="Asylum")) == ()  # taken away: the build says whether it may be
+    assert shown_changes(item(tags="Asylum"), before) == ()  # added
+
+
+def listed(*titles, order_by="basename", translation_id="slug"):
+    """A page generator's state, its pages in the order Pelican gave them: (generator, pages)."""
+    pages = [
+        SimpleNamespace(title=title, slug=f"p{n}", source_path=f"/c/pages/p{n}.md", metadata={"title": title})
+        for n, title in enumerate(titles)
+    ]
+    settings = {"PAGE_ORDER_BY": order_by, "PAGE_TRANSLATION_ID": translation_id}
+    return SimpleNamespace(settings=settings, pages=pages, hidden_pages=[], draft_pages=[]), pages
+
+
+def test_a_new_title_is_shown_by_the_builds_item_while_the_page_renders_then_taken_back():
+    from iwelcome.edited_page import showing
+
+    _generator, [page] = listed("Old")
+    _generator, [edited] = listed("New")
+    with showing(page, edited, ("title",)):
+        assert (page.title, page.metadata["title"]) == ("New", "New")
+    assert (page.title, page.metadata["title"]) == ("Old", "Old")
+    with pytest.raises(RuntimeError), showing(page, edited, ("title",)):
+        raise RuntimeError("a render that fails")
+    assert (page.title, page.metadata["title"]) == ("Old", "Old")
+
+
+@pytest.mark.parametrize(
+    ("order_by", "translation_id", "new_title", "why"),
+    [
+        ("basename", "slug", "Zebra", None),  # by file name: a title moves nothing
+        ("title", "slug", "Beta two", None),  # by title, still between Alpha and Gamma
+        ("title", "slug", "Zebra", "its place in the lists changed"),
+        ("reversed-title", "slug", "Aardvark", "its place in the lists changed"),
+        ("basename", ["title", "lang"], "Beta two", "its translations are found by a field that changed"),
+        ("basename", None, "Zebra", None),  # no translations at all
+    ],
+)
+def test_a_title_that_would_place_an_item_otherwise_is_left_to_the_build(order_by, translation_id, new_title, why):
+    from iwelcome.edited_page import placed_otherwise, showing
+
+    generator, pages = listed("Alpha", "Beta", "Gamma", order_by=order_by, translation_id=translation_id)
+    if order_by.startswith("reversed-"):
+        generator.pages.reverse()
+    _generator, [edited] = listed(new_title)
+    with showing(pages[1], edited, ("title",)):
+        assert placed_otherwise(generator, pages[1]) == why
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ rebuilds, the new page after, a failed build's lines, and output/ as a plain pre
 (The overlay in a real browser: tests/browser/test_preview.py.)"""
 
 import filecmp
+import itertools
 import shutil
 import time
 import urllib.error
@@ -10,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -128,12 +130,12 @@ def test_an_edit_is_served_after_its_build_and_the_last_page_meanwhile(preview_s
     assert "The first title" in fetch(page)[1]
     first = site.status()
     site.hold.touch()  # the next build waits at its start until the test lets it go
-    site.write("updates/a.md", article(Title="The second title"))
+    site.write("updates/a.md", article(Title="The first title", Tags="Detention"))  # a topic: no quick write
     poll(lambda: site.status()["building"], "the build of the edit")
 
     started = time.monotonic()
     status, html = fetch(page)
-    assert status == 200 and "The first title" in html
+    assert status == 200 and "/topics/asylum/" in html and "/topics/detention/" not in html
     assert time.monotonic() - started < 2, "the server answered slowly while it built"
     assert site.status()["building"], "the page was answered during the build"
 
@@ -141,7 +143,7 @@ def test_an_edit_is_served_after_its_build_and_the_last_page_meanwhile(preview_s
     after = site.status(since=first["build"])
     assert after["good"] and after["build"] == first["build"] + 1
     status, html = fetch(page)
-    assert status == 200 and "The second title" in html and "The first title" not in html
+    assert status == 200 and "/topics/detention/" in html and "/topics/asylum/" not in html
 
 
 def test_a_broken_file_gives_its_lines_and_the_last_good_page_until_it_is_fixed(preview_site):
@@ -318,11 +320,41 @@ def two_updates_held(preview_site):
     return site, first, before
 
 
+def test_a_new_title_alone_is_served_before_its_build_and_the_build_writes_the_same_bytes(preview_site):
+    site, first, _before = two_updates_held(preview_site)
+    listing = (site.output / "updates" / "index.html").read_bytes()
+    site.write("updates/a.md", article_with("The first text.", Title="The reworded title"))
+    poll(lambda: site.status()["edits"] > first["edits"], "the quick write")
+    page = BeautifulSoup(fetch(site.address + "/updates/a/")[1], "html.parser")
+    assert words(page.h1) == "The reworded title"  # typogrify joins the last two words with a no-break space
+    assert words(page.title).startswith("The reworded title")
+    during = site.status()
+    assert during["build"] == first["build"], "served before its build ended (it waits at its start)"
+    assert during["edited"] == ["/updates/a/"]
+    assert (site.output / "updates" / "index.html").read_bytes() == listing, "only the edited page is written quickly"
+    quick = page_file(site).read_bytes()
+
+    site.hold.unlink()
+    after = site.status(since=first["build"])
+    assert after["good"]
+    assert page_file(site).read_bytes() == quick, "the build wrote another page than the quick write"
+    assert after["settled"] == {"/updates/a/": during["edits"]}
+    assert "The reworded title" in words(
+        BeautifulSoup((site.output / "updates" / "index.html").read_bytes(), "html.parser")
+    )
+
+
+def words(element):
+    return " ".join(element.get_text().split())
+
+
 @pytest.mark.parametrize(
     ("edit", "why"),
     [
-        ({"Title": "A new title"}, "a field: listings show it"),
+        ({"Date": "2024-03-16"}, "a date: the archives and listings are in its order"),
         ({"Tags": "Asylum, Detention"}, "a topic: the topic's page lists it"),
+        ({"Title": "A new title", "Summary": "Another summary."}, "a summary beside a title: listings show it"),
+        ({"Title": ""}, "an error in a field"),
         ({"body": "The text, linking to [a page](/updates/nothing-here/) the site does not have."}, "an error"),
         ({"body": "The text, now linking to [another update](/updates/b/)."}, "a new link to the site"),
     ],
@@ -336,7 +368,7 @@ def test_an_edit_beyond_the_text_or_with_an_error_waits_for_its_build(preview_si
     assert page_file(site).read_bytes() == before, why
     site.hold.unlink()
     after = site.status(since=first["build"])
-    if why == "an error":  # nothing written, first or later
+    if why.startswith("an error"):  # nothing written, first or later
         assert after["good"] is False and after["edits"] == first["edits"]
         assert page_file(site).read_bytes() == before
     else:
@@ -389,6 +421,22 @@ def test_a_quick_page_is_put_back_when_its_build_fails_and_written_by_the_build_
     assert "second version" in fetch(site.address + "/updates/a/")[1]
 
 
+def test_after_a_failed_build_a_save_is_left_to_its_build_which_alone_says_whether_it_fixed_it(preview_site):
+    site = preview_site({"updates/a.md": article_with("The first text.", Title="The first title")})
+    first = site.status()
+    site.write("updates/a.md", article_with("The first text.", Title="The first title", Date="2024-13-45"))
+    failed = site.status(since=first["build"])
+    assert failed["good"] is False and failed["problems"]
+    site.hold.touch()
+    site.write("updates/a.md", article_with("The second text.", Title="The second title"))  # fixed, and edited
+    poll(lambda: site.status()["building"], "the build of the fix")
+    assert site.status()["edits"] == failed["edits"], "written quickly under the last build's problems"
+    site.hold.unlink()
+    after = site.status(since=failed["build"])
+    assert after["good"] and after["problems"] == []
+    assert "The second text." in words(BeautifulSoup(fetch(site.address + "/updates/a/")[1], "html.parser"))
+
+
 _started = {}  # {the test's preview_site: its site}, across Hypothesis's examples
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("*_`[]()<>&#!-\n"), max_size=80
@@ -436,13 +484,39 @@ TITLE = st.text(
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=TITLE)
-def test_whatever_a_new_title_is_the_page_written_first_is_the_page_its_build_writes(preview_site, title):
-    """A title from anywhere (markup, entities, any script): the page its build writes first, once
-    the checks passed, is byte for byte the page that build then writes; a build whose checks fail
-    writes nothing, first or later."""
+def test_whatever_a_new_title_is_a_quick_page_is_the_page_its_build_writes(preview_site, title):
+    """A title from anywhere (markup, entities, any script), the title alone changed: a quick write
+    either does not happen, or writes the bytes the build then writes; a build whose checks fail
+    leaves the last good page."""
+    site, first, good_before = one_preview(preview_site)
+    site.hold.touch()
+    site.write("updates/a.md", article_with("The first text.", Title=title))
+    poll(lambda: site.status()["building"], "the build of the edit")  # a quick write comes before it
+    during = site.status()
+    quick = page_file(site).read_bytes() if during["edits"] > first["edits"] else None
+    event("written quickly" if quick is not None else "left to the build")
+    site.hold.unlink()
+    site.status(since=first["build"])
+    poll(lambda: not site.status()["building"], "the builds of the edit")
+    after = site.status()
+    if after["good"] and quick is not None:
+        assert page_file(site).read_bytes() == quick
+    if not after["good"]:
+        assert quick is None and page_file(site).read_bytes() == good_before
+
+
+_topics = itertools.count()  # a new topic at each example: the edit is never the title alone
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=TITLE)
+def test_whatever_a_new_title_and_topic_are_the_page_written_first_is_the_page_its_build_writes(preview_site, title):
+    """A title from anywhere with a new topic (not a quick write: the topic's page lists it): the
+    page its build writes first, once the checks passed, is byte for byte the page that build then
+    writes; a build whose checks fail writes nothing, first or later."""
     site, first, good_before = one_preview(preview_site)
     site.hold_writing.touch()
-    site.write("updates/a.md", article_with("The first text.", Title=title))
+    site.write("updates/a.md", article_with("The first text.", Title=title, Tags=f"Asylum, Topic {next(_topics)}"))
     poll(
         lambda: site.waiting_to_write.exists() or site.status()["build"] > first["build"],
         "the build of the edit, held before it renders the site or ended",
@@ -453,6 +527,7 @@ def test_whatever_a_new_title_is_the_page_written_first_is_the_page_its_build_wr
     site.hold_writing.unlink()
     poll(lambda: not site.status()["building"] and site.status()["build"] > first["build"], "the builds of the edit")
     after = site.status()
+    assert during["build"] == first["build"] or not after["good"], "a new topic is not written quickly"
     if after["good"] and written_first is not None:
         assert page_file(site).read_bytes() == written_first
     if not after["good"]:

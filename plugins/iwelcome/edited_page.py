@@ -1,35 +1,40 @@
-"""The preview's quick write: when an editor changes only the text of an article or page, its
-page is written at once from the last good preview build, before the whole build that follows.
+"""The preview's quick write: when an editor changes only the text or the title of an article or
+page, its page is written at once from the last good preview build, before the whole build that
+follows.
 
 A preview build (PREVIEW on) keeps what it read and prepared (`remember`); preview_server.py keeps
 that build's process alive, and asks it to `write` the pages of the files a save changed. For
 each file it reads the file again, with the site's readers, and writes the item's page only when:
 
 - the file is an article or page that the build wrote a page for (not a new file, not an action);
-- everything but the text is as the build read it: every field of its metadata, including what
-  the reader found in the text (markup dropped, `[action: ...]` lines, reading time), and its
-  summary, which listings show;
+- everything but the text and the fields the build only shows (SHOWN_FIELDS: the title) is as
+  the build read it: every other field of its metadata, including what the reader found in the
+  text (markup dropped, `[action: ...]` lines, reading time), its address, and its summary;
 - the text links to and shows the same pages and files of the site as before (which pages link
   to unpublished items, and which files are copied, are worked out from these);
-- the text has none of the errors the build's checks would find in it (checks.text_linter), and
-  Pelican logged no error while reading it;
+- the text has none of the errors the build's checks would find in it (checks.text_linter), nor
+  its fields (validation.check_item), and Pelican logged no error while reading it;
 - the page, rendered from the build's state with the text as it was, is byte for byte the file
   that build wrote: what the page shows besides its text is taken as it was, so this proves the
   quick page is made as the build makes it.
 
 Then the page is rendered with the new text, as Pelican's writer would render it, and replaces
-the file (whole, never half-written). Otherwise nothing is written and the reason is given
-(`Declined`): the build that follows does it all, as it always does. The build after a quick
-write renders that page again and writes the same bytes (tests/test_preview_server.py holds it
-to that); if that build fails, `undo` puts back the page the last good build wrote.
+the file (whole, never half-written). A new title is given to the build's item itself while the
+page renders (`showing`), so that every list of the build that holds the item shows it new, as the
+build that follows will: a listing on the page that shows the item shows the new title too. A title
+that would move the item in a list Pelican orders (an ARTICLE_ORDER_BY by title), or change which
+translations it has, is left to the build (`placed_otherwise`). Otherwise nothing is written and
+the reason is given (`Declined`): the build that follows does it all, as it always does. The build
+after a quick write renders that page again and writes the same bytes (tests/test_preview_server.py
+holds it to that); if that build fails, `undo` puts back the page the last good build wrote.
 
-An edit beyond the text (a title, a tag, a date) is not written from the last build: what other
-items show of it is worked out anew by the build. For such an edit, the preview's build writes
-the edited items' pages first (`write_first`): as soon as it has checked and prepared what every
-page shows, before it renders anything else, and says so (`tell`), so that the browser shows the
-edited page while the rest of the site is rendered. The build then writes that page again, in its
-turn, with the same bytes (the page depends on what it shows only; the preview's benchmark checks
-it at each edit).
+An edit to any other field (a tag, a date) is not written from the last build: what it changes,
+the build works out anew (a topic's list, the related updates, the order of the archives). For such
+an edit, the preview's build writes the edited items' pages first (`write_first`): as soon as it
+has checked and prepared what every page shows, before it renders anything else, and says so
+(`tell`), so that the browser shows the edited page while the rest of the site is rendered. The
+build then writes that page again, in its turn, with the same bytes (the page depends on what it
+shows only; the preview's benchmark checks it at each edit).
 
 Only the preview does this: a build with PREVIEW off keeps nothing and writes nothing first.
 """
@@ -42,6 +47,7 @@ from itertools import chain
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.readers import Readers
+from pelican.utils import order_content
 
 from . import checks, report, validation
 from .contents import all_contents, generators_by_kind
@@ -57,6 +63,13 @@ _first = []  # (the files whose pages the build under way writes first, tell), s
 # the topics as written) or the folder (the category).
 PROBLEM_FIELDS = frozenset({"_refused", "_unreadable", "_missing", "_hints", "_invalid", "_control"})
 FOUND_IN_TEXT = frozenset({"_markup", "_action_slots", "_stray_markers", "reading_minutes"})
+# The fields that the build only shows: no stage works anything out from them (not an address, a
+# topic, the related updates, the actions or the order of a listing, with the site's settings), and
+# the checks read them in the item alone (validation.check_item). An edit to one is written quickly
+# too (`showing`, `placed_otherwise`).
+SHOWN_FIELDS = frozenset({"title"})
+# The lists of its generator that Pelican orders by ARTICLE_ORDER_BY or PAGE_ORDER_BY.
+ORDERED_LISTS = {"ARTICLE": ("articles", "hidden_articles", "drafts"), "PAGE": ("pages", "hidden_pages", "draft_pages")}
 
 
 class Declined(Exception):
@@ -180,16 +193,27 @@ def read_again(generator, item):
 
 
 def what_else_changed(before, after, site_url):
-    """What changed in an item besides its text (None when nothing did): `before` as the build
-    knew it, `after` as its file reads now. Pure over the two items, for the tests."""
-    if before.metadata != after.metadata:
-        keys = before.metadata.keys() | after.metadata.keys()
-        return changed_fields([key for key in keys if before.metadata.get(key) != after.metadata.get(key)])
+    """What changed in an item besides its text and its SHOWN_FIELDS (None when nothing did):
+    `before` as the build knew it, `after` as its file reads now. Pure over the two items, for the
+    tests."""
+    keys = before.metadata.keys() | after.metadata.keys()
+    changed = [key for key in keys if before.metadata.get(key) != after.metadata.get(key)]
+    if [key for key in changed if key not in shown_changes(before, after)]:
+        return changed_fields(changed)
+    if (before.slug, before.url, before.save_as) != (after.slug, after.url, after.save_as):
+        return "its address changed"
     if before.summary != after.summary:
         return "its summary changed"
     if linked_paths(before.get_content(""), site_url) != linked_paths(after.get_content(""), site_url):
         return "its links to the site's pages or files changed"
     return None
+
+
+def shown_changes(before, after):
+    """The SHOWN_FIELDS whose value changed between `before` and `after`, sorted (a field added or
+    taken away is not one: the build says whether it may be). Pure, for the tests."""
+    old, new = before.metadata, after.metadata
+    return tuple(sorted(key for key in SHOWN_FIELDS if key in old and key in new and old[key] != new[key]))
 
 
 def changed_fields(keys):
@@ -242,10 +266,13 @@ def write(paths):
             raise Declined(f"{os.path.basename(path)}: {why}")
         edits.append((generator, item, edited, values))
     articles, pages = all_contents(articles_gen, pages_gen)
-    lint = checks.text_linter(settings, checks.rules_for(settings), articles + pages, actions_gen.slugs())
-    written = []
+    rules = checks.rules_for(settings)
+    lint = checks.text_linter(settings, rules, articles + pages, actions_gen.slugs())
+    as_on_disk = []
     for generator, item, edited, values in edits:
-        problems = lint(checks.as_item(item, "article" if generator is articles_gen else "page", settings), edited)
+        kind = "article" if generator is articles_gen else "page"
+        problems = lint(checks.as_item(item, kind, settings), edited)
+        problems += validation.check_item(checks.as_item(edited, kind, settings), rules)
         if problems:
             raise Declined(f"{os.path.basename(item.source_path)}: the build will say what is wrong in it")
         name, as_built = render(generator, item, {**values, _own(values): Edited(item, item)})
@@ -259,12 +286,58 @@ def write(paths):
             raise Declined(f"{name} is not in the output folder") from None
         if as_built.encode("utf-8") != on_disk:
             raise Declined(f"{name} is not made here as the build made it")
-        _name, html = render(generator, item, {**values, _own(values): Edited(item, edited)})
-        written.append((target, name, on_disk, html))
+        as_on_disk.append((target, name, on_disk))
+    written = []
+    with contextlib.ExitStack() as shown:
+        for _generator, item, edited, _values in edits:
+            shown.enter_context(showing(item, edited, shown_changes(item, edited)))
+        for (generator, item, edited, values), (target, name, on_disk) in zip(edits, as_on_disk, strict=True):
+            why = placed_otherwise(generator, item)
+            if why:
+                raise Declined(f"{os.path.basename(item.source_path)}: {why}")
+            _name, html = render(generator, item, {**values, _own(values): Edited(item, edited)})
+            written.append((target, name, on_disk, html))
     for target, _name, on_disk, html in written:
         _undo.setdefault(target, on_disk)
         replace(target, html.encode("utf-8"))
     return [name for _target, name, _before, _html in written]
+
+
+@contextlib.contextmanager
+def showing(item, edited, fields):
+    """The build's `item` with the values of `fields` (shown_changes) as the item `edited` (its file
+    read again) has them, in its metadata and its attributes, while the block runs; then as it was.
+    Every list of the build that holds the item, and so every listing on the page, shows it as the
+    build that follows will."""
+    kept = {key: (item.metadata[key], getattr(item, key)) for key in fields}
+    try:
+        for key in fields:
+            item.metadata[key] = edited.metadata[key]
+            setattr(item, key, getattr(edited, key))
+        yield
+    finally:
+        for key, (in_metadata, attribute) in kept.items():
+            item.metadata[key] = in_metadata
+            setattr(item, key, attribute)
+
+
+def placed_otherwise(generator, item):
+    """Why Pelican would place the item, as it is now (showing), otherwise than the build did (None
+    when it would not): in another place in a list it orders (ARTICLE_ORDER_BY, PAGE_ORDER_BY, by
+    a new title say), or with other translations (ARTICLE_TRANSLATION_ID, PAGE_TRANSLATION_ID)."""
+    settings = generator.settings
+    prefix = "ARTICLE" if isinstance(generator, ArticlesGenerator) else "PAGE"
+    for name in ORDERED_LISTS[prefix]:
+        listed = getattr(generator, name, [])
+        if any(other is item for other in listed):
+            if order_content(list(listed), settings[f"{prefix}_ORDER_BY"]) != listed:
+                return "its place in the lists changed"
+            break
+    ids = settings[f"{prefix}_TRANSLATION_ID"]
+    ids = [ids] if isinstance(ids, str) else list(ids or ())
+    if any(name in SHOWN_FIELDS for name in ids):
+        return "its translations are found by a field that changed"
+    return None
 
 
 def undo():

@@ -67,15 +67,16 @@ def test_a_failed_build_shows_its_lines_over_the_page_and_a_fix_reloads_it(brows
 EDITS = {
     # edit: (the new file, what the page shows of it, the hold that keeps its build from ending)
     "text": (article(Title="The first title").replace("The body", "The new body"), ("p", "The new body"), "hold"),
-    "title": (article(Title="A reworded title"), ("h1", "reworded"), "hold_writing"),
+    "title": (article(Title="A reworded title"), ("h1", "reworded"), "hold"),
+    "topic": (article(Title="A reworded title", Tags="Asylum, Detention"), ("h1", "reworded"), "hold_writing"),
 }
 
 
 @pytest.mark.parametrize("edit", EDITS)
 def test_an_edit_reloads_the_page_once_before_its_build_ends(browser, preview_site, edit):
-    """A quick write of a new text (edited_page.py), or a build writing a retitled page first,
-    reloads the page before the build ends; the build then leaves the page as it was written, so
-    it does not reload the page again."""
+    """A quick write of a new text or title (edited_page.py), or a build writing the page of an
+    item with a new topic first, reloads the page before the build ends; the build then leaves the
+    page as it was written, so it does not reload the page again."""
     text, (tag, shown), hold = EDITS[edit]
     site = preview_site({"updates/a.md": article(Title="The first title")})
     context = browser.new_context(**PHONE, service_workers="block", locale="en-US")
@@ -83,7 +84,7 @@ def test_an_edit_reloads_the_page_once_before_its_build_ends(browser, preview_si
         page = context.new_page()
         page.goto(site.address + "/updates/a/", wait_until="load")
         first = site.status()
-        getattr(site, hold).touch()  # the build waits at its start (text) or before the site is rendered (title)
+        getattr(site, hold).touch()  # the build waits at its start, or before the site is rendered (topic)
         with page.expect_navigation(timeout=30_000):
             site.write("updates/a.md", text)
         page.locator(tag, has_text=shown).first.wait_for(timeout=10_000)
