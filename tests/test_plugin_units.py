@@ -328,25 +328,35 @@ def test_a_new_title_is_shown_by_the_builds_item_while_the_page_renders_then_tak
 
 
 @pytest.mark.parametrize(
-    ("order_by", "translation_id", "new_title", "why"),
+    ("order_by", "translation_id", "formatted", "new_title", "why"),
     [
-        ("basename", "slug", "Zebra", None),  # by file name: a title moves nothing
-        ("title", "slug", "Beta two", None),  # by title, still between Alpha and Gamma
-        ("title", "slug", "Zebra", "its place in the lists changed"),
-        ("reversed-title", "slug", "Aardvark", "its place in the lists changed"),
-        ("basename", ["title", "lang"], "Beta two", "its translations are found by a field that changed"),
-        ("basename", None, "Zebra", None),  # no translations at all
+        ("basename", "slug", ["summary"], "Zebra", None),  # by file name: a title moves nothing
+        ("title", "slug", ["summary"], "Beta two", None),  # by title, still between Alpha and Gamma
+        ("title", "slug", ["summary"], "Zebra", "its place in the lists changed"),
+        ("reversed-title", "slug", [], "Aardvark", "its place in the lists changed"),
+        ("basename", ["title", "lang"], [], "Beta two", "its translations are found by a field that changed"),
+        ("basename", None, [], "Zebra", None),  # no translations at all
+        (
+            "basename",
+            "slug",
+            ["summary", "Title"],
+            "Zebra",
+            "Pelican works out the links in a field that changed (FORMATTED_FIELDS)",
+        ),
     ],
 )
-def test_a_title_that_would_place_an_item_otherwise_is_left_to_the_build(order_by, translation_id, new_title, why):
-    from iwelcome.edited_page import placed_otherwise, showing
+def test_a_title_that_pelican_would_treat_otherwise_is_left_to_the_build(
+    order_by, translation_id, formatted, new_title, why
+):
+    from iwelcome.edited_page import showing, treated_otherwise
 
     generator, pages = listed("Alpha", "Beta", "Gamma", order_by=order_by, translation_id=translation_id)
+    generator.settings["FORMATTED_FIELDS"] = formatted
     if order_by.startswith("reversed-"):
         generator.pages.reverse()
     _generator, [edited] = listed(new_title)
     with showing(pages[1], edited, ("title",)):
-        assert placed_otherwise(generator, pages[1]) == why
+        assert treated_otherwise(generator, pages[1], ("title",)) == why
 
 
 @pytest.mark.parametrize(

@@ -23,10 +23,11 @@ the file (whole, never half-written). A new title is given to the build's item i
 page renders (`showing`), so that every list of the build that holds the item shows it new, as the
 build that follows will: a listing on the page that shows the item shows the new title too. A title
 that would move the item in a list Pelican orders (an ARTICLE_ORDER_BY by title), or change which
-translations it has, is left to the build (`placed_otherwise`). Otherwise nothing is written and
-the reason is given (`Declined`): the build that follows does it all, as it always does. The build
-after a quick write renders that page again and writes the same bytes (tests/test_preview_server.py
-holds it to that); if that build fails, `undo` puts back the page the last good build wrote.
+translations it has, or whose links Pelican would work out (FORMATTED_FIELDS), is left to the
+build (`treated_otherwise`). Otherwise nothing is written and the reason is given (`Declined`):
+the build that follows does it all, as it always does. The build after a quick write renders that
+page again and writes the same bytes (tests/test_preview_server.py holds it to that); if that
+build fails, `undo` puts back the page the last good build wrote.
 
 An edit to any other field (a tag, a date) is not written from the last build: what it changes,
 the build works out anew (a topic's list, the related updates, the order of the archives). For such
@@ -66,7 +67,7 @@ FOUND_IN_TEXT = frozenset({"_markup", "_action_slots", "_stray_markers", "readin
 # The fields that the build only shows: no stage works anything out from them (not an address, a
 # topic, the related updates, the actions or the order of a listing, with the site's settings), and
 # the checks read them in the item alone (validation.check_item). An edit to one is written quickly
-# too (`showing`, `placed_otherwise`).
+# too (`showing`, `treated_otherwise`).
 SHOWN_FIELDS = frozenset({"title"})
 # The lists of its generator that Pelican orders by ARTICLE_ORDER_BY or PAGE_ORDER_BY.
 ORDERED_LISTS = {"ARTICLE": ("articles", "hidden_articles", "drafts"), "PAGE": ("pages", "hidden_pages", "draft_pages")}
@@ -292,7 +293,7 @@ def write(paths):
         for _generator, item, edited, _values in edits:
             shown.enter_context(showing(item, edited, shown_changes(item, edited)))
         for (generator, item, edited, values), (target, name, on_disk) in zip(edits, as_on_disk, strict=True):
-            why = placed_otherwise(generator, item)
+            why = treated_otherwise(generator, item, shown_changes(item, edited))
             if why:
                 raise Declined(f"{os.path.basename(item.source_path)}: {why}")
             _name, html = render(generator, item, {**values, _own(values): Edited(item, edited)})
@@ -321,11 +322,15 @@ def showing(item, edited, fields):
             setattr(item, key, attribute)
 
 
-def placed_otherwise(generator, item):
-    """Why Pelican would place the item, as it is now (showing), otherwise than the build did (None
-    when it would not): in another place in a list it orders (ARTICLE_ORDER_BY, PAGE_ORDER_BY, by
-    a new title say), or with other translations (ARTICLE_TRANSLATION_ID, PAGE_TRANSLATION_ID)."""
+def treated_otherwise(generator, item, fields):
+    """Why Pelican would treat the item, with new values of `fields` (showing), otherwise than the
+    build did (None when it would not): work out the links in one of them (FORMATTED_FIELDS, which
+    Pelican does once every file is read), put the item in another place in a list it orders
+    (ARTICLE_ORDER_BY, PAGE_ORDER_BY: by title, say), or group it with other translations
+    (ARTICLE_TRANSLATION_ID, PAGE_TRANSLATION_ID)."""
     settings = generator.settings
+    if set(fields) & {str(name).lower() for name in settings.get("FORMATTED_FIELDS", ())}:
+        return "Pelican works out the links in a field that changed (FORMATTED_FIELDS)"
     prefix = "ARTICLE" if isinstance(generator, ArticlesGenerator) else "PAGE"
     for name in ORDERED_LISTS[prefix]:
         listed = getattr(generator, name, [])
@@ -335,7 +340,7 @@ def placed_otherwise(generator, item):
             break
     ids = settings[f"{prefix}_TRANSLATION_ID"]
     ids = [ids] if isinstance(ids, str) else list(ids or ())
-    if any(name in SHOWN_FIELDS for name in ids):
+    if set(fields) & set(ids):
         return "its translations are found by a field that changed"
     return None
 
