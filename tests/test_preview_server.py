@@ -344,6 +344,44 @@ def test_a_new_title_alone_is_served_before_its_build_and_the_build_writes_the_s
     )
 
 
+@pytest.mark.parametrize(
+    ("edited", "new", "page_name"),
+    [
+        ("pages/about.md", "Title: About the campaign today\n\nWho we are.\n", "about"),
+        (
+            "updates/a-es.md",
+            article(Title="Las familias ganan hoy", Slug="a", Lang="es", Translation="true"),
+            "es/updates/a",
+        ),
+        ("updates/a.md", article(Title="Families win again"), "updates/a"),  # an original with a translation
+    ],
+)
+def test_a_new_title_of_a_page_a_translation_or_an_original_is_written_quickly_as_its_build_writes_it(
+    preview_site, edited, new, page_name
+):
+    site = preview_site(
+        {
+            "updates/a.md": article(Title="Families win"),
+            "updates/a-es.md": article(Title="Las familias ganan", Slug="a", Lang="es", Translation="true"),
+            "pages/about.md": "Title: About\n\nWho we are.\n",
+        }
+    )
+    first = site.status()
+    others = {name: page_file(site, name).read_bytes() for name in ("updates/a", "es/updates/a", "about")}
+    site.hold.touch()
+    site.write(edited, new)
+    poll(lambda: site.status()["edits"] > first["edits"], "the quick write")
+    quick = page_file(site, page_name).read_bytes()
+    assert quick != others[page_name]
+    for name, before in others.items():
+        if name != page_name:
+            assert page_file(site, name).read_bytes() == before, f"{name} was written before its build"
+    site.hold.unlink()
+    after = site.status(since=first["build"])
+    assert after["good"]
+    assert page_file(site, page_name).read_bytes() == quick, "the build wrote another page than the quick write"
+
+
 def words(element):
     return " ".join(element.get_text().split())
 
