@@ -512,9 +512,13 @@ class PreviewSite:
             return json.loads(answer.read())
 
     def write(self, name, text):
+        """Write a content file: text (dedented), or bytes as they are (an image)."""
         path = self.content / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
 
 

@@ -300,6 +300,11 @@ def test_the_fields_the_build_only_shows_are_named_when_their_value_changed():
     again = "Families win, again"
     assert shown_changes(before, item(title=again, tags="Detention")) == ("title",)
     assert shown_changes(before, item(title="Families win", tags="Detention")) == ()
+    pictured = item(title="Families win", tags="Asylum", image_alt="The court house")
+    assert shown_changes(pictured, item(title="Win", tags="Asylum", image_alt="Four families")) == (
+        "image_alt",
+        "title",
+    )
     assert shown_changes(before, item(tags="Asylum")) == ()  # taken away: the build says whether it may be
     assert shown_changes(item(tags="Asylum"), before) == ()  # added
 

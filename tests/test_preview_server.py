@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import preview_server
-from conftest import ROOT, article, run_pelican
+from conftest import PNG, ROOT, article, run_pelican
 from preview_server import (
     build_problems,
     page_address,
@@ -344,6 +344,9 @@ def test_a_new_title_alone_is_served_before_its_build_and_the_build_writes_the_s
     )
 
 
+PICTURED = {"Image": "images/court.png", "Image_alt": "The court house"}
+
+
 @pytest.mark.parametrize(
     ("edited", "new", "page_name"),
     [
@@ -353,15 +356,21 @@ def test_a_new_title_alone_is_served_before_its_build_and_the_build_writes_the_s
             article(Title="Las familias ganan hoy", Slug="a", Lang="es", Translation="true"),
             "es/updates/a",
         ),
-        ("updates/a.md", article(Title="Families win again"), "updates/a"),  # an original with a translation
+        ("updates/a.md", article(Title="Families win again", **PICTURED), "updates/a"),  # it has a translation
+        (
+            "updates/a.md",
+            article(Title="Families win", **{**PICTURED, "Image_alt": "Four families outside"}),
+            "updates/a",
+        ),
     ],
 )
-def test_a_new_title_of_a_page_a_translation_or_an_original_is_written_quickly_as_its_build_writes_it(
+def test_a_new_title_or_image_text_of_a_page_a_translation_or_an_original_is_written_quickly_as_its_build_writes_it(
     preview_site, edited, new, page_name
 ):
     site = preview_site(
         {
-            "updates/a.md": article(Title="Families win"),
+            "images/court.png": PNG,
+            "updates/a.md": article(Title="Families win", **PICTURED),
             "updates/a-es.md": article(Title="Las familias ganan", Slug="a", Lang="es", Translation="true"),
             "pages/about.md": "Title: About\n\nWho we are.\n",
         }

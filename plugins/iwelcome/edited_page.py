@@ -1,15 +1,16 @@
-"""The preview's quick write: when an editor changes only the text or the title of an article or
-page, its page is written at once from the last good preview build, before the whole build that
-follows.
+"""The preview's quick write: when an editor changes only the text, the title or the image's text
+of an article or page, its page is written at once from the last good preview build, before the
+whole build that follows.
 
 A preview build (PREVIEW on) keeps what it read and prepared (`remember`); preview_server.py keeps
 that build's process alive, and asks it to `write` the pages of the files a save changed. For
 each file it reads the file again, with the site's readers, and writes the item's page only when:
 
 - the file is an article or page that the build wrote a page for (not a new file, not an action);
-- everything but the text and the fields the build only shows (SHOWN_FIELDS: the title) is as
-  the build read it: every other field of its metadata, including what the reader found in the
-  text (markup dropped, `[action: ...]` lines, reading time), its address, and its summary;
+- everything but the text and the fields the build only shows (SHOWN_FIELDS: the title and the
+  image's text) is as the build read it: every other field of its metadata, including what the
+  reader found in the text (markup dropped, `[action: ...]` lines, reading time), its address,
+  and its summary;
 - the text links to and shows the same pages and files of the site as before (which pages link
   to unpublished items, and which files are copied, are worked out from these);
 - the text has none of the errors the build's checks would find in it (checks.text_linter), nor
@@ -19,9 +20,10 @@ each file it reads the file again, with the site's readers, and writes the item'
   quick page is made as the build makes it.
 
 Then the page is rendered with the new text, as Pelican's writer would render it, and replaces
-the file (whole, never half-written). A new title is given to the build's item itself while the
-page renders (`showing`), so that every list of the build that holds the item shows it new, as the
-build that follows will: a listing on the page that shows the item shows the new title too. A title
+the file (whole, never half-written). A new title (or image's text) is given to the build's item
+itself while the page renders (`showing`), so that every list of the build that holds the item
+shows it new, as the build that follows will: a listing on the page that shows the item shows the
+new title too. A title
 that would move the item in a list Pelican orders (an ARTICLE_ORDER_BY by title), or change which
 translations it has, or whose links Pelican would work out (FORMATTED_FIELDS), is left to the
 build (`treated_otherwise`). Otherwise nothing is written and the reason is given (`Declined`):
@@ -67,8 +69,9 @@ FOUND_IN_TEXT = frozenset({"_markup", "_action_slots", "_stray_markers", "readin
 # The fields that the build only shows: no stage works anything out from them (not an address, a
 # topic, the related updates, the actions or the order of a listing, with the site's settings), and
 # the checks read them in the item alone (validation.check_item). An edit to one is written quickly
-# too (`showing`, `treated_otherwise`).
-SHOWN_FIELDS = frozenset({"title"})
+# too (`showing`, `treated_otherwise`). The image's text (Image_alt) is the image's alt and the
+# page's og:image:alt, and a translation writes its own.
+SHOWN_FIELDS = frozenset({"title", "image_alt"})
 # The lists of its generator that Pelican orders by ARTICLE_ORDER_BY or PAGE_ORDER_BY.
 ORDERED_LISTS = {"ARTICLE": ("articles", "hidden_articles", "drafts"), "PAGE": ("pages", "hidden_pages", "draft_pages")}
 
