@@ -428,9 +428,10 @@ class Preview:
 
     def write_quickly(self, paths):
         """Before the build of a save that changed only content files (`paths`, quick_paths):
-        their pages written at once when only their text or title changed (edited_page.py) (the build that follows
-        writes them again, the same). Not after a failed build: its problems are shown over the page until
-        a build passes its checks, and only the build can say whether this save fixed them."""
+        their pages written at once when only their text, title or image's text changed
+        (edited_page.py); the build that follows writes them again, the same. Not after a failed
+        build: its problems are shown over the page until a build passes its checks, and only the
+        build can say whether this save fixed them."""
         if self.kept is None or not paths:
             return
         if self.snapshot()["good"] is False:

@@ -202,7 +202,7 @@ def what_else_changed(before, after, site_url):
     tests."""
     keys = before.metadata.keys() | after.metadata.keys()
     changed = [key for key in keys if before.metadata.get(key) != after.metadata.get(key)]
-    if [key for key in changed if key not in shown_changes(before, after)]:
+    if set(changed) - set(shown_changes(before, after)):
         return changed_fields(changed)
     if (before.slug, before.url, before.save_as) != (after.slug, after.url, after.save_as):
         return "its address changed"
@@ -268,12 +268,12 @@ def write(paths):
         why = what_else_changed(item, edited, settings["SITEURL"])
         if why:
             raise Declined(f"{os.path.basename(path)}: {why}")
-        edits.append((generator, item, edited, values))
+        edits.append((generator, item, edited, values, shown_changes(item, edited)))
     articles, pages = all_contents(articles_gen, pages_gen)
     rules = checks.rules_for(settings)
     lint = checks.text_linter(settings, rules, articles + pages, actions_gen.slugs())
     as_on_disk = []
-    for generator, item, edited, values in edits:
+    for generator, item, edited, values, _fields in edits:
         kind = "article" if generator is articles_gen else "page"
         problems = lint(checks.as_item(item, kind, settings), edited)
         problems += validation.check_item(checks.as_item(edited, kind, settings), rules)
@@ -293,10 +293,10 @@ def write(paths):
         as_on_disk.append((target, name, on_disk))
     written = []
     with contextlib.ExitStack() as shown:
-        for _generator, item, edited, _values in edits:
-            shown.enter_context(showing(item, edited, shown_changes(item, edited)))
-        for (generator, item, edited, values), (target, name, on_disk) in zip(edits, as_on_disk, strict=True):
-            why = treated_otherwise(generator, item, shown_changes(item, edited))
+        for _generator, item, edited, _values, fields in edits:
+            shown.enter_context(showing(item, edited, fields))
+        for (generator, item, edited, values, fields), (target, name, on_disk) in zip(edits, as_on_disk, strict=True):
+            why = treated_otherwise(generator, item, fields)
             if why:
                 raise Declined(f"{os.path.basename(item.source_path)}: {why}")
             _name, html = render(generator, item, {**values, _own(values): Edited(item, edited)})
