@@ -1,7 +1,7 @@
-"""Helper processes beside Pelican's: many files read by them (parallel_reading.py) and many pages
-rendered (parallel_rendering.py) give a site byte-identical to one made in a single process,
-problems are named the same way, and each file is read once, by one process, whatever the others
-are doing."""
+"""Helper processes beside Pelican's: many files read by them (parallel_reading.py), many pages
+rendered (parallel_rendering.py) and the checks run beside the preparing (parallel_checks.py)
+give a site byte-identical to one made in a single process, problems are named the same way, and
+each file is read once, by one process, whatever the others are doing."""
 
 import json
 import logging
@@ -12,11 +12,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import CONTENT, article, problem_lines, run_pelican
-from iwelcome import helpers, parallel_rendering
+from conftest import CONTENT, action, article, problem_lines, run_pelican
+from iwelcome import helpers, parallel_checks, parallel_rendering
 from iwelcome.parallel_reading import HELPER, Plan
 from test_render_cache import differences
 
@@ -178,3 +179,146 @@ def test_pages_of_a_helper_that_ended_early_are_rendered_by_pelican():
     os.close(write_end)  # the helper ended before it said anything
     plan.helpers = [(os.getpid(), os.fdopen(read_end, "rb"), "")]
     assert plan.said(1) is None and plan.said(3) is None
+
+
+# --- The checks beside the preparing (parallel_checks.py) -------------------------------------------
+
+
+def build_checked(content, output, fewest, timings):
+    settings = {"PARALLEL_CHECKS": fewest, "PLUGIN_TIMINGS_FILE": str(timings)}
+    return run_pelican(content, output, extra=["-e", *(f"{k}={json.dumps(v)}" for k, v in settings.items())])
+
+
+def logged_lines(build):
+    """What a build logged, without the lines that say how long it took."""
+    return [line for line in build.log.splitlines() if not re.search(r"\d\.\d+ s(econds)?\b", line)]
+
+
+def test_a_site_checked_in_a_helper_is_the_site_checked_in_one_process(tmp_path):
+    timings = tmp_path / "timings.json"
+    one = build_checked(CONTENT, tmp_path / "one", 0, timings)
+    assert one.returncode == 0, one.log
+    assert "waiting for the checks" not in json.loads(timings.read_text())["seconds"]
+    helped = build_checked(CONTENT, tmp_path / "helped", 1, timings)
+    assert helped.returncode == 0, helped.log
+    seconds = json.loads(timings.read_text())["seconds"]
+    assert "waiting for the checks" in seconds and seconds["validation"] > 0, seconds
+    assert differences(tmp_path / "helped", tmp_path / "one") == []
+    assert logged_lines(helped) == logged_lines(one)
+
+
+def test_problems_found_by_checks_in_a_helper_are_named_as_in_one_process(tmp_path):
+    """Errors of every stage of the checks (fields, text, actions, pins, clashing addresses, and
+    Pelican's own while reading): the same lines, nothing else printed, nothing written."""
+    files = {f"updates/item-{n:02d}.md": article(Title=f"Item {n}", Tags="Asylum, Detention") for n in range(12)}
+    files["updates/item-03.md"] = article(Date="2024-31-12")
+    files["updates/item-04.md"] = article(Title=None, Related="no-such-update")
+    files["updates/item-05.md"] = article(Tags="Detenton") + "\n<script>alert(1)</script>\n[gone](/updates/gone/)\n"
+    files["updates/item-06.md"] = article(Slug="item-07")
+    files["updates/item-08.md"] = article(Actions="no-such-action", Countries="Narnia")
+    files["actions/write.md"] = action(Kind="petitoin", Ends="2024-02-30")
+    content = tmp_path / "content"
+    for name, text in files.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    shutil.copytree(CONTENT / "pages", content / "pages")
+    timings = tmp_path / "timings.json"
+    one = build_checked(content, tmp_path / "one", 0, timings)
+    helped = build_checked(content, tmp_path / "helped", 1, timings)
+    assert one.returncode == helped.returncode == 1, helped.log
+    assert "Traceback" not in helped.log
+    assert len(problem_lines(one)) >= 8, one.log
+    assert helped.stderr == one.stderr
+    assert not (tmp_path / "helped").exists() or not any((tmp_path / "helped").iterdir())
+
+
+class Verdict(Exception):
+    pass
+
+
+def checks_and_preparing(check, preparing):
+    """What the build does: the checks started in a helper, the preparing meanwhile, and the
+    verdict (a Verdict on errors) when the preparing ends."""
+
+    def verdict(errors):
+        if errors:
+            raise Verdict(errors)
+
+    parallel_checks.start(check, verdict)
+    with parallel_checks.meanwhile():
+        preparing()
+
+
+def said(caplog):
+    return [record.getMessage() for record in caplog.records if record.name == "iwelcome.test"]
+
+
+def test_the_preparing_ends_with_the_checks_verdict_and_logs_after_them(caplog):
+    parent = os.getpid()
+    log = logging.getLogger("iwelcome.test")
+
+    def check():
+        log.warning("checked %s", "here" if os.getpid() == parent else "in a helper")
+        return []
+
+    def preparing():
+        log.warning("prepared")
+        assert said(caplog) == [], "what the preparing logs waits for the checks"
+
+    with caplog.at_level(logging.WARNING, logger="iwelcome.test"):
+        checks_and_preparing(check, preparing)
+    assert said(caplog) == ["checked in a helper", "prepared"]
+
+
+def test_the_checks_errors_stop_the_build_and_what_the_preparing_did_with_bad_content_is_not_shown(caplog):
+    log = logging.getLogger("iwelcome.test")
+
+    def preparing():
+        log.error("the preparing could not read a date")
+        raise KeyError("date")
+
+    with caplog.at_level(logging.WARNING, logger="iwelcome.test"), pytest.raises(Verdict, match="a problem"):
+        checks_and_preparing(lambda: ["a problem"], preparing)
+    assert said(caplog) == []
+
+
+def test_a_failure_of_the_preparing_is_raised_when_the_checks_pass(caplog):
+    log = logging.getLogger("iwelcome.test")
+
+    def preparing():
+        log.warning("prepared half")
+        raise KeyError("a bug")
+
+    with caplog.at_level(logging.WARNING, logger="iwelcome.test"), pytest.raises(KeyError, match="a bug"):
+        checks_and_preparing(list, preparing)
+    assert said(caplog) == ["prepared half"]
+
+
+def test_checks_whose_helper_failed_run_in_pelicans_process():
+    parent = os.getpid()
+    ran = []
+
+    def check():
+        if os.getpid() != parent:
+            os._exit(3)  # the helper dies without an answer
+        ran.append("here")
+        return ["a problem"]
+
+    with pytest.raises(Verdict, match="a problem"):
+        checks_and_preparing(check, lambda: None)
+    assert ran == ["here"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "items", "wanted"),
+    [
+        ({"PARALLEL_CHECKS": 300}, 300, True),
+        ({"PARALLEL_CHECKS": 300}, 299, False),
+        ({"PARALLEL_CHECKS": 1}, 1, True),
+        ({"PARALLEL_CHECKS": 0}, 10_000, False),
+        ({"PARALLEL_CHECKS": 1, "CHECK_ONLY": True}, 10_000, False),
+    ],
+)
+def test_checks_run_in_a_helper_with_many_items_a_further_core_and_a_build_to_prepare(settings, items, wanted):
+    assert helpers.cores() >= 2, "this machine has one core: no helper would be wanted"
+    assert parallel_checks.wanted(settings, items) is wanted

@@ -30,6 +30,7 @@ from . import (
     i18n,
     navigation,
     page_reads,
+    parallel_checks,
     parallel_reading,
     parallel_rendering,
     preview,
@@ -61,6 +62,7 @@ def register():
     signals.initialized.connect(render_cache.forget)
     signals.initialized.connect(garbage.set_aside)  # the code and settings imported live to the end too
     signals.initialized.connect(parallel_reading.forget)
+    signals.initialized.connect(parallel_checks.forget)
     signals.initialized.connect(edited_page.forget)
     signals.generator_init.connect(i18n.install)  # the interface in each page's language (gettext, Babel)
     signals.generator_init.connect(fragments.install)  # {% cache %}: parts shared by many pages, rendered once
@@ -81,7 +83,8 @@ def register():
     signals.page_generator_finalized.connect(confinement.confine_static_links)  # before static files are listed
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(render_cache.writer)  # pages rendered only when what they show changed
-    # Everything is read: check (errors stop the build here), then prepare, in this order.
+    # Everything is read: check (errors stop the build here), then prepare, in this order; with many
+    # items the checks run in a helper meanwhile, and the preparing ends with their verdict.
     signals.all_generators_finalized.connect(garbage.set_aside)  # what was read lives to the end: no GC walks
     signals.all_generators_finalized.connect(checks.check)
     signals.all_generators_finalized.connect(prepare)
@@ -105,16 +108,18 @@ def add_generators(pelican):
 
 
 def prepare(generators):
-    """What the templates show, stage by stage, once the content is known to be good."""
-    articles.prepare(generators)
-    fingerprint.prepare(generators)
-    embargo.prepare(generators)
-    navigation.prepare(generators)
-    with timings.part("actions"):
-        get_involved.prepare(generators)
-    countries.prepare(generators)
-    with timings.part("related"):
-        related.place(generators)
+    """What the templates show, stage by stage; the content is known to be good when it ends (the
+    checks' verdict, if they ran in a helper meanwhile: parallel_checks.py)."""
+    with parallel_checks.meanwhile():
+        articles.prepare(generators)
+        fingerprint.prepare(generators)
+        embargo.prepare(generators)
+        navigation.prepare(generators)
+        with timings.part("actions"):
+            get_involved.prepare(generators)
+        countries.prepare(generators)
+        with timings.part("related"):
+            related.place(generators)
 
 
 def finish(pelican):

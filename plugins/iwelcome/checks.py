@@ -16,7 +16,7 @@ import os
 import posixpath
 from datetime import datetime
 
-from . import confinement, contract, embargo, i18n, ownership, report, timings, validation
+from . import confinement, contract, embargo, i18n, ownership, parallel_checks, report, timings, validation
 from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings, targeting_warnings
 from .contents import (
     all_contents,
@@ -77,13 +77,25 @@ def rules_for(settings):
 def check(generators):
     """all_generators_finalized, first: every problem of the content, before anything is written.
     Errors stop the build (one line each, nothing written); `invoke check` prints the warnings
-    too and stops here."""
+    too and stops here. With many articles and pages, they are checked in a helper while the
+    preparing runs, which ends with the verdict (parallel_checks.py)."""
     articles_gen, pages_gen, actions_gen, static_gen = generators_by_kind(generators)
     articles, pages = all_contents(articles_gen, pages_gen)
     remember_addresses(articles + pages)
-    with timings.part("validation"):
-        errors, warnings = check_site(articles_gen, pages_gen, actions_gen, static_gen, report.collected_errors())
-    stop_or_finish_check(errors, warnings, articles_gen.settings)
+    collected = report.collected_errors()
+    settings = articles_gen.settings
+
+    def run():
+        with timings.part("validation"):
+            return check_site(articles_gen, pages_gen, actions_gen, static_gen, collected)
+
+    def verdict(result):
+        stop_or_finish_check(*result, settings)
+
+    if parallel_checks.wanted(settings, len(articles) + len(pages)):
+        parallel_checks.start(run, verdict)  # beside the preparing, which waits for the verdict
+    else:
+        verdict(run())
 
 
 def check_site(articles_gen, pages_gen, actions_gen, static_gen, collected_errors):

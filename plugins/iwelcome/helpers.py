@@ -52,14 +52,40 @@ def fork(work):
     code = 1
     try:
         records = []
-        for name in list(logging.root.manager.loggerDict):  # no filter here: Pelican's, when logged again
-            with contextlib.suppress(AttributeError):
-                logging.getLogger(name).handlers, logging.getLogger(name).filters = [], []
-        logging.root.handlers, logging.root.filters = [Capture(records)], []
+        divert_logs(records)
         work(records)
         code = 0
     finally:
         os._exit(code)
+
+
+def divert_logs(records):
+    """Every log record from now on goes to `records` (Capture), with no handler or filter of
+    Pelican's on the way: those apply when it is logged again (`log_again`). Returns what to
+    restore, for `restore_logs`."""
+    loggers = [logging.root]
+    loggers += [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
+    saved = [(each, each.handlers, each.filters) for each in loggers]
+    for each in loggers:
+        each.handlers, each.filters = [], []
+    logging.root.handlers = [Capture(records)]
+    return saved
+
+
+def restore_logs(saved):
+    for each, handlers, filters in saved:
+        each.handlers, each.filters = handlers, filters
+
+
+@contextlib.contextmanager
+def logs_held(records):
+    """In Pelican's process: what is logged in the block goes to `records`, to be logged again
+    (`log_again`) or not at all, as a helper's records are."""
+    saved = divert_logs(records)
+    try:
+        yield
+    finally:
+        restore_logs(saved)
 
 
 def wait(pid):

@@ -208,6 +208,9 @@ DEFAULTS = {
     # Many articles and pages: helper processes render some of the pages, one per further core, with
     # at least this many articles and pages a process (parallel_rendering.py); 0 renders in Pelican's.
     "PARALLEL_RENDERING": 100,
+    # Many articles and pages: the checks run in a helper process while Pelican's prepares what pages
+    # show, if there is a further core and at least this many (parallel_checks.py); 0: in Pelican's.
+    "PARALLEL_CHECKS": 300,
     # Pages rendered again only when what they show changed; False renders every page (render_cache.py).
     "RENDER_CACHE": True,
     # Preview builds (`invoke serve`) list drafts and embargoed items as if published, with a banner.

@@ -25,6 +25,11 @@ def count(name, number):
     _counts[name] = number
 
 
+def add(name, seconds):
+    """Count `seconds` under `name`, timed elsewhere (in a helper)."""
+    _seconds[name] = _seconds.get(name, 0.0) + seconds
+
+
 @contextmanager
 def part(name):
     """Count the time of the `with` block under `name` (validation, actions, related, ...)."""
