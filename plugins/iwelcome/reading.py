@@ -63,6 +63,7 @@ class EditorMarkdownReader(MarkdownReader):
         super().__init__(*args, **kwargs)
         self._unreadable, self._hints, self._invalid = {}, {}, {}
         self._is_action = False
+        self._slugs = {}  # {text: its slug}: every file of a folder has its name for category
         self._languages = tuple(dict.fromkeys([self.settings["DEFAULT_LANG"], *setting(self.settings, "LANGUAGES")]))
         extensions = self.settings["MARKDOWN"]["extensions"]
         if ACTION_MARKERS not in extensions:
@@ -184,7 +185,9 @@ class EditorMarkdownReader(MarkdownReader):
         )
 
     def _slugify(self, text):
-        return slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+        if text not in self._slugs:
+            self._slugs[text] = slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+        return self._slugs[text]
 
 
 FILTERS = ("amp", "smartypants", "caps", "initial_quotes", "widont")  # in typogrify's order
