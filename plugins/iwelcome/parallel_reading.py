@@ -61,11 +61,11 @@ def start(generator, paths, excludes):
     readers = generator.readers
     files = []
     for name in generator.get_files(paths, exclude=excludes):
-        if generator.get_cached_data(name, None) is not None:
-            continue  # the generator's own cache has it (CONTENT_CACHING_LAYER = "generator"): not read
         path = os.path.abspath(os.path.join(generator.path, name))
         reader = readers.readers.get(file_suffix(path))
-        if getattr(reader, "takes_what_helpers_read", False) and readers.get_cached_data(path) is None:
+        if not getattr(reader, "takes_what_helpers_read", False) or readers.get_cached_data(path) is not None:
+            continue  # not the editor's reader, or its content cache has the file (the site's, a warm build)
+        if generator.get_cached_data(name, None) is None:  # nor the generator's (CONTENT_CACHING_LAYER)
             files.append((path, reader))
     count = helpers.how_many(len(files), setting(generator.settings, "PARALLEL_READING"), helpers.cores())
     if not count or not helpers.can_fork():
