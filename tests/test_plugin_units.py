@@ -81,6 +81,34 @@ def test_same_slug_twice_names_both_files():
     assert all("Slug: 'a' is" in p for p in problems)
 
 
+def test_of_two_files_with_one_slug_the_one_whose_slug_line_made_it_is_told_to_change_in_any_order():
+    by_name = item("content/updates/b.md", slug="b")
+    by_line = item("content/updates/a.md", slug="b")
+    by_line.meta["slug"] = "b"
+    for order in ((by_name, by_line), (by_line, by_name)):
+        assert check(*order) == [
+            "content/updates/a.md: Slug: 'b' is already used by content/updates/b.md; "
+            "rename this file or add a different 'Slug:' line",
+            "content/updates/b.md: Slug: 'b' is also used by content/updates/a.md; every article needs its own slug",
+        ]
+
+
+@given(st.permutations(["a", "b", "c", "d"]), st.lists(st.booleans(), min_size=4, max_size=4))
+def test_files_sharing_a_slug_are_named_the_same_whatever_order_pelican_read_them_in(names, lines):
+    def items(order):
+        made = []
+        for name in order:
+            shared = item(f"content/updates/{name}.md", slug="same")
+            if lines["abcd".index(name)]:
+                shared.meta["slug"] = "same"
+            made.append(shared)
+        return made
+
+    problems = check(*items(names))
+    assert problems == check(*items(sorted(names)))
+    assert len(problems) == 6  # the first keeps it; each of the three others, and the first, are told
+
+
 def test_spelling_kept_is_the_one_most_files_use():
     items = [
         item("content/updates/a.md", tags=["detention"]),

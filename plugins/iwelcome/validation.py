@@ -391,10 +391,12 @@ def check_file_field(path, key, raw, static_folders, file_exists, known_files=()
 
 def check_unique_slugs(items):
     """Article slugs are unique site-wide (`Related:` and `Actions:` name articles by slug),
-    except that a translation shares the slug of the article it translates."""
+    except that a translation shares the slug of the article it translates. Of the files that
+    share one, the first keeps it: a file whose slug is its name before one with a `Slug:` line
+    (that line is what to change), then by path; whatever order the items come in."""
     problems = []
     by_slug = defaultdict(list)
-    for item in items:
+    for item in sorted(items, key=lambda item: ("slug" in item.meta, item.path)):
         if item.kind == "article" and item.slug:
             by_slug[item.slug, item.lang].append(item)
     for (slug, _lang), same in by_slug.items():
