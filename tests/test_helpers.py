@@ -309,6 +309,17 @@ def test_checks_whose_helper_failed_run_in_pelicans_process():
     assert ran == ["here"]
 
 
+def test_checks_whose_helper_cannot_start_run_in_pelicans_process_before_the_preparing(monkeypatch):
+    def no_fork(work):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(helpers, "fork", no_fork)
+    prepared = []
+    with pytest.raises(Verdict, match="a problem"):
+        checks_and_preparing(lambda: ["a problem"], lambda: prepared.append(True))
+    assert prepared == [], "the build stopped before the preparing, as in one process"
+
+
 @pytest.mark.parametrize(
     ("settings", "items", "wanted"),
     [

@@ -11,8 +11,9 @@ Here both run at once, and the build still behaves as that one process would:
   the checks' problems stop the build; if the checks pass, its failure is raised as it would have been;
 - the checks only read what Pelican read (they change nothing the preparing or the pages use), so
   the site is byte-identical to one checked in Pelican's process;
-- a helper that fails (it could not start, or ended without an answer) leaves the checks to
-  Pelican's process, after the preparing.
+- a helper that cannot start leaves the checks to Pelican's process, before the preparing; one
+  that ends without an answer (it failed), to Pelican's process after the preparing, where a
+  failure of the checks is raised as it would have been.
 
 The preparing of a preview build (and the page it writes first) starts as soon as the reading ends;
 on a 2-core machine that saves the shorter of the two stages. `PARALLEL_CHECKS` is the fewest
@@ -45,7 +46,10 @@ def start(check, verdict):
     """Run check() (which returns plain data) in a helper; verdict(its result) is called in
     Pelican's process when the preparing ends (`meanwhile`), and stops the build on errors."""
     forget()
-    _under_way.append(Helper(check, verdict))
+    try:
+        _under_way.append(Helper(check, verdict))
+    except OSError:  # no process to be had (fork failed): here, now, as without helpers
+        verdict(check())
 
 
 def forget(*_args):
