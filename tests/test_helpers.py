@@ -22,9 +22,18 @@ from iwelcome.parallel_reading import HELPER, Plan
 from test_render_cache import differences
 
 
-def build(content, output, every, timings):
-    settings = {"PARALLEL_READING": every, "PLUGIN_TIMINGS_FILE": str(timings)}
+def build(content, output, timings, **settings):
+    settings["PLUGIN_TIMINGS_FILE"] = str(timings)
     return run_pelican(content, output, extra=["-e", *(f"{k}={json.dumps(v)}" for k, v in settings.items())])
+
+
+def site_of(files, content):
+    """A content folder of these files ({path: text}) and the site's own pages."""
+    for name, text in files.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    shutil.copytree(CONTENT / "pages", content / "pages")
+    return content
 
 
 def test_a_site_read_by_helpers_is_the_site_read_in_one_process(tmp_path):
@@ -35,16 +44,16 @@ def test_a_site_read_by_helpers_is_the_site_read_in_one_process(tmp_path):
     assert helpers.cores() >= 2, "this machine has one core: nothing would be read in parallel"
     content = write_site(300, tmp_path / "content")
     timings = tmp_path / "timings.json"
-    one = build(content, tmp_path / "one", 0, timings)
+    one = build(content, tmp_path / "one", timings, PARALLEL_READING=0)
     assert one.returncode == 0, one.log
     assert json.loads(timings.read_text())["counts"]["files read by helpers"] == 0
-    shared = build(content, tmp_path / "shared", 100, timings)
+    shared = build(content, tmp_path / "shared", timings, PARALLEL_READING=100)
     assert shared.returncode == 0, shared.log
     helped = json.loads(timings.read_text())["counts"]["files read by helpers"]
     assert helped > 0, "no helper read a file"
     assert differences(tmp_path / "shared", tmp_path / "one") == []
     # What the helpers read is in Pelican's content cache: a rebuild reads nothing and renders nothing.
-    again = build(content, tmp_path / "shared", 100, timings)
+    again = build(content, tmp_path / "shared", timings, PARALLEL_READING=100)
     assert again.returncode == 0, again.log
     counts = json.loads(timings.read_text())["counts"]
     assert counts["files read by helpers"] == 0 and counts["pages rendered"] == 0, counts
@@ -56,14 +65,10 @@ def test_problems_in_files_that_helpers_read_are_named_as_in_one_process(tmp_pat
     files["updates/item-03.md"] = article(Date="2024-31-12")
     files["updates/item-20.md"] = article(Title=None)
     files["updates/item-21.md"] = article(Tags="Detenton") + "\n<script>alert(1)</script>\n"
-    content = tmp_path / "content"
-    for name, text in files.items():
-        (content / name).parent.mkdir(parents=True, exist_ok=True)
-        (content / name).write_text(text, encoding="utf-8")
-    shutil.copytree(CONTENT / "pages", content / "pages")
+    content = site_of(files, tmp_path / "content")
     timings = tmp_path / "timings.json"
-    one = build(content, tmp_path / "one", 0, timings)
-    shared = build(content, tmp_path / "shared", 1, timings)
+    one = build(content, tmp_path / "one", timings, PARALLEL_READING=0)
+    shared = build(content, tmp_path / "shared", timings, PARALLEL_READING=1)
     assert one.returncode == shared.returncode == 1, shared.log
     assert "Traceback" not in shared.log
     assert problem_lines(shared) == problem_lines(one)
@@ -184,11 +189,6 @@ def test_pages_of_a_helper_that_ended_early_are_rendered_by_pelican():
 # --- The checks beside the preparing (parallel_checks.py) -------------------------------------------
 
 
-def build_checked(content, output, fewest, timings):
-    settings = {"PARALLEL_CHECKS": fewest, "PLUGIN_TIMINGS_FILE": str(timings)}
-    return run_pelican(content, output, extra=["-e", *(f"{k}={json.dumps(v)}" for k, v in settings.items())])
-
-
 def logged_lines(build):
     """What a build logged, without the lines that say how long it took."""
     return [line for line in build.log.splitlines() if not re.search(r"\d\.\d+ s(econds)?\b", line)]
@@ -196,10 +196,10 @@ def logged_lines(build):
 
 def test_a_site_checked_in_a_helper_is_the_site_checked_in_one_process(tmp_path):
     timings = tmp_path / "timings.json"
-    one = build_checked(CONTENT, tmp_path / "one", 0, timings)
+    one = build(CONTENT, tmp_path / "one", timings, PARALLEL_CHECKS=0)
     assert one.returncode == 0, one.log
     assert "waiting for the checks" not in json.loads(timings.read_text())["seconds"]
-    helped = build_checked(CONTENT, tmp_path / "helped", 1, timings)
+    helped = build(CONTENT, tmp_path / "helped", timings, PARALLEL_CHECKS=1)
     assert helped.returncode == 0, helped.log
     seconds = json.loads(timings.read_text())["seconds"]
     assert "waiting for the checks" in seconds and seconds["validation"] > 0, seconds
@@ -217,14 +217,10 @@ def test_problems_found_by_checks_in_a_helper_are_named_as_in_one_process(tmp_pa
     files["updates/item-06.md"] = article(Slug="item-07")
     files["updates/item-08.md"] = article(Actions="no-such-action", Countries="Narnia")
     files["actions/write.md"] = action(Kind="petitoin", Ends="2024-02-30")
-    content = tmp_path / "content"
-    for name, text in files.items():
-        (content / name).parent.mkdir(parents=True, exist_ok=True)
-        (content / name).write_text(text, encoding="utf-8")
-    shutil.copytree(CONTENT / "pages", content / "pages")
+    content = site_of(files, tmp_path / "content")
     timings = tmp_path / "timings.json"
-    one = build_checked(content, tmp_path / "one", 0, timings)
-    helped = build_checked(content, tmp_path / "helped", 1, timings)
+    one = build(content, tmp_path / "one", timings, PARALLEL_CHECKS=0)
+    helped = build(content, tmp_path / "helped", timings, PARALLEL_CHECKS=1)
     assert one.returncode == helped.returncode == 1, helped.log
     assert "Traceback" not in helped.log
     assert len(problem_lines(one)) >= 8, one.log
@@ -270,28 +266,23 @@ def test_the_preparing_ends_with_the_checks_verdict_and_logs_after_them(caplog):
     assert said(caplog) == ["checked in a helper", "prepared"]
 
 
-def test_the_checks_errors_stop_the_build_and_what_the_preparing_did_with_bad_content_is_not_shown(caplog):
-    log = logging.getLogger("iwelcome.test")
-
+@pytest.mark.parametrize(
+    ("errors", "raised", "shown"),
+    [
+        (["a problem"], Verdict, []),  # it failed on content the checks refuse: only their problems
+        ([], KeyError, ["prepared half"]),  # the content is good: the failure is the preparing's own
+    ],
+)
+def test_a_preparing_that_fails_gives_way_to_the_checks_errors_and_is_raised_when_they_pass(
+    caplog, errors, raised, shown
+):
     def preparing():
-        log.error("the preparing could not read a date")
-        raise KeyError("date")
+        logging.getLogger("iwelcome.test").error("prepared half")
+        raise KeyError("a date")
 
-    with caplog.at_level(logging.WARNING, logger="iwelcome.test"), pytest.raises(Verdict, match="a problem"):
-        checks_and_preparing(lambda: ["a problem"], preparing)
-    assert said(caplog) == []
-
-
-def test_a_failure_of_the_preparing_is_raised_when_the_checks_pass(caplog):
-    log = logging.getLogger("iwelcome.test")
-
-    def preparing():
-        log.warning("prepared half")
-        raise KeyError("a bug")
-
-    with caplog.at_level(logging.WARNING, logger="iwelcome.test"), pytest.raises(KeyError, match="a bug"):
-        checks_and_preparing(list, preparing)
-    assert said(caplog) == ["prepared half"]
+    with caplog.at_level(logging.WARNING, logger="iwelcome.test"), pytest.raises(raised):
+        checks_and_preparing(lambda: errors, preparing)
+    assert said(caplog) == shown
 
 
 def test_checks_whose_helper_failed_run_in_pelicans_process():
