@@ -1,16 +1,19 @@
 """The plugin's pure functions, on plain data, without a Pelican build."""
 
+import os
 import re
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from conftest import LISTS, TYPES
 from iwelcome.articles import Contact, article_facts, parse_contact
+from iwelcome.confinement import linked_folders, scan
 from iwelcome.edited_page import inside, what_else_changed
 from iwelcome.markup import text_of
 from iwelcome.navigation import feed_urls, language_of_feed, page_urls
@@ -451,3 +454,35 @@ def test_whatever_a_page_is_called_its_file_is_inside_the_output_folder_or_refus
     output = "/srv/site/output"
     target = inside(output, "/".join(parts))
     assert target is None or target.startswith(output + "/")
+
+
+FOLDER_NAMES = st.sampled_from(["updates", "images", ".git", "a", "b", "x y", ".hidden"])
+
+
+@given(
+    st.lists(st.lists(FOLDER_NAMES, min_size=1, max_size=3), max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from(["link", ".link", "images"]), st.booleans()), max_size=4),
+)
+def test_the_linked_folders_pelican_must_not_walk_are_those_the_scan_reports(paths, links):
+    """exclude_linked_folders looks only at folders; the check stage's scan looks at every file:
+    the same linked folders, whatever the tree (links to folders inside or outside the content,
+    hidden folders, links inside hidden or linked folders)."""
+    with tempfile.TemporaryDirectory() as top:
+        root, outside = os.path.join(top, "content"), os.path.join(top, "outside")
+        os.makedirs(outside)
+        os.makedirs(root)
+        made = [root]
+        for parts in paths:
+            folder = os.path.join(root, *parts)
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, "a.md"), "w", encoding="utf-8") as f:
+                f.write("Title: A\n")
+            made.append(folder)
+        for number, name, inside in links:
+            where = os.path.join(made[number % len(made)], name)
+            if not os.path.lexists(where):
+                os.symlink(made[0] if inside else outside, where)
+        found = linked_folders(root)
+        event(f"{len(found)} linked folder(s)")
+        assert found == scan(root).linked_dirs
+        assert all(os.path.islink(os.path.join(root, path)) for path in found)

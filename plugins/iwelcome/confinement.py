@@ -54,19 +54,11 @@ def scan(root, read_folders=(), read_extensions=(), static_folders=(), static_ex
     the others); static_folders: folders copied as they are. Paths are relative, with '/'.
     """
     found = Scan()
-    if not os.path.isdir(root):
-        return found
-    for dirpath, dirs, files in os.walk(root, followlinks=False):
-        relative_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        relative_dir = "" if relative_dir == "." else relative_dir
-        for name in sorted(dirs):
+    for dirpath, relative_dir, files, linked in folders(root):
+        for name in linked:
             path = posixpath.join(relative_dir, name)
-            if os.path.islink(os.path.join(dirpath, name)):
-                found.problems.append((path, link_message(os.path.join(dirpath, name), folder=True)))
-                found.linked_dirs.append(path)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and posixpath.join(relative_dir, d) not in found.linked_dirs
-        )
+            found.problems.append((path, link_message(os.path.join(dirpath, name), folder=True)))
+            found.linked_dirs.append(path)
         for name in sorted(files):
             if name.startswith("."):
                 continue  # .gitkeep, .DS_Store: never read, never published (IGNORE_FILES)
@@ -95,6 +87,26 @@ def scan(root, read_folders=(), read_extensions=(), static_folders=(), static_ex
                     )
                 )
     return found
+
+
+def folders(root):
+    """(folder, its path under `root` with '/', its files, its linked folders' names) of each
+    folder under `root` and `root` itself, in a fixed order, without following links or walking
+    into a hidden or a linked folder."""
+    if not os.path.isdir(root):
+        return
+    for dirpath, dirs, files in os.walk(root, followlinks=False):
+        relative_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        relative_dir = "" if relative_dir == "." else relative_dir
+        linked = [name for name in sorted(dirs) if os.path.islink(os.path.join(dirpath, name))]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
+        yield dirpath, relative_dir, files, linked
+
+
+def linked_folders(root):
+    """The linked folders under `root` (paths with '/'), as `scan` finds them, without looking at
+    any file."""
+    return [posixpath.join(relative, name) for _folder, relative, _files, linked in folders(root) for name in linked]
 
 
 def link_message(full, folder=False):
@@ -247,6 +259,6 @@ def exclude_linked_folders(pelican):
     """initialized: Pelican follows links to folders when it looks for files; a linked folder in
     the content is never walked (check_site reports it)."""
     settings = pelican.settings
-    linked = scan(settings["PATH"]).linked_dirs
+    linked = linked_folders(settings["PATH"])
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
         settings[key] = [*settings.get(key, []), *(path for path in linked if path not in settings.get(key, []))]
