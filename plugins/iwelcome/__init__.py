@@ -87,11 +87,11 @@ def register():
     # items the checks run in a helper meanwhile, and the preparing ends with their verdict.
     signals.all_generators_finalized.connect(garbage.set_aside)  # what was read lives to the end: no GC walks
     signals.all_generators_finalized.connect(checks.check)
-    signals.all_generators_finalized.connect(prepare)
     signals.all_generators_finalized.connect(page_reads.install)  # a page's render records what it read
+    signals.all_generators_finalized.connect(edited_page.remember)  # a preview's quick write starts from here
+    signals.all_generators_finalized.connect(prepare)  # a preview's edited pages rendered at its end
     signals.all_generators_finalized.connect(sitemap.start)
     signals.all_generators_finalized.connect(parallel_rendering.remember_generators)  # helpers render pages
-    signals.all_generators_finalized.connect(edited_page.remember)  # a preview's quick write starts from here
     signals.all_generators_finalized.connect(edited_page.written_first)  # a preview: the edited pages first
     # Writing.
     signals.content_written.connect(sitemap.written)
@@ -108,8 +108,9 @@ def add_generators(pelican):
 
 
 def prepare(generators):
-    """What the templates show, stage by stage; the content is known to be good when it ends (the
-    checks' verdict, if they ran in a helper meanwhile: parallel_checks.py)."""
+    """What the templates show, stage by stage; then, in a preview build, the edited items' pages
+    rendered (not written: `edited_page.written_first` writes them). The content is known to be
+    good when it ends (the checks' verdict, if they ran in a helper meanwhile: parallel_checks.py)."""
     with parallel_checks.meanwhile():
         articles.prepare(generators)
         fingerprint.prepare(generators)
@@ -120,6 +121,7 @@ def prepare(generators):
         countries.prepare(generators)
         with timings.part("related"):
             related.place(generators)
+        edited_page.render_first(generators)  # while the checks end; what it logs waits for their verdict
 
 
 def finish(pelican):

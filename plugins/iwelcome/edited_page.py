@@ -33,9 +33,11 @@ build fails, `undo` puts back the page the last good build wrote.
 
 An edit to any other field (a tag, a date) is not written from the last build: what it changes,
 the build works out anew (a topic's list, the related updates, the order of the archives). For such
-an edit, the preview's build writes the edited items' pages first (`write_first`): as soon as it
-has checked and prepared what every page shows, before it renders anything else, and says so
-(`tell`), so that the browser shows the edited page while the rest of the site is rendered. The
+an edit, the preview's build writes the edited items' pages first (`write_first`): it renders them
+as soon as it has prepared what every page shows (`render_first`, while checks that run in a helper
+end: parallel_checks.py), writes them once the checks have passed (`written_first`), before it
+renders anything else, and says so (`tell`), so that the browser shows the edited page while the
+rest of the site is rendered. The
 build then writes that page again, in its turn, with the same bytes (the page depends on what it
 shows only; the preview's benchmark checks it at each edit).
 
@@ -61,6 +63,7 @@ from .settings import setting
 _site = []  # the generators of the last preview build, once it prepared what pages show
 _undo = {}  # {page file (absolute): its bytes as the last good build wrote them}
 _first = []  # (the files whose pages the build under way writes first, tell), set before it starts
+_rendered = []  # (tell, [(page file, its path, its bytes)]): those pages, rendered, until written
 # What the reader records of its own (reading.py): problems it met, which the build's checks report,
 # and what it found in the text. Its other keys follow a field an editor writes (the typeset summary,
 # the topics as written) or the folder (the category).
@@ -105,7 +108,8 @@ class Edited:
 
 
 def remember(generators):
-    """all_generators_finalized, after the checks and the preparing: a preview build's state."""
+    """all_generators_finalized, once the checks began and before the preparing: a preview build's
+    state (its generators; what the preparing adds to them is there when a quick write comes)."""
     _site[:] = [generators] if generators and setting(generators[0].settings, "PREVIEW") else []
 
 
@@ -114,6 +118,7 @@ def forget(pelican):
     for this build, before it starts)."""
     _site.clear()
     _undo.clear()
+    _rendered.clear()
 
 
 def write_first(paths, tell):
@@ -123,10 +128,10 @@ def write_first(paths, tell):
     _first[:] = [(list(paths), tell)]
 
 
-def written_first(generators):
-    """all_generators_finalized, after `remember`: in a preview build asked to (`write_first`),
-    the pages of the edited files, written before any other; a page whose file already holds
-    those bytes (a quick write made it) is left as it is."""
+def render_first(generators):
+    """The end of the preparing, in a preview build asked to (`write_first`): the pages of the
+    edited files rendered, for `written_first` to write once the checks have passed. A page that
+    fails to render is left to the build, which renders it in its turn and says what is wrong."""
     if not _first:
         return
     paths, tell = _first.pop()
@@ -134,7 +139,7 @@ def written_first(generators):
         return
     articles_gen, pages_gen, _actions, _static = generators_by_kind(_site[0])
     writes = page_writes(articles_gen, pages_gen)
-    written = []
+    rendered = []
     for path in paths:
         if path not in writes:
             continue  # not an item with a page of its own (an action, an image), or one no longer written
@@ -144,9 +149,21 @@ def written_first(generators):
         except Exception:  # noqa: BLE001 - the build renders it in its turn, and says what is wrong there
             continue
         target = inside(generator.output_path, name)
-        if target is None:
-            continue  # Pelican's writer refuses it in its turn
-        data = html.encode("utf-8")
+        if target is not None:  # else Pelican's writer refuses it in its turn
+            rendered.append((name, target, html.encode("utf-8")))
+    _rendered[:] = [(tell, rendered)]
+
+
+def written_first(generators):
+    """all_generators_finalized, after the preparing (and the checks' verdict): in a preview build
+    asked to (`write_first`), the pages of the edited files, written before any other; a page whose
+    file already holds those bytes (a quick write made it) is left as it is."""
+    render_first(generators)  # when the preparing did not
+    if not _rendered:
+        return
+    tell, rendered = _rendered.pop()
+    written = []
+    for name, target, data in rendered:
         with contextlib.suppress(OSError), open(target, "rb") as f:
             if f.read() == data:
                 continue
