@@ -533,18 +533,19 @@ def preview_site(tmp_path):
     gate.mkdir()
     (gate / "gate.py").write_text(GATE_PLUGIN, encoding="utf-8")
     settings = tmp_path / "previewconf.py"
-    settings.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "from pelicanconf import *\n"
-        f"THEME = {str(ROOT / 'theme')!r}\n"
-        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, {str(gate)!r}]\n"
-        "PLUGINS = [*PLUGINS, 'gate']\n",
-        encoding="utf-8",
-    )
 
-    def start(files, hold=False):
-        """hold=True: the first build waits until the test removes site.hold (and this returns at once)."""
+    def start(files, hold=False, **values):
+        """hold=True: the first build waits until the test removes site.hold (and this returns at
+        once); `values`: settings of the site's preview builds (PARALLEL_CHECKS=1)."""
+        settings.write_text(
+            "import sys\n"
+            f"sys.path.insert(0, {str(ROOT)!r})\n"
+            "from pelicanconf import *\n"
+            f"THEME = {str(ROOT / 'theme')!r}\n"
+            f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, {str(gate)!r}]\n"
+            "PLUGINS = [*PLUGINS, 'gate']\n" + "".join(f"{name} = {value!r}\n" for name, value in values.items()),
+            encoding="utf-8",
+        )
         content, output = tmp_path / "content", tmp_path / "output"
         site = PreviewSite(None, "", content, output, gate / "hold")
         for name, text in files.items():

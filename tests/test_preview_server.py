@@ -422,14 +422,47 @@ def test_an_edit_beyond_the_text_or_with_an_error_waits_for_its_build(preview_si
         assert after["good"] and page_file(site).read_bytes() != before
 
 
-def test_an_edit_beyond_the_text_is_served_once_its_build_wrote_that_page_first_and_the_build_leaves_it(
-    preview_site,
+@pytest.mark.parametrize(
+    ("edit", "body"),
+    [
+        ({"Title": ""}, "The first text."),
+        ({}, "The text, linking to [a page](/updates/nothing-here/) the site does not have."),
+    ],
+)
+def test_with_the_checks_in_a_helper_an_edit_with_an_error_is_not_written_first_though_its_page_was_rendered(
+    preview_site, edit, body
 ):
+    """The build prepares and renders the edited page while a helper checks the site; the checks
+    fail, so the page is not written, first or later, and the problems are shown."""
     site = preview_site(
         {
             "updates/a.md": article_with("The first text.", Title="The first title"),
             "updates/b.md": article(Title="Another update"),
-        }
+        },
+        PARALLEL_CHECKS=1,
+    )
+    first = site.status()
+    before = page_file(site).read_bytes()
+    site.write("updates/a.md", article_with(body, **{"Title": "The first title", "Tags": "Asylum, Detention", **edit}))
+    after = site.status(since=first["build"])
+    assert after["good"] is False and after["problems"], after
+    assert after["edits"] == first["edits"], "nothing was written first"
+    assert page_file(site).read_bytes() == before
+    assert not (site.output / "topics" / "detention").exists()
+
+
+@pytest.mark.parametrize("checks_in_a_helper", [False, True])
+def test_an_edit_beyond_the_text_is_served_once_its_build_wrote_that_page_first_and_the_build_leaves_it(
+    preview_site, checks_in_a_helper
+):
+    """Checked in the build's process, or in a helper while the build prepares and renders the
+    page (parallel_checks.py): the page is written only once they passed, and it is the build's."""
+    site = preview_site(
+        {
+            "updates/a.md": article_with("The first text.", Title="The first title"),
+            "updates/b.md": article(Title="Another update"),
+        },
+        PARALLEL_CHECKS=1 if checks_in_a_helper else 0,
     )
     first = site.status()
     listing = site.output / "updates" / "index.html"
@@ -490,12 +523,12 @@ TEXT = st.text(
 )
 
 
-def one_preview(preview_site):
+def one_preview(preview_site, **values):
     """(site, its status, the bytes of a's page) of the one preview of update a that all of a
-    Hypothesis test's examples share, started by the first."""
+    Hypothesis test's examples share, started by the first (with the settings `values`)."""
     if preview_site not in _started:
         files = {"updates/a.md": article_with("The first text.", Title="The first title")}
-        _started[preview_site] = preview_site(files)
+        _started[preview_site] = preview_site(files, **values)
     site = _started[preview_site]
     return site, site.status(), page_file(site).read_bytes()
 
@@ -554,8 +587,9 @@ _topics = itertools.count()  # a new topic at each example: the edit is never th
 def test_whatever_a_new_title_and_topic_are_the_page_written_first_is_the_page_its_build_writes(preview_site, title):
     """A title from anywhere with a new topic (not a quick write: the topic's page lists it): the
     page its build writes first, once the checks passed, is byte for byte the page that build then
-    writes; a build whose checks fail writes nothing, first or later."""
-    site, first, good_before = one_preview(preview_site)
+    writes; a build whose checks fail writes nothing, first or later. The checks run in a helper
+    while the build prepares and renders that page (parallel_checks.py), as on a large site."""
+    site, first, good_before = one_preview(preview_site, PARALLEL_CHECKS=1)
     site.hold_writing.touch()
     site.write("updates/a.md", article_with("The first text.", Title=title, Tags=f"Asylum, Topic {next(_topics)}"))
     poll(
