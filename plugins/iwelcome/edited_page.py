@@ -37,9 +37,8 @@ an edit, the preview's build writes the edited items' pages first (`write_first`
 as soon as it has prepared what every page shows (`render_first`, while checks that run in a helper
 end: parallel_checks.py), writes them once the checks have passed (`written_first`), before it
 renders anything else, and says so (`tell`), so that the browser shows the edited page while the
-rest of the site is rendered. The
-build then writes that page again, in its turn, with the same bytes (the page depends on what it
-shows only; the preview's benchmark checks it at each edit).
+rest of the site is rendered. The build then writes that page again, in its turn, with the same
+bytes (the page depends on what it shows only; the preview's benchmark checks it at each edit).
 
 Only the preview does this: a build with PREVIEW off keeps nothing and writes nothing first.
 """
