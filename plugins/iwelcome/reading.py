@@ -30,7 +30,6 @@ from pathlib import Path
 
 import smartypants
 from pelican.readers import MarkdownReader
-from pelican.utils import slugify
 from typogrify.filters import amp, caps, initial_quotes, process_ignores, widont
 
 from . import confinement, dates, markup, parallel_reading, validation
@@ -38,6 +37,7 @@ from .articles import reading_minutes
 from .scaffold import is_hint
 from .settings import setting
 from .suggestions import did_you_mean
+from .topics import key_maker
 
 # What Pelican cannot build a page without, and a stand-in used only until validation fails.
 PLACEHOLDERS = {"title": "", "date": datetime(1970, 1, 1)}
@@ -63,7 +63,7 @@ class EditorMarkdownReader(MarkdownReader):
         super().__init__(*args, **kwargs)
         self._unreadable, self._hints, self._invalid = {}, {}, {}
         self._is_action = False
-        self._slugs = {}  # {text: its slug}: every file of a folder has its name for category
+        self._slugify = key_maker(self.settings)  # remembered: every file of a folder has its name for category
         self._languages = tuple(dict.fromkeys([self.settings["DEFAULT_LANG"], *setting(self.settings, "LANGUAGES")]))
         extensions = self.settings["MARKDOWN"]["extensions"]
         if ACTION_MARKERS not in extensions:
@@ -183,11 +183,6 @@ class EditorMarkdownReader(MarkdownReader):
         metadata["slug"] = (
             "no-address-" + hashlib.sha256(source_path.encode("utf-8", "surrogateescape")).hexdigest()[:10]
         )
-
-    def _slugify(self, text):
-        if text not in self._slugs:
-            self._slugs[text] = slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
-        return self._slugs[text]
 
 
 FILTERS = ("amp", "smartypants", "caps", "initial_quotes", "widont")  # in typogrify's order
