@@ -37,7 +37,7 @@ def part(name):
     try:
         yield
     finally:
-        _seconds[name] = _seconds.get(name, 0.0) + time.perf_counter() - started
+        add(name, time.perf_counter() - started)
 
 
 def finish(pelican):
