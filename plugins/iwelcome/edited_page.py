@@ -23,13 +23,13 @@ Then the page is rendered with the new text, as Pelican's writer would render it
 the file (whole, never half-written). A new title (or image's text) is given to the build's item
 itself while the page renders (`showing`), so that every list of the build that holds the item
 shows it new, as the build that follows will: a listing on the page that shows the item shows the
-new title too. A title
-that would move the item in a list Pelican orders (an ARTICLE_ORDER_BY by title), or change which
-translations it has, or whose links Pelican would work out (FORMATTED_FIELDS), is left to the
-build (`treated_otherwise`). Otherwise nothing is written and the reason is given (`Declined`):
-the build that follows does it all, as it always does. The build after a quick write renders that
-page again and writes the same bytes (tests/test_preview_server.py holds it to that); if that
-build fails, `undo` puts back the page the last good build wrote.
+new title too. A title that would move the item in a list Pelican orders (an ARTICLE_ORDER_BY by
+title), or change which translations it has, or whose links Pelican would work out
+(FORMATTED_FIELDS), is left to the build (`treated_otherwise`). Otherwise nothing is written and
+the reason is given (`Declined`): the build that follows does it all, as it always does. The
+build after a quick write renders that page again and writes the same bytes
+(tests/test_preview_server.py holds it to that); if that build fails, `undo` puts back the page
+the last good build wrote.
 
 An edit to any other field (a tag, a date) is not written from the last build: what it changes,
 the build works out anew (a topic's list, the related updates, the order of the archives). For such
@@ -156,8 +156,8 @@ def render_first(generators):
 def written_first(generators):
     """all_generators_finalized, after the preparing (and the checks' verdict): in a preview build
     asked to (`write_first`), the pages of the edited files, written before any other; a page whose
-    file already holds those bytes (a quick write made it) is left as it is."""
-    render_first(generators)  # when the preparing did not
+    file already holds those bytes (a quick write made it) is left as it is. The preparing
+    rendered them (`render_first`)."""
     if not _rendered:
         return
     tell, rendered = _rendered.pop()
