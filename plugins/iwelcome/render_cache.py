@@ -132,10 +132,10 @@ def load_store(path, inputs):
     """The last build's {"pages": {file: [key, text digest, size, time, (items read, names
     resolved)]}, "contexts": [context keys], "files": [...]}, or an empty one when there is none,
     it cannot be read, or the inputs changed (then files are still listed: leftovers are removed
-    whatever changed). The file names each identity and name once ("reads"), each set of them some pages
-    read once ("read_sets", indices into "reads"), and each page the indices of its two sets, of
-    items and of names: the pages of a listing read the same items, those of a template resolve
-    the same names."""
+    whatever changed). The file names each identity and name once ("reads"), each set of them
+    some pages read once ("read_sets", indices into "reads"), and each page the indices of its two
+    sets, of items and of names: the pages of a listing read the same items, those of a template
+    resolve the same names."""
     empty = {"pages": {}, "contexts": [], "files": []}
     try:
         with open(path, encoding="utf-8") as f:
