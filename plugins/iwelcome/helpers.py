@@ -61,8 +61,8 @@ def fork(work):
 
 def divert_logs(records):
     """Every log record from now on goes to `records` (Capture), with no handler or filter of
-    Pelican's on the way: those apply when it is logged again (`log_again`). Returns what to
-    restore, for `restore_logs`."""
+    Pelican's on the way: those apply when it is logged again (`log_again`). Returns each
+    logger's handlers and filters as they were (`logs_held` puts them back)."""
     loggers = [logging.root]
     loggers += [each for each in logging.root.manager.loggerDict.values() if isinstance(each, logging.Logger)]
     saved = [(each, each.handlers, each.filters) for each in loggers]
@@ -70,11 +70,6 @@ def divert_logs(records):
         each.handlers, each.filters = [], []
     logging.root.handlers = [Capture(records)]
     return saved
-
-
-def restore_logs(saved):
-    for each, handlers, filters in saved:
-        each.handlers, each.filters = handlers, filters
 
 
 @contextlib.contextmanager
@@ -85,7 +80,8 @@ def logs_held(records):
     try:
         yield
     finally:
-        restore_logs(saved)
+        for each, handlers, filters in saved:
+            each.handlers, each.filters = handlers, filters
 
 
 def wait(pid):
