@@ -92,8 +92,10 @@ AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
-YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
-YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+# A page for each year, grouped by the plugin (Pelican's YEAR_ARCHIVE_SAVE_AS stays unset: its
+# grouping takes time with the square of the site; plugins/iwelcome/archives.py).
+PERIOD_ARCHIVES = {"year": {"url": "archives/{date:%Y}/", "save_as": "archives/{date:%Y}/index.html"}}
+YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 INDEX_SAVE_AS = ""  # the home page is content/pages/home.md

@@ -1,5 +1,6 @@
 """The plugin's pure functions, on plain data, without a Pelican build."""
 
+import itertools
 import os
 import re
 import tempfile
@@ -12,6 +13,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from conftest import LISTS, TYPES
+from iwelcome.archives import PERIOD_OF, entry, periods
 from iwelcome.articles import Contact, article_facts, parse_contact
 from iwelcome.confinement import linked_folders, scan
 from iwelcome.edited_page import inside, what_else_changed
@@ -486,3 +488,52 @@ def test_the_linked_folders_pelican_must_not_walk_are_those_the_scan_reports(pat
         event(f"{len(found)} linked folder(s)")
         assert found == scan(root).linked_dirs
         assert all(os.path.islink(os.path.join(root, path)) for path in found)
+
+
+class Dated:
+    """An item with a date, compared by identity, as Pelican's content objects are."""
+
+    def __init__(self, date):
+        self.date = date
+
+
+@given(
+    st.lists(st.datetimes(min_value=datetime(2021, 11, 28), max_value=datetime(2023, 2, 2)), max_size=40),
+    st.sampled_from(sorted(PERIOD_OF)),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_periods_are_pelicans_comparison_of_every_article_with_every_date(moments, granularity, newest_first, random):
+    """archives.periods, in one pass, against what Pelican's grouping computes by comparing every
+    article with every item of the period (`[a for a in articles if a in dates]`): the same runs,
+    the same articles in each, in the same order; with articles in any order (ARTICLE_ORDER_BY),
+    ties of one moment, and articles that are not among the dates."""
+    items = [Dated(moment) for moment in moments]
+    dates = sorted(items, key=lambda item: item.date, reverse=newest_first)
+    articles = [*items, Dated(datetime(2022, 1, 1))]  # one not among the dates: in no period
+    random.shuffle(articles)
+    expected = [
+        (period, run, [a for a in articles if a in run])
+        for period, run in ((p, list(g)) for p, g in itertools.groupby(dates, key=PERIOD_OF[granularity]))
+    ]
+    found = periods(dates, articles, PERIOD_OF[granularity])
+    assert [(p, [id(i) for i in r], [id(a) for a in a_]) for p, r, a_ in found] == [
+        (p, [id(i) for i in r], [id(a) for a in a_]) for p, r, a_ in expected
+    ]
+    event(f"{len(found)} periods")
+
+
+def test_a_periods_entry_has_pelicans_names_and_addresses():
+    may = [Dated(datetime(2024, 5, 3, 9)), Dated(datetime(2024, 5, 20))]
+    url, save_as = "archives/{date:%Y}/{date:%m}/", "archives/{date:%Y}/{date:%m}/index.html"
+    assert entry("month", (2024, 5), may, may[::-1], url, save_as) == {
+        "dates": may,
+        "articles": may[::-1],
+        "save_as": "archives/2024/05/index.html",
+        "url": "archives/2024/05/",
+        "period": (2024, "May"),
+        "period_num": (2024, 5),
+    }
+    assert entry("year", 2024, may, may, "y/{date:%Y}/", "y/{date:%Y}.html")["period"] == (2024,)
+    day = entry("day", (2024, 5, 3), may[:1], may[:1], "", "{date:%d}.html")
+    assert (day["period"], day["period_num"], day["save_as"]) == ((2024, "May", 3), (2024, 5, 3), "03.html")

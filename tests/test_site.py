@@ -315,3 +315,78 @@ def test_metadata_is_text_not_html(build_site):
     assert "<script>alert(1)</script> &" in page.h1.get_text()
     assert "<b>Ana</b>" in page.select_one(".case-facts").get_text()
     assert "<script>alert(1)</script> &" in page.title.get_text()
+
+
+# The period archives: grouped by the plugin (archives.py), as Pelican's own grouping would.
+DATED = {
+    f"{folder}/{name}.md": article(Title=title, Date=date, Tags=tags)
+    for folder, name, title, date, tags in [
+        ("updates", "spring-hearing", "Spring hearing", "2024-05-20", "Asylum"),
+        ("updates", "may-ruling", "May ruling", "2024-05-03 09:00", "Asylum"),
+        ("updates", "same-day", "Same day", "2024-05-03 09:00", "Detention"),
+        ("press-releases", "winter-letter", "Winter letter", "2024-01-10", "Funding"),
+        ("case-studies", "old-case", "Old case", "2023-05-02", "Detention"),
+        ("updates", "new-year", "New year", "2023-12-31 23:59", "Asylum"),
+    ]
+}
+DATED["case-studies/old-case.md"] = DATED["case-studies/old-case.md"].replace(
+    "Tags:", "Person: Ana\nCountries: Honduras\nCase_status: released\nTags:"
+)
+DATED["press-releases/winter-letter.md"] = DATED["press-releases/winter-letter.md"].replace(
+    "Tags:", "Location: Washington\nTags:"
+)
+EVERY_PERIOD = {
+    "year": {"url": "archives/{date:%Y}/", "save_as": "archives/{date:%Y}/index.html"},
+    "month": {"url": "archives/{date:%Y}/{date:%m}/", "save_as": "archives/{date:%Y}/{date:%m}/index.html"},
+    "day": {
+        "url": "archives/{date:%Y}/{date:%m}/{date:%d}/",
+        "save_as": "archives/{date:%Y}/{date:%m}/{date:%d}/index.html",
+    },
+}
+
+
+def test_a_year_archive_lists_that_years_articles_newest_first(build_site):
+    build = build_site(DATED)
+    assert build.returncode == 0, build.log
+    from bs4 import BeautifulSoup
+
+    def listed(path):
+        page = BeautifulSoup((build.output / path).read_text(), "html.parser")
+        return page.h1.get_text(), [a.get_text().replace("\xa0", " ") for a in page.select("main li a")]
+
+    assert listed("archives/2024/index.html") == ("2024", ["Spring hearing", "May ruling", "Same day", "Winter letter"])
+    assert listed("archives/2023/index.html") == ("2023", ["New year", "Old case"])
+    index = BeautifulSoup((build.output / "archives/index.html").read_text(), "html.parser")
+    assert {"/archives/2024/", "/archives/2023/"} <= {a["href"] for a in index.select("main a")}
+    assert sorted(p.name for p in (build.output / "archives").iterdir()) == ["2023", "2024", "index.html"]
+
+
+def test_period_archives_are_the_bytes_pelicans_own_grouping_writes(tmp_path, build_site):
+    """Every period the plugin groups (year, month, day) against Pelican's own grouping of the
+    same periods, with its YEAR_, MONTH_ and DAY_ARCHIVE settings: the same files, byte for byte."""
+    build_site(DATED)  # the content folder
+    content = tmp_path / "content"
+    ours = run_pelican(content, tmp_path / "ours", extra=["-e", f"PERIOD_ARCHIVES={json.dumps(EVERY_PERIOD)}"])
+    pelicans = {
+        f"{period.upper()}_ARCHIVE_{key.upper()}": value
+        for period, v in EVERY_PERIOD.items()
+        for key, value in v.items()
+    }
+    theirs = run_pelican(
+        content,
+        tmp_path / "theirs",
+        extra=["-e", "PERIOD_ARCHIVES={}", *(f"{k}={json.dumps(v)}" for k, v in pelicans.items())],
+    )
+    assert ours.returncode == theirs.returncode == 0, ours.log + theirs.log
+
+    def files(build):
+        return {
+            p.relative_to(build.output).as_posix(): p.read_bytes()
+            for p in build.output.rglob("*")
+            if p.is_file() and p.name != ".build-started"
+        }
+
+    mine, pelican = files(ours), files(theirs)
+    assert "archives/2024/05/03/index.html" in mine and "archives/2023/12/index.html" in mine
+    assert mine.keys() == pelican.keys()
+    assert [name for name in mine if mine[name] != pelican[name]] == []

@@ -440,6 +440,16 @@ def test_a_language_the_site_does_not_have(build_site):
             [r"^content/pages/archives\.md: Slug: /archives/ would also be written by the archives page"],
         ),
         (
+            {
+                "updates/a.md": article(Date="2024-03-15"),
+                "pages/old.md": "Title: Old\nSave_as: archives/2024/index.html\n\nText.\n",
+            },
+            [
+                r"^content/pages/old\.md:2: Save_as: /archives/2024/ would also be written by the archives of 2024; "
+                r"change its 'Save_as:' line"
+            ],
+        ),
+        (
             {"pages/a.md": "Title: Map\nSlug: sitemap.xml\n\nText.\n"},
             [r"^content/pages/a\.md:2: Slug: 'sitemap\.xml' is not an address"],
         ),

@@ -14,6 +14,7 @@ Each stage lives in the module named after what it does, and owns the context ke
 from pelican import signals
 
 from . import (
+    archives,
     articles,
     body,
     build_manifest,
@@ -72,6 +73,7 @@ def register():
     signals.article_generator_init.connect(parallel_reading.articles)  # many files: read on every core
     signals.page_generator_init.connect(parallel_reading.pages)
     signals.article_generator_finalized.connect(parallel_reading.end)
+    signals.article_generator_finalized.connect(archives.group)  # a year's articles, in one pass
     signals.page_generator_finalized.connect(parallel_reading.end)
     signals.article_generator_context.connect(reading.keep_incomplete_article)
     signals.page_generator_context.connect(reading.keep_incomplete_page)

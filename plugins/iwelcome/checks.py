@@ -14,10 +14,10 @@ What is checked, and where each rule lives:
 import math
 import os
 import posixpath
-from datetime import datetime
 
 from . import confinement, contract, embargo, i18n, ownership, parallel_checks, report, timings, validation
 from .actions import OUTCOMES, as_of, check_actions, check_references, followup_warnings, targeting_warnings
+from .archives import GRANULARITIES
 from .contents import (
     all_contents,
     generators_by_kind,
@@ -247,14 +247,10 @@ def output_claims(settings, articles_gen, pages_gen, actions, static_gen, report
         if country.slug:
             listing_claims(claim, country.save_as, len(listed), settings, "country", f"the country page '{name}'")
     claim(settings.get("COUNTRIES_SAVE_AS", ""), "the list of countries")
-    for key, period in (
-        ("YEAR_ARCHIVE_SAVE_AS", "%Y"),
-        ("MONTH_ARCHIVE_SAVE_AS", "%Y-%m"),
-        ("DAY_ARCHIVE_SAVE_AS", "%Y-%m-%d"),
-    ):
-        pattern = settings.get(key, "")
-        for stamp in sorted({a.date.strftime(period) for a in articles_gen.dates}) if pattern else []:
-            claim(pattern.format(date=datetime.strptime(stamp, period)), f"the archives of {stamp}")
+    for granularity in GRANULARITIES:  # the period archives, grouped by Pelican or by archives.py
+        for archive in sorted(articles_gen.period_archives.get(granularity, ()), key=lambda a: a["period_num"]):
+            stamp = "-".join(f"{number:02}" for number in archive["period_num"])
+            claim(archive["save_as"], f"the archives of {stamp}")
     for feed, owner in feed_claims(settings, articles_gen):
         claim(feed, owner)
     langs = public_languages(articles_gen, pages_gen, default_lang)

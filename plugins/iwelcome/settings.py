@@ -163,6 +163,9 @@ DEFAULTS = {
     "COUNTRY_SAVE_AS": "countries/{slug}/index.html",
     "COUNTRIES_URL": "countries/",
     "COUNTRIES_SAVE_AS": "countries/index.html",
+    # Period archives, grouped by the plugin in one pass (archives.py): {"year": {"url": ...,
+    # "save_as": ...}}, "month" and "day" alike; none by default, as Pelican's.
+    "PERIOD_ARCHIVES": {},
     # Shown on press releases that have no Contact line: "Name, email, phone".
     "MEDIA_CONTACT": "",
     # Calls to action: the folder of action files under content/, and how many show beside an article.
