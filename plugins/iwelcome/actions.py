@@ -482,6 +482,8 @@ class Chooser:
                 for target in targets(action, key):
                     self.aimed_at.setdefault(target, []).append(action)
         self.default = [a for a in actions if a.default and a.is_live]
+        # Among actions aimed at an article as many times: by Priority, then newest Starts, then slug.
+        self.rank = {id(a): (-a.priority, -(a.starts or date.min).toordinal(), a.slug) for a in actions}
 
     def select(self, named, tags, countries, kind, maximum, shown_inline=()):
         """named: the article's own `Actions:` slugs, shown first in their order (a closed one
@@ -498,13 +500,15 @@ class Chooser:
         # A closed action offers its follow-up itself: that one is not offered twice.
         taken = {a.slug for a in chosen} | {a.next for a in chosen if not a.is_live} | set(shown_inline)
         wanted = {("tag", self.key(t)) for t in tags} | {("country", self.key(c)) for c in countries} | {("type", kind)}
-        matches = {}
+        # Counted by identity: hashing an Action (a frozen dataclass) hashes every field of it.
+        matches, met = {}, {}
         for target in wanted:
             for action in self.aimed_at.get(target, ()):
-                matches[action] = matches.get(action, 0) + 1
+                matches[id(action)] = matches.get(id(action), 0) + 1
+                met[id(action)] = action
         ranked = sorted(
-            (a for a in matches if a.slug not in taken),
-            key=lambda a: (-matches[a], -a.priority, -(a.starts or date.min).toordinal(), a.slug),
+            (a for a in met.values() if a.slug not in taken),
+            key=lambda a: (-matches[id(a)], self.rank[id(a)]),
         )
         chosen += ranked
         if not chosen:
