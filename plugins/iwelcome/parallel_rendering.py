@@ -15,7 +15,8 @@ instead of rendering the page, waiting for it if need be, checks that it is the 
 writes the file itself, so that what Pelican does after a page is written (the sitemap, the
 leftovers, the search index) sees every page as usual. A page whose helper failed or did not
 say is rendered by Pelican. What a helper writes (its pages, unclaimed ones empty, and feeds) goes
-into a folder of its own, removed at the end, and it copies no static file.
+into a folder of its own, each page's file removed as soon as it is written (`discard_written`) and
+the folder at the end, and it copies no static file.
 
 Rendering a page depends on the page and the context only (the render cache, which renders some
 pages and not others, relies on it too), so the site is byte-identical to one rendered in a
@@ -36,6 +37,7 @@ import pickle
 import shutil
 import tempfile
 
+from pelican import signals
 from pelican.generators import SourceFileGenerator, StaticGenerator
 
 from . import helpers, timings
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 _generators = []  # this build's, once all have read their content
 _plan = []  # the Plan of the build under way, if helpers render
+_helper_folder = []  # in a helper: the folder its writer writes into
 
 
 def remember_generators(generators):
@@ -93,6 +96,22 @@ def finish(pelican):
     forget_plan()
 
 
+def discard_written(path, context=None):
+    """content_written, in a helper: the file its writer wrote into the helper's own folder removed
+    at once, with the folders it leaves empty (Pelican's process writes every file of the site).
+    Removing them all when the build ends took 0.4 s of Pelican's process at 2,000 articles."""
+    folder = _helper_folder[0]
+    with contextlib.suppress(OSError):  # a page the render cache wrote nothing for (unchanged)
+        os.remove(path)
+    parent = os.path.dirname(path)
+    while len(parent) > len(folder) and parent.startswith(folder + os.sep):
+        try:
+            os.rmdir(parent)  # not the helper's own folder: Pelican's process removes that
+        except OSError:
+            return  # not empty: other pages' files are in it
+        parent = os.path.dirname(parent)
+
+
 class Plan:
     """The claims on the build's pages, and its helpers."""
 
@@ -133,6 +152,8 @@ class Plan:
         self.helpers = []
         self.me, self.parent, self.records = index, parent, records
         self.pipe = os.fdopen(write_end, "wb")
+        _helper_folder[:] = [folder]
+        signals.content_written.connect(discard_written, weak=False)  # in this helper only
         for generator in generators:
             if isinstance(generator, (StaticGenerator, SourceFileGenerator)):
                 continue  # they copy files, and render no page
