@@ -161,7 +161,7 @@ def test_a_site_rendered_by_helpers_is_the_site_rendered_in_one_process(tmp_path
         return json.loads(timings.read_text())["counts"]
 
     assert build_with(tmp_path / "one", 0)["pages from helpers"] == 0
-    folders = set(Path(tempfile.gettempdir()).glob("iwelcome-helper-*"))
+    folders = helper_folders()
     counts = build_with(tmp_path / "shared", 100)
     assert counts["pages from helpers"] > 0, counts
     assert differences(tmp_path / "shared", tmp_path / "one") == []
@@ -183,7 +183,13 @@ def test_a_site_rendered_by_helpers_is_the_site_rendered_in_one_process(tmp_path
         shutil.rmtree(tmp_path / "clean-cache", ignore_errors=True)
         assert build_with(tmp_path / "clean", 0)["pages from helpers"] == 0
         assert differences(tmp_path / "shared", tmp_path / "clean") == [], field
-    assert set(Path(tempfile.gettempdir()).glob("iwelcome-helper-*")) <= folders, "a helper's folder was left"
+    assert helper_folders() <= folders, "a helper's folder was left"
+
+
+def helper_folders():
+    """The rendering helpers' folders there are now, in memory or in the temporary folder."""
+    places = {Path(tempfile.gettempdir()), Path(parallel_rendering.in_memory_folder() or tempfile.gettempdir())}
+    return {folder for place in places for folder in place.glob(f"{parallel_rendering.HELPER_FOLDER_PREFIX}*")}
 
 
 def test_pages_of_a_helper_that_ended_early_are_rendered_by_pelican():

