@@ -319,7 +319,7 @@ def test_checks_run_in_a_helper_with_many_items_a_further_core_and_a_build_to_pr
     assert parallel_checks.wanted(settings, items) is wanted
 
 
-def test_a_rendering_helper_removes_what_its_writer_wrote_and_nothing_outside_its_folder(tmp_path, monkeypatch):
+def test_a_rendering_helper_removes_what_its_writer_wrote_and_nothing_outside_its_folder(tmp_path):
     """discard_written, in a helper: a page's file goes, with the folders it leaves empty, but
     never the helper's own folder, a folder another page still uses, or a file outside it."""
     folder, site = tmp_path / "helper", tmp_path / "output"
@@ -328,11 +328,10 @@ def test_a_rendering_helper_removes_what_its_writer_wrote_and_nothing_outside_it
     for path in pages + outside:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("<p>page</p>")
-    monkeypatch.setattr(parallel_rendering, "_helper_folder", [str(folder)])
     for path in [*outside, pages[0], pages[2]]:
-        parallel_rendering.discard_written(str(path), context={})
+        parallel_rendering.discard_written(str(folder), str(path), context={})
     assert all(path.is_file() for path in outside), "a file outside the helper's folder is never removed"
     assert not pages[0].exists() and not pages[0].parent.exists(), "the page's file and its empty folder"
     assert pages[1].is_file(), "another page's file stays, and so does their common folder"
     assert not pages[2].exists() and folder.is_dir(), "the helper's own folder stays, for Pelican's process"
-    parallel_rendering.discard_written(str(folder / "updates/gone/index.html"))  # unchanged: never written
+    parallel_rendering.discard_written(str(folder), str(folder / "updates/gone/index.html"))  # unchanged: never written
