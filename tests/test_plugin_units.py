@@ -18,7 +18,7 @@ from iwelcome.articles import Contact, article_facts, parse_contact
 from iwelcome.confinement import linked_folders, scan
 from iwelcome.edited_page import inside, what_else_changed
 from iwelcome.markup import text_of
-from iwelcome.navigation import feed_urls, language_of_feed, page_urls
+from iwelcome.navigation import feed_urls, language_of_feed, name_feed_author, page_urls
 from iwelcome.scaffold import translation
 from iwelcome.validation import Item, Rules, is_blank, spelling_warnings, split_list, validate
 
@@ -207,6 +207,20 @@ def test_each_language_with_articles_has_its_feed():
     assert language_of_feed("https://x.example/feeds/all-ar.atom.xml", feeds, "en") == "ar"
     assert language_of_feed("https://x.example/feeds/all.atom.xml", feeds, "en") is None  # every language
     assert language_of_feed("https://x.example/feeds/topics/asylum.atom.xml", feeds, "en") is None
+
+
+def test_a_feed_names_the_campaign_and_an_entry_only_an_author_it_has():
+    from feedgenerator import Atom1Feed
+
+    feed = Atom1Feed(title="t", link="https://x.example/", description="")
+    for author in ("", "  ", "Jane Doe"):
+        feed.add_item(title="a", link="https://x.example/a/", description="", author_name=author)
+    name_feed_author({"SITENAME": "I WELCOME"}, feed)
+    assert feed.feed["author_name"] == "I WELCOME"
+    assert [entry["author_name"] for entry in feed.items] == [None, None, "Jane Doe"]
+    feed.feed["author_name"] = "Someone"  # a feed that names its author keeps it
+    name_feed_author({"SITENAME": "I WELCOME"}, feed)
+    assert feed.feed["author_name"] == "Someone"
 
 
 # --- scaffold.translation: a translation's file from its original --------------------------------

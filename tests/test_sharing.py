@@ -56,6 +56,20 @@ def test_feed_of_each_language_linked_from_its_pages(published, lang):
     assert published.page("/").find("link", type="application/atom+xml")["href"] == f"{SITEURL}/feeds/all.atom.xml"
 
 
+def test_every_feed_names_the_campaign_as_its_author_and_no_entry_an_empty_author(published):
+    # Atom asks every feed whose entries do not each name an author for one of its own (RFC 4287,
+    # 4.1.1); an author whose name is empty is no author.
+    feeds = sorted(published.file("/feeds").rglob("*.atom.xml"))
+    assert len(feeds) > len(TYPE_FOLDERS)
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.bozo_exception)
+        assert parsed.feed.author_detail.name == setting("SITENAME"), path
+        assert parsed.entries, path
+        for entry in parsed.entries:
+            assert entry.get("author_detail", {}).get("name", "x").strip(), (path, entry.link)
+
+
 def test_feed_titles_and_summaries_carry_no_typogrify_markup(published):
     for entry in feed(published, "all.atom.xml").entries:
         assert "<" not in entry.title and "&" not in entry.title

@@ -99,6 +99,7 @@ def register():
     signals.content_written.connect(sitemap.written)
     signals.feed_generated.connect(embargo.hide_in_feeds)
     signals.feed_generated.connect(navigation.say_feed_language)
+    signals.feed_generated.connect(navigation.name_feed_author)
     # The end of the build.
     signals.finalized.connect(parallel_rendering.finish)  # the helpers have ended
     signals.finalized.connect(finish)

@@ -6,7 +6,8 @@ Context keys: HOME_URLS, SEARCH_URLS, GET_INVOLVED_URLS ({lang: url}); PAGE_URLS
 the default language: {lang: url of its published translation}}), with which the menu and the
 footer lead a reader of Arabic to the Arabic About page; FEED_URLS ({lang: the Atom feed of the
 articles in that language}, in a build with feeds); each such feed says its language
-(`<feed xml:lang="ar">`, say_feed_language).
+(`<feed xml:lang="ar">`, say_feed_language), and every feed names the campaign as its author
+(name_feed_author).
 """
 
 from .contents import all_contents, generators_by_kind, public_languages
@@ -75,6 +76,17 @@ def say_feed_language(context, feed):
     lang = language_of_feed(feed.feed.get("feed_url") or "", context.get("FEED_URLS") or {}, context["DEFAULT_LANG"])
     if lang:
         feed.feed["language"] = lang
+
+
+def name_feed_author(context, feed):
+    """feed_generated: the campaign is the feed's author, which Atom asks of every feed whose entries
+    do not each name one (RFC 4287, 4.1.1); an entry names its own only when its item has one
+    (Pelican gives every other entry an author with an empty name)."""
+    if feed.feed.get("author_name") is None and context.get("SITENAME"):
+        feed.feed["author_name"] = context["SITENAME"]
+    for entry in feed.items:
+        if not str(entry.get("author_name") or "").strip():
+            entry["author_name"] = None
 
 
 def language_of_feed(feed_url, feeds, default_lang):
