@@ -6,6 +6,7 @@ each file is read once, by one process, whatever the others are doing."""
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -192,12 +193,79 @@ def helper_folders():
     return {folder for place in places for folder in place.glob(f"{parallel_rendering.HELPER_FOLDER_PREFIX}*")}
 
 
-def test_pages_of_a_helper_that_ended_early_are_rendered_by_pelican():
-    plan = parallel_rendering.Plan(1)
-    read_end, write_end = os.pipe()
-    os.close(write_end)  # the helper ended before it said anything
-    plan.helpers = [(os.getpid(), os.fdopen(read_end, "rb"), "")]
-    assert plan.said(1) is None and plan.said(3) is None
+def test_pages_are_claimed_by_whoever_comes_first_and_a_helper_keeps_ahead(tmp_path):
+    """A helper claims a page only when Pelican's process is more than LEAD pages before it, and
+    never one that Pelican's claimed; Pelican's process claims every page nobody has, and takes a
+    helper's page only once the helper has said it: a page a helper is still rendering, or whose
+    helper ended before saying it, or whose result cannot be read, Pelican renders itself."""
+    from iwelcome.parallel_rendering import DONE, HERE, LEAD, Plan
+
+    plan = Plan(1)
+    results = tmp_path / "results"
+    results.mkdir()
+    plan.helpers = [(os.getpid(), str(tmp_path / "pages"), str(results))]
+    helper = Plan.__new__(Plan)  # the helper's view: the same shared claims, position and lock
+    helper.__dict__.update(plan.__dict__, me=1)
+
+    assert plan.arrive(0) == 0  # nobody's: now Pelican's
+    assert not helper.claim_ahead(0) and not helper.claim_ahead(LEAD)  # Pelican's, and too near
+    assert helper.claim_ahead(LEAD + 1) and not helper.claim_ahead(LEAD + 1)  # once
+    assert helper.claim_ahead(LEAD + 2) and helper.claim_ahead(LEAD + 3)
+    assert plan.arrive(5) == 0
+    assert not helper.claim_ahead(LEAD + 5) and helper.claim_ahead(LEAD + 6)  # it moves with Pelican
+
+    said = {"name": "a/index.html", "text": "<p>a</p>", "entry": None, "records": []}
+    (results / str(LEAD + 1)).write_bytes(pickle.dumps(said))  # being written: not said until DONE
+    still_rendering = plan.arrive(LEAD + 1)
+    assert still_rendering == HERE + 1 and plan.said(LEAD + 1, still_rendering) is None
+    (results / str(LEAD + 2)).write_bytes(pickle.dumps(said))
+    plan.claims[LEAD + 2] = (HERE + 1) | DONE
+    assert plan.said(LEAD + 2, plan.arrive(LEAD + 2)) == said
+    assert not (results / str(LEAD + 2)).exists()  # taken: its file goes
+    plan.claims[LEAD + 3] = (HERE + 1) | DONE  # said, but its file is gone ...
+    assert plan.said(LEAD + 3, plan.arrive(LEAD + 3)) is None
+    (results / str(LEAD + 6)).write_bytes(b"not a pickle")  # ... or cannot be read
+    plan.claims[LEAD + 6] = (HERE + 1) | DONE
+    assert plan.said(LEAD + 6, plan.arrive(LEAD + 6)) is None
+    plan.claims[LEAD + 7] = (HERE + 2) | DONE  # no such helper
+    assert plan.said(LEAD + 7, plan.arrive(LEAD + 7)) is None
+    assert plan.said(0, HERE) is None and plan.said(1, 0) is None and plan.said(1, None) is None
+    plan.helpers = []
+
+
+def test_the_claims_lock_excludes_other_processes_and_is_free_once_its_holder_is_killed():
+    """A helper killed while it holds the lock on the claims (as the system may kill it) leaves
+    Pelican's process free to go on, not waiting for it forever."""
+    import signal
+    import threading
+
+    lock = helpers.ProcessLock()
+    holding, says = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: takes the lock, says so, and is killed holding it
+        try:
+            lock.__enter__()
+            os.write(says, b"x")
+            time.sleep(1)
+        finally:
+            os.kill(os.getpid(), signal.SIGKILL)
+    try:
+        assert os.read(holding, 1) == b"x"
+        taken = threading.Event()
+
+        def take():
+            with lock:
+                taken.set()
+
+        thread = threading.Thread(target=take, daemon=True)
+        thread.start()
+        assert not taken.wait(0.3)  # held by the helper, alive: Pelican's process waits
+        assert taken.wait(10)  # the helper was killed holding it: it is free
+    finally:
+        os.waitpid(pid, 0)
+        os.close(holding)
+        os.close(says)
+        lock.close()
 
 
 # --- The checks beside the preparing (parallel_checks.py) -------------------------------------------

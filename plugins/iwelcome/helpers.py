@@ -11,11 +11,13 @@ terminal, and ends with os._exit: no exit handler of Pelican's runs twice.
 """
 
 import contextlib
+import fcntl
 import gc
 import logging
 import os
 import pickle
 import sys
+import tempfile
 
 from pelican.log import FilteredMessage
 
@@ -98,6 +100,25 @@ def wait(pid):
 def parent_is_gone(parent):
     """In a helper: Pelican's process has ended (the build was stopped), so should the helper."""
     return os.getppid() != parent
+
+
+class ProcessLock:
+    """A lock between Pelican's process and its helpers (made before they are forked) that a
+    process no longer holds once it has ended, however it ended: a POSIX record lock on a file of
+    its own. A helper killed while it held the lock leaves nobody waiting for it."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
+
+    def __enter__(self):
+        fcntl.lockf(self.file, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.lockf(self.file, fcntl.LOCK_UN)
+
+    def close(self):
+        self.file.close()
 
 
 def log_again(records):

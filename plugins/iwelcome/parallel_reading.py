@@ -24,7 +24,6 @@ settings, as when read here).
 import contextlib
 import logging
 import mmap
-import multiprocessing
 import os
 import tempfile
 
@@ -71,7 +70,7 @@ def start(generator, paths, excludes):
     if not count or not helpers.can_fork():
         return
     try:
-        plan = Plan(generator, files)  # a shared lock: no /dev/shm, no helpers
+        plan = Plan(generator, files)  # its lock's file cannot be made: no helpers
     except OSError as error:
         logger.debug("iwelcome plugin: files read in one process (%s)", error)
         return
@@ -103,7 +102,7 @@ class Plan:
         self.files = files  # [(absolute path, reader)], in Pelican's order
         self.index = {path: number for number, (path, _reader) in enumerate(files)}
         self.claims = mmap.mmap(-1, len(files))  # shared with the helpers: FREE, HERE or HELPER
-        self.lock = multiprocessing.get_context("fork").Lock()
+        self.lock = helpers.ProcessLock()
         self.helpers = []  # [(pid, file of its results)]
         self.results = None  # {path: (content, metadata, log records)} once the helpers have ended
 
@@ -170,3 +169,4 @@ class Plan:
     def end(self):
         self.collect()
         self.results = {}
+        self.lock.close()
