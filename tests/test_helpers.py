@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -230,6 +231,23 @@ def test_pages_are_claimed_by_whoever_comes_first_and_a_helper_keeps_ahead(tmp_p
     plan.claims[LEAD + 7] = (HERE + 2) | DONE  # no such helper
     assert plan.said(LEAD + 7, plan.arrive(LEAD + 7)) is None
     assert plan.said(0, HERE) is None and plan.said(1, 0) is None and plan.said(1, None) is None
+
+    class Cache:  # what the helper renders a page with: here, a page that renders
+        rendered, enabled, pages = 0, False, {}
+
+        def render(self, template, context, localcontext):
+            return "<p>b</p>"
+
+    page = {"output_file": "b/index.html"}
+    helper.parent, helper.records, helper.results = os.getppid(), [], str(results)
+    helper.number = 3 * LEAD + 20
+    assert helper.render_in_helper(Cache(), SimpleNamespace(name="t.html"), {}, page) == "<p>b</p>"
+    assert plan.said(3 * LEAD + 20, plan.arrive(3 * LEAD + 20))["text"] == "<p>b</p>"
+    shutil.rmtree(results)  # no room for what it says (the folder is gone): the page is Pelican's ...
+    helper.number = 3 * LEAD + 40
+    assert helper.render_in_helper(Cache(), SimpleNamespace(name="t.html"), {}, page) == ""
+    assert plan.arrive(3 * LEAD + 40) == HERE + 1  # claimed, never said: Pelican renders it
+    assert not helper.claim_ahead(3 * LEAD + 60)  # ... and the helper claims no more
     plan.helpers = []
 
 

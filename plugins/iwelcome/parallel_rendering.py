@@ -149,6 +149,7 @@ class Plan:
         self.lock = helpers.ProcessLock()
         self.helpers = []  # [(pid, its folder, its folder of results)]
         self.taken = 0  # pages a helper gave Pelican
+        self.stopped = False  # in a helper: it could not say a page, and claims no more
 
     def start(self, generators, make_writer):
         parent = os.getpid()
@@ -174,7 +175,7 @@ class Plan:
     def claim_ahead(self, number):
         """In a helper: page `number` claimed, if nobody has and Pelican's process is more than
         LEAD pages before it (it would come to the page before the helper is done with it)."""
-        if number >= CAPACITY:
+        if number >= CAPACITY or self.stopped:
             return False
         with self.lock:
             if self.claims[number] != FREE or number <= POSITION.unpack_from(self.position)[0] + LEAD:
@@ -198,8 +199,12 @@ class Plan:
         except Exception:  # noqa: BLE001 (Pelican renders it again, and says what is wrong)
             said["text"] = None
         said["records"] = list(self.records)
-        with open(os.path.join(self.results, str(self.number)), "wb") as f:
-            pickle.dump(said, f, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with open(os.path.join(self.results, str(self.number)), "wb") as f:
+                pickle.dump(said, f, protocol=pickle.HIGHEST_PROTOCOL)
+        except (OSError, pickle.PicklingError):  # no room for it (or it cannot be passed): Pelican's then
+            self.stopped = True  # ... and every page from now on
+            return ""
         with self.lock:
             self.claims[self.number] = (HERE + self.me) | DONE
         return said["text"] or ""
