@@ -260,8 +260,8 @@ class Plan:
 
     def end(self):
         """End the helpers, whose work is done or no longer wanted (Pelican's process has passed
-        every page, or stopped), and remove their folders. (A helper may hold the lock as it ends:
-        nobody takes it again.)"""
+        every page, or stopped), and remove their folders. A helper killed as it holds the lock
+        holds it no more (helpers.ProcessLock)."""
         for pid, folder, results in self.helpers:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
