@@ -170,6 +170,10 @@ def test_a_site_rendered_by_helpers_is_the_site_rendered_in_one_process(tmp_path
     again = build_with(tmp_path / "shared", 100)
     assert again["pages rendered"] == 0 and again["pages from helpers"] == 0, again
     assert differences(tmp_path / "shared", tmp_path / "one") == []
+    shutil.rmtree(tmp_path / "shared")  # as `tasks.py rebuild` does, the keys kept: helpers render again
+    after_removal = build_with(tmp_path / "shared", 100)
+    assert after_removal["pages from helpers"] > 0 and after_removal["pages unchanged"] == 0, after_removal
+    assert differences(tmp_path / "shared", tmp_path / "one") == []
 
     edited = sorted((content / "updates").glob("*.md"))[0]
     for field, edit, context_changed in (("Title", r"\1, again", False), ("Tags", r"Vigil, \1", True)):

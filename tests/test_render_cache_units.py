@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from iwelcome import digest
-from iwelcome.render_cache import leftovers, page_contexts
+from iwelcome.render_cache import leftovers, mostly_gone, page_contexts
 
 leaves = (
     st.none()
@@ -209,3 +209,33 @@ def test_an_items_description_follows_its_metadata_and_its_attributes_apart():
     assert described(note="m") != described()  # only in the metadata: '_note' is no attribute read
     assert described(retitle="U") != described()
     assert described(retitle="T") == described()  # an equal value, though not the same object
+
+
+# --- mostly_gone: whether the last build's files are mostly not as it left them ---------------------
+
+
+@given(
+    st.dictionaries(st.text(min_size=1, max_size=8), st.tuples(st.integers(0, 9), st.integers(0, 9)), min_size=1),
+    st.sampled_from(["all there", "all gone", "all changed"]),
+)
+def test_files_all_there_or_all_gone_say_so(stamps, state):
+    pages = {name: ["key", "text", size, time, []] for name, (size, time) in stamps.items()}
+    stamp_of = {
+        "all there": lambda name: list(stamps[name]),
+        "all gone": lambda name: None,
+        "all changed": lambda name: [stamps[name][0], stamps[name][1] + 1],  # written since
+    }[state]
+    assert mostly_gone(pages, stamp_of) is (state != "all there")
+
+
+def test_a_few_files_gone_do_not_count_as_the_output_gone():
+    pages = {f"p{n:03}/index.html": ["key", "text", 10, n, []] for n in range(100)}
+    asked = []
+
+    def stamp_of(name):
+        asked.append(name)
+        return None if name.startswith("p00") else [10, pages[name][3]]  # 10 of 100 gone
+
+    assert not mostly_gone(pages, stamp_of)
+    assert 1 < len(asked) <= 8 and len(set(asked)) == len(asked)  # a few, spread: not every file
+    assert mostly_gone(pages, lambda name: None if name < "p060" else [10, pages[name][3]])

@@ -2,9 +2,10 @@
 beside Pelican's.
 
 When Pelican has made its writer, everything the pages show is known. In a build that is to
-render every page (render_cache.CachingWriter: no keys from the last build, or a context that no
-page of the last build was written with, as after a tag or a date is edited; a rebuild that
-renders a few pages does not pay for their start), helpers are forked then (helpers.py), one per
+render every page (render_cache.CachingWriter: no keys from the last build, a context that no
+page of the last build was written with, as after a tag or a date is edited, or the last build's
+files mostly gone, as after `tasks.py rebuild`; a rebuild that renders a few pages does not pay
+for their start), helpers are forked then (helpers.py), one per
 further core; each runs the generators' output on a writer of its own, as Pelican is about to,
 so it comes to the same pages in the same order (a page is the n-th that the writer renders, in
 every process). Whoever comes to a page first claims it, under a lock (`Plan`): Pelican's process

@@ -236,6 +236,17 @@ def file_stamp(path):
     return [stat.st_size, stat.st_mtime_ns]
 
 
+def mostly_gone(pages, stamp_of, sample=8):
+    """Whether most of the files of `pages` ({name: [key, text digest, size, time, ...]}, the last
+    build's) are not as it left them, by `stamp_of(name)` ([size, time], or None) of a few of them
+    spread over the sorted names: a sign that every page is to be rendered again (which only decides
+    whether helpers are worth their start: each page's own key and file say whether it is)."""
+    names = sorted(pages)
+    picked = names[:: max(1, len(names) // sample)][:sample]
+    gone = sum(stamp_of(name) != list(pages[name][2:4]) for name in picked)
+    return gone * 2 > len(picked)
+
+
 class RenderCache:
     """The keys of one build: read at its start, worked out page by page, saved at its end."""
 
@@ -288,14 +299,17 @@ class RenderCache:
         return self.context_key
 
     def renders_every_page(self, context):
-        """Whether this build is to render every page: there are no keys from the last build, or
-        the context (as the writer is made) is not one the last build's pages were written with."""
+        """Whether this build is to render every page: there are no keys from the last build, the
+        context (as the writer is made) is not one the last build's pages were written with, or
+        the last build's files are mostly gone (output/ was removed, as `tasks.py rebuild` does)."""
         if not self.previous["pages"]:
             return True  # also whenever RENDER_CACHE is off: such a build keeps no keys
         try:
-            return self.context_key_of(context).hex() not in self.known_contexts
+            if self.context_key_of(context).hex() not in self.known_contexts:
+                return True
         except digest.Undescribable:
             return False
+        return mostly_gone(self.previous["pages"], lambda name: file_stamp(os.path.join(self.output_path, name)))
 
     def base_in(self, template, context, localcontext, keys=None):
         """The digest of what a page is given (the context's settings and tables, once its digest
