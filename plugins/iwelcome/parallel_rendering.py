@@ -19,7 +19,7 @@ writes the file itself, so that what Pelican does after a page is written (the s
 leftovers, the search index) sees every page as usual. A page that a helper has claimed but not
 said (it is still rendering it, it failed, or it ended), Pelican renders itself: it never waits
 for a helper. Who renders which page thus follows how fast each process is at that moment: at
-2,000 articles, the helper, which writes no file, rendered about 70% of the pages. What a helper
+2,000 articles, the helper, which writes no file, rendered 53-83% of the pages (3 builds). What a helper
 writes (its pages, unclaimed ones empty, and feeds) goes into a folder of its own (in memory
 where the system allows: `in_memory_folder`), each page's file removed as soon as it is written
 (`discard_written`), its folders at the end, and it copies no static file. At the end of the
