@@ -255,6 +255,19 @@ def test_pages_are_claimed_by_whoever_comes_first_and_a_helper_keeps_ahead(tmp_p
     plan.helpers = []
 
 
+def test_pages_are_rendered_in_one_process_when_the_claims_cannot_be_made(monkeypatch):
+    def no_lock():
+        raise OSError("no room for the lock's file")
+
+    monkeypatch.setattr(helpers, "ProcessLock", no_lock)
+    monkeypatch.setattr(helpers, "cores", lambda: 2)
+    monkeypatch.setattr(parallel_rendering, "_generators", [SimpleNamespace(context={"articles": [0] * 1000})])
+    forked = []
+    monkeypatch.setattr(helpers, "fork", lambda work: forked.append(work))
+    parallel_rendering.start({"PARALLEL_RENDERING": 100}, make_writer=None)  # no helper, and no failure
+    assert parallel_rendering._plan == [] and forked == []
+
+
 def test_the_claims_lock_excludes_other_processes_and_is_free_once_its_holder_is_killed():
     """A helper killed while it holds the lock on the claims (as the system may kill it) leaves
     Pelican's process free to go on, not waiting for it forever."""

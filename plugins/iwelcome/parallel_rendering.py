@@ -89,7 +89,11 @@ def start(settings, make_writer):
     count = helpers.how_many(items, setting(settings, "PARALLEL_RENDERING"), helpers.cores())
     if not count or not helpers.can_fork():
         return
-    plan = Plan(count)
+    try:
+        plan = Plan(count)  # its shared claims and its lock's file
+    except OSError as error:
+        logger.debug("iwelcome plugin: pages rendered in one process (%s)", error)
+        return
     _plan.append(plan)  # before the helpers start: theirs too
     atexit.register(forget_plan)  # a build that stops on an error: no helper or folder left
     plan.start(list(_generators), make_writer)
