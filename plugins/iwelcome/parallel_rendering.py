@@ -251,8 +251,9 @@ class Plan:
     def said(self, number, claim):
         """What a helper said of page `number`, if it claimed it and has said it (None if not, or
         if what it said cannot be read: Pelican renders the page)."""
-        helper = (claim or 0) & ~DONE  # HERE + its number
-        if not (claim or 0) & DONE or not HERE < helper <= HERE + len(self.helpers):
+        claim = claim or 0  # None: a page beyond the claims
+        helper = claim & ~DONE  # HERE + its number
+        if not claim & DONE or not HERE < helper <= HERE + len(self.helpers):
             return None
         path = os.path.join(self.helpers[helper - HERE - 1][2], str(number))
         try:
